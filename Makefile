@@ -1,0 +1,59 @@
+# Một Cửa: the README's commands. `make run` and `make test` set up a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test bench lint format assets install install-dev db-upgrade seed serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.dev-installed
+
+# htmx is pinned in package.json and copied from the npm registry's package, never committed.
+static/vendor/htmx.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+assets: static/vendor/htmx.min.js
+
+db-upgrade: install
+	$(BIN)/flask db upgrade
+
+seed: db-upgrade
+	$(BIN)/flask seed
+
+serve:
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+run: install assets seed
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install-dev assets
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install-dev assets
+	$(BIN)/python bench/bench.py
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

@@ -1,0 +1,107 @@
+"""Một Cửa: online public services for a Vietnamese province."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from app.config import DEFAULT_SECRET_KEY, ROOT, Config
+from app.extensions import compress, csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(Config)
+    if test_config:
+        app.config.update(test_config)
+    _refuse_unsafe_production(app)
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    compress.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+
+    from app import models  # noqa: F401  (registers every table with SQLAlchemy)
+    from app.accounts.views import bp as accounts_bp
+    from app.catalogue.views import bp as catalogue_bp
+    from app.dossiers.views.citizen import bp as dossiers_bp
+    from app.public.views import bp as public_bp
+
+    for blueprint in (public_bp, accounts_bp, catalogue_bp, dossiers_bp):
+        app.register_blueprint(blueprint)
+
+    from app import cli, errors, templating
+
+    errors.init_app(app)
+    cli.init_app(app)
+    templating.init_app(app)
+    _static_fingerprints(app)
+    _security_headers(app)
+    return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.config["APP_ENV"] != "production":
+        return
+    if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(app.config["SECRET_KEY"]) < 32:
+        raise RuntimeError("APP_ENV=production needs SECRET_KEY set to a long random value.")
+    if app.config["DEMO_MODE"]:
+        raise RuntimeError("APP_ENV=production refuses DEMO_MODE=1: demo accounts share a password.")
+
+
+def _static_fingerprints(app: Flask) -> None:
+    """Add ?v=<content hash> to static URLs so they can be cached for a year."""
+    cache: dict[str, str] = {}
+    static_root = Path(app.static_folder or "")
+
+    def fingerprint(filename: str) -> str:
+        if filename not in cache or app.debug:
+            path = static_root / filename
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.is_file() else ""
+            cache[filename] = digest
+        return cache[filename]
+
+    @app.url_defaults
+    def add_version(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = fingerprint(values["filename"])
+            if version:
+                values["v"] = version
+
+    app.jinja_env.globals["static_version"] = fingerprint
+
+
+def _security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'",
+        )
+        if request.endpoint == "static" and request.args.get("v"):
+            response.cache_control.public = True
+            response.cache_control.max_age = app.config["STATIC_MAX_AGE"]
+            response.cache_control.immutable = True
+        elif request.endpoint != "static":
+            # Pages may carry personal data: never keep them in a shared browser's cache.
+            response.cache_control.no_store = True
+            response.cache_control.private = True
+        return response

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, PasswordField, RadioField, StringField
+from wtforms.validators import Email, EqualTo, Length, Optional, ValidationError
+
+from app.core.forms import MobilePhone, required
+from app.core.identity import IdNumberError, check_id_number
+
+SEX_CHOICES = [("female", "Nữ"), ("male", "Nam")]
+
+
+class LoginForm(FlaskForm):
+    phone = StringField("Số điện thoại", validators=[required(), MobilePhone()])
+    password = PasswordField("Mật khẩu", validators=[required("Vui lòng nhập mật khẩu.")])
+
+
+class RegisterForm(FlaskForm):
+    full_name = StringField(
+        "Họ và tên",
+        validators=[required("Vui lòng nhập họ và tên."), Length(max=120)],
+        description="Như trên thẻ căn cước, có dấu.",
+    )
+    phone = StringField(
+        "Số điện thoại di động",
+        validators=[required(), MobilePhone()],
+        description="Dùng để đăng nhập và nhận tin nhắn về hồ sơ.",
+    )
+    date_of_birth = DateField(
+        "Ngày sinh",
+        validators=[required("Vui lòng nhập ngày sinh.")],
+        format=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    sex = RadioField(
+        "Giới tính", choices=SEX_CHOICES, validators=[required("Vui lòng chọn giới tính.")]
+    )
+    id_number = StringField(
+        "Số định danh cá nhân (số thẻ căn cước)",
+        validators=[required("Vui lòng nhập số định danh cá nhân.")],
+        description="12 chữ số.",
+    )
+    email = EmailField(
+        "Thư điện tử (không bắt buộc)",
+        validators=[Optional(), Email("Địa chỉ thư điện tử chưa đúng.")],
+    )
+    password = PasswordField(
+        "Mật khẩu",
+        validators=[required("Vui lòng đặt mật khẩu."), Length(min=8, message="Mật khẩu cần ít nhất 8 ký tự.")],
+        description="Ít nhất 8 ký tự.",
+    )
+    password_again = PasswordField(
+        "Nhập lại mật khẩu",
+        validators=[required("Vui lòng nhập lại mật khẩu."), EqualTo("password", "Hai mật khẩu không giống nhau.")],
+    )
+    consent = BooleanField(
+        "Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân",
+        validators=[required("Bạn cần đồng ý với thông báo xử lý dữ liệu cá nhân để tạo tài khoản.")],
+    )
+
+    def validate_id_number(self, field: Any) -> None:
+        field.data = "".join((field.data or "").split())
+        if self.date_of_birth.data is None or self.sex.data not in ("male", "female"):
+            if len(field.data) != 12 or not field.data.isdigit():
+                raise ValidationError("Số định danh cá nhân phải gồm đúng 12 chữ số.")
+            return
+        try:
+            check_id_number(field.data, self.date_of_birth.data, self.sex.data)
+        except IdNumberError as error:
+            raise ValidationError(str(error)) from error

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.core import clock
+from app.core.permissions import ROLE_LABELS, STAFF_ROLES, Role
+from app.extensions import db
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(10), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    id_number: Mapped[str | None] = mapped_column(String(12), unique=True)
+    date_of_birth: Mapped[date | None]
+    sex: Mapped[str | None] = mapped_column(String(6))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # Proof of consent to the privacy notice (Law 91/2025/QH15): when, and which version.
+    privacy_consent_at: Mapped[datetime | None]
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(16))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    unit = relationship("Unit")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_active_account
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[Role(self.role)]

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.accounts.forms import LoginForm, RegisterForm
+from app.accounts.models import User
+from app.accounts.services import AccountExists, authenticate, register_citizen
+from app.core.htmx import render
+from app.core.permissions import public, require
+from app.extensions import db, login_manager
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+@public
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.phone.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(url_for("dossiers.mine")), 303)
+        form.password.errors.append("Số điện thoại hoặc mật khẩu chưa đúng.")
+    status = 422 if form.errors else 200
+    return render("accounts/login.html", "accounts/_login_form.html", status, form=form)
+
+
+@bp.route("/dang-ky", methods=["GET", "POST"])
+@public
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = register_citizen(
+                full_name=form.full_name.data,
+                phone=form.phone.data,
+                id_number=form.id_number.data,
+                date_of_birth=form.date_of_birth.data,
+                sex=form.sex.data,
+                email=form.email.data or "",
+                password=form.password.data,
+            )
+        except AccountExists as exists:
+            form[exists.field].errors.append(exists.message)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash("Đã tạo tài khoản. Bạn có thể nộp hồ sơ ngay.", "success")
+            return redirect(_safe_next(url_for("catalogue.index")), 303)
+    status = 422 if form.errors else 200
+    return render("accounts/register.html", "accounts/_register_form.html", status, form=form)
+
+
+@bp.route("/dang-xuat", methods=["POST"])
+@require()
+def logout():
+    logout_user()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("public.home"), 303)
+
+
+@bp.route("/tai-khoan")
+@require()
+def account():
+    return render("accounts/account.html", user=current_user)

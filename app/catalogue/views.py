@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from secrets import token_urlsafe
+
+from flask import Blueprint, abort, request
+from sqlalchemy import select
+
+from app.catalogue.models import CHANNEL_LABELS, LEVEL_LABELS, Procedure
+from app.catalogue.services import search_procedures
+from app.core.htmx import render
+from app.core.permissions import public
+from app.extensions import db
+
+bp = Blueprint("catalogue", __name__)
+
+
+@bp.route("/thu-tuc")
+@public
+def index():
+    query = request.args.get("q", "").strip()[:100]
+    level = request.args.get("muc-do", "")
+    if level not in LEVEL_LABELS:
+        level = ""
+    procedures = search_procedures(query, level)
+    return render(
+        "catalogue/index.html",
+        "catalogue/_results.html",
+        procedures=procedures,
+        query=query,
+        level=level,
+        levels=LEVEL_LABELS,
+    )
+
+
+@bp.route("/thu-tuc/<code>")
+@public
+def procedure(code: str):
+    item = db.session.scalar(select(Procedure).filter_by(code=code, is_active=True))
+    if item is None:
+        abort(404)
+    # A fresh token per page view: a retried "start" POST carries the same one (idempotent).
+    return render(
+        "catalogue/procedure.html",
+        procedure=item,
+        channels=CHANNEL_LABELS,
+        client_token=token_urlsafe(16),
+    )

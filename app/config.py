@@ -1,0 +1,57 @@
+"""Configuration read from the environment.
+
+Every value a province may need to change (limits, cut-offs, prefixes) lives here so that
+nothing marked [check] in DOMAIN.md is hard-coded in the rules.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    APP_ENV = os.environ.get("APP_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", ROOT / "instance"))
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'motcua.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Uploaded documents live outside static/ and are only served through access checks.
+    UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+    UPLOAD_MAX_BYTES = _int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+    UPLOAD_MAX_SIDE = _int("UPLOAD_MAX_SIDE", 1600)
+    # The request body may carry one upload plus the form fields.
+    MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + 512 * 1024
+    # Demo data and demo passwords exist only when this is on.
+    DEMO_MODE = os.environ.get("DEMO_MODE", "1" if APP_ENV != "production" else "0") == "1"
+    PROVINCE_CODE = _int("PROVINCE_CODE", 40)  # Nghệ An in the 2025 list
+    PROVINCE_TREE = os.environ.get("PROVINCE_TREE", "H40")  # QCVN 102 tree letter+digits
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = APP_ENV == "production"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a draft may be finished hours later on a slow link
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 300
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "application/javascript",
+        "text/javascript",
+        "application/json",
+        "image/svg+xml",
+    ]
+    SEND_FILE_MAX_AGE_DEFAULT = 0
+    STATIC_MAX_AGE = 365 * 24 * 3600
+    PAGE_SIZE = 20

@@ -1,0 +1,128 @@
+"""HTML → PDF rendering for the printed one-stop forms (Mẫu 01–07).
+
+Templates are ordinary Jinja templates from the app's template folder, rendered with
+:func:`flask.render_template` and laid out by WeasyPrint.
+
+WeasyPrint fetches every resource a document mentions (images, stylesheets, fonts,
+attachments) through a *URL fetcher*. The default one happily opens ``http://`` and any
+``file://`` path, which would let a crafted value in a template (or a careless template)
+make the server read local files or call internal services. :class:`SafeURLFetcher`
+only serves ``data:`` URLs and regular files inside the app's static folder.
+
+Fonts come from the system (fontconfig): the templates ask for "DejaVu Serif" /
+"DejaVu Sans", which cover Vietnamese, and WeasyPrint embeds the used subset.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib import request
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app, render_template
+from weasyprint import HTML
+from weasyprint.document import Document
+from weasyprint.urls import URLFetcher, URLFetcherResponse, iri_to_uri
+
+log = logging.getLogger(__name__)
+
+__all__ = ["SafeURLFetcher", "render_document", "render_pdf", "safe_fetcher"]
+
+
+def _static_root(static_folder: str | Path | None) -> Path:
+    if static_folder is None:
+        static_folder = current_app.static_folder
+    if not static_folder:
+        raise ValueError("The application has no static folder: no local file may be fetched.")
+    return Path(static_folder).resolve()
+
+
+def _fetch_data_url(url: str) -> URLFetcherResponse:
+    # urllib's DataHandler parses the media type, base64 flag and percent-encoding.
+    response = request.DataHandler().data_open(request.Request(iri_to_uri(url)))
+    return URLFetcherResponse(url, response.read(), dict(response.headers.items()))
+
+
+def _fetch_static_file(url: str, root: Path) -> URLFetcherResponse:
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise ValueError(f"Refused remote file URL: {url}")
+    raw_path = unquote(parts.path)
+    # Refuse any parent reference outright, even one that would resolve back inside.
+    if ".." in Path(raw_path).parts or "\x00" in raw_path:
+        raise ValueError(f"Refused path with a parent reference: {url}")
+    path = Path(request.url2pathname(parts.path)).resolve()
+    # resolve() follows symlinks, so a link inside static/ pointing out is refused too.
+    if not path.is_relative_to(root):
+        raise ValueError(f"Refused file outside the static folder: {url}")
+    if not path.is_file():
+        raise ValueError(f"No such file in the static folder: {url}")
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return URLFetcherResponse(
+        path.as_uri(), path.read_bytes(), {"Content-Type": content_type}
+    )
+
+
+def safe_fetcher(url: str, *, static_folder: str | Path | None = None) -> URLFetcherResponse:
+    """Fetch ``url`` for WeasyPrint if, and only if, it is harmless.
+
+    Allowed: ``data:`` URLs, and ``file:`` URLs naming a regular file inside
+    ``static_folder`` (default: the current Flask app's static folder). Everything else
+    (``http(s):``, ``ftp:``, files elsewhere, paths with ``..``) raises :exc:`ValueError`.
+    """
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "data":
+        return _fetch_data_url(url)
+    if scheme == "file":
+        return _fetch_static_file(url, _static_root(static_folder))
+    raise ValueError(f"Refused URL (only data: and static files are allowed): {url}")
+
+
+class SafeURLFetcher(URLFetcher):
+    """WeasyPrint URL fetcher bound to one static folder; see :func:`safe_fetcher`.
+
+    WeasyPrint 70 expects an instance of :class:`weasyprint.urls.URLFetcher` (it calls
+    the instance and reads its ``_fail_on_errors`` flag), so this subclasses it and
+    overrides :meth:`fetch`; the parent's urllib handlers are never used.
+    """
+
+    def __init__(self, static_folder: str | Path | None = None) -> None:
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+        self.static_root = _static_root(static_folder)
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        try:
+            return safe_fetcher(url, static_folder=self.static_root)
+        except ValueError:
+            log.warning("PDF rendering: refused to fetch %s", url)
+            raise
+
+
+def render_document(
+    template_name: str,
+    context: object,
+    *,
+    base_url: str | None = None,
+    **template_vars: object,
+) -> Document:
+    """Lay out ``template_name`` (rendered with ``doc=context``) without writing the PDF.
+
+    For callers that need to look at the result first, e.g. count the pages. Extra
+    keyword arguments are passed to the template. Needs a Flask application context.
+    """
+    fetcher = SafeURLFetcher()
+    if base_url is None:
+        base_url = fetcher.static_root.as_uri() + "/"
+    html = render_template(template_name, doc=context, **template_vars)
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+
+
+def render_pdf(template_name: str, context: object, *, base_url: str | None = None) -> bytes:
+    """Render ``template_name`` with ``doc=context`` and return the PDF bytes.
+
+    Must run inside a Flask application context. Relative URLs in the template resolve
+    against ``base_url``, by default the app's static folder.
+    """
+    return render_document(template_name, context, base_url=base_url).write_pdf()

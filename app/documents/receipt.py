@@ -1,0 +1,167 @@
+"""Mẫu 01: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" (Circular 03/2025/TT-VPCP, Annex I).
+
+The receipt handed to the applicant when a dossier is received, printed on A5. The
+template gets a :class:`ReceiptDocument`: plain, already formatted and already masked
+data, never ORM objects, so that rendering cannot lazily load anything and the full
+personal ID number can never reach the page (DOMAIN.md §7: last 4 digits only).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import segno
+
+from app.documents.pdf import render_document
+
+__all__ = [
+    "ReceiptDocument",
+    "ReceiptDocumentLine",
+    "format_vn_date",
+    "format_vn_time",
+    "qr_data_uri",
+    "qr_svg",
+    "render_receipt",
+]
+
+TEMPLATE = "pdf/receipt_01.html"
+
+# Type densities of the template, loosest first: 10 pt, 9.5 pt, 9 pt body text.
+_DENSITIES = (0, 1, 2)
+
+# Digits of the personal ID number a receipt may show.
+_VISIBLE_ID_DIGITS = 4
+
+
+def format_vn_date(d: date) -> str:
+    """Date as written in administrative documents: ``ngày 23 tháng 11 năm 2026``.
+
+    Per the rules for administrative documents (Decree 30/2020/NĐ-CP), a day below 10
+    and the months 1 and 2 take a leading zero, other months do not:
+
+    >>> format_vn_date(date(2026, 2, 5))
+    'ngày 05 tháng 02 năm 2026'
+    >>> format_vn_date(date(2026, 3, 15))
+    'ngày 15 tháng 3 năm 2026'
+    """
+    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def format_vn_time(dt: datetime) -> str:
+    """Time and date: ``09 giờ 05 phút, ngày 23/11/2026``.
+
+    >>> format_vn_time(datetime(2026, 11, 23, 9, 5))
+    '09 giờ 05 phút, ngày 23/11/2026'
+    """
+    return f"{dt.hour:02d} giờ {dt.minute:02d} phút, ngày {dt:%d/%m/%Y}"
+
+
+def qr_svg(url: str) -> str:
+    """QR code (error correction level M) for ``url`` as a compact SVG document.
+
+    No XML declaration, no fixed size (a ``viewBox`` instead, so CSS sizes it), with the
+    SVG namespace so it also works as a ``data:`` URI. One user unit is one module.
+    """
+    qr = segno.make(url, error="m", micro=False, boost_error=False)
+    out = io.BytesIO()
+    qr.save(
+        out,
+        kind="svg",
+        xmldecl=False,
+        svgns=True,
+        nl=False,
+        border=2,
+        omitsize=True,
+        svgclass=None,
+        lineclass=None,
+        dark="#000",
+    )
+    return out.getvalue().decode("utf-8")
+
+
+def qr_data_uri(url: str) -> str:
+    """:func:`qr_svg` as a base64 ``data:image/svg+xml`` URI, for ``<img src>``."""
+    encoded = base64.b64encode(qr_svg(url).encode("utf-8")).decode("ascii")
+    return f"data:image/svg+xml;base64,{encoded}"
+
+
+@dataclass(frozen=True)
+class ReceiptDocumentLine:
+    """One document of the dossier: name, form ("Bản chính" / "Bản sao"), copies."""
+
+    name: str
+    kind_label: str
+    copies: int
+
+
+@dataclass(frozen=True)
+class ReceiptDocument:
+    """Everything printed on Mẫu 01, already masked and labelled."""
+
+    issuing_body_parent: str  # e.g. "UBND TỈNH NGHỆ AN"
+    issuing_body: str  # the receiving unit's name, printed in the header
+    number: str  # register number, e.g. "0118/TN"
+    place: str  # "Nghệ An"
+    issued_at: datetime
+    dossier_code: str
+    receiving_unit: str
+    applicant_name: str
+    applicant_address: str
+    applicant_phone_masked: str
+    applicant_email: str  # may be ""
+    applicant_id_masked: str  # e.g. "********0123"
+    procedure_name: str
+    procedure_code: str
+    documents: tuple[ReceiptDocumentLine, ...]
+    number_of_sets: int
+    processing_days: int
+    received_at: datetime
+    appointment_at: date
+    return_channel_label: str
+    return_address: str  # may be ""
+    register_book: str  # e.g. "Sổ theo dõi hồ sơ năm 2026"
+    register_number: int
+    receiver_name: str  # e.g. "Hệ thống tiếp nhận trực tuyến"
+    lookup_url: str  # absolute URL of /tra-cuu/<code>
+    provisional: bool  # the appointment is provisional until an officer accepts
+
+    def __post_init__(self) -> None:
+        # Defence in depth: a receipt must never carry the full ID number.
+        if sum(ch.isdigit() for ch in self.applicant_id_masked) > _VISIBLE_ID_DIGITS:
+            raise ValueError("applicant_id_masked shows more than the last 4 digits")
+
+    # Formatted values for the template (the template does no formatting of its own).
+
+    @property
+    def issued_date_text(self) -> str:
+        return format_vn_date(self.issued_at)
+
+    @property
+    def received_at_text(self) -> str:
+        return format_vn_time(self.received_at)
+
+    @property
+    def appointment_text(self) -> str:
+        return format_vn_date(self.appointment_at)
+
+    @property
+    def qr_src(self) -> str:
+        return qr_data_uri(self.lookup_url)
+
+
+def render_receipt(doc: ReceiptDocument) -> bytes:
+    """Mẫu 01 as an A5 PDF. Call inside a Flask application context.
+
+    Laid out at the normal size first; if that takes more than one page (long document
+    names, many documents), again with tighter type, and the tightest layout is kept
+    even if it still needs a second page (the signatures are never split).
+    """
+    for density in _DENSITIES:
+        document = render_document(TEMPLATE, doc, density=density)
+        if len(document.pages) == 1:
+            break
+    return document.write_pdf()

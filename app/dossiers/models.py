@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core import clock
+from app.extensions import db
+
+
+class DossierStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+STATUS_LABELS = {
+    DossierStatus.DRAFT: "Đang soạn",
+    DossierStatus.SUBMITTED: "Đã nộp",
+}
+
+EVENT_LABELS = {
+    "submitted": "Đã nộp hồ sơ trực tuyến",
+}
+
+INTAKE_CHANNEL_LABELS = {
+    "online": "Chỉ nộp trực tuyến (không gửi giấy tờ)",
+    "post_pickup": "Bưu điện đến nhận hồ sơ tại nhà",
+    "counter": "Mang giấy tờ đến Bộ phận Một cửa",
+}
+RETURN_CHANNEL_LABELS = {
+    "online": "Nhận kết quả trực tuyến",
+    "post": "Qua dịch vụ bưu chính công ích",
+    "counter": "Tại Bộ phận Một cửa",
+}
+
+
+class Dossier(db.Model):
+    """An application: a draft until submitted, then a dossier with its code.
+
+    The draft and the dossier are the same row, so submitting twice can only ever find the row
+    already submitted; it can never create a second dossier.
+    """
+
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        # A retried "start application" POST carries the same token and finds the same draft.
+        UniqueConstraint("owner_id", "client_token"),
+        Index("ix_dossiers_owner_status", "owner_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(25), unique=True)
+    client_token: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
+    receiving_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    status: Mapped[str] = mapped_column(String(20), default=DossierStatus.DRAFT, index=True)
+
+    applicant_name: Mapped[str] = mapped_column(String(120), default="")
+    applicant_id_number: Mapped[str] = mapped_column(String(12), default="")
+    applicant_date_of_birth: Mapped[date | None]
+    applicant_phone: Mapped[str] = mapped_column(String(10), default="")
+    applicant_email: Mapped[str] = mapped_column(String(254), default="")
+    address_commune_code: Mapped[str] = mapped_column(String(10), default="")
+    address_village: Mapped[str] = mapped_column(String(120), default="")
+    address_street: Mapped[str] = mapped_column(String(200), default="")
+
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    intake_channel: Mapped[str] = mapped_column(String(12), default="")
+    return_channel: Mapped[str] = mapped_column(String(12), default="")
+    return_commune_code: Mapped[str] = mapped_column(String(10), default="")
+    return_village: Mapped[str] = mapped_column(String(120), default="")
+    return_street: Mapped[str] = mapped_column(String(200), default="")
+
+    # Which journey steps the applicant has saved at least once.
+    steps_saved: Mapped[list[str]] = mapped_column(JSON, default=list)
+    declared_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    due_date: Mapped[date | None]
+    sequence_number: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+
+    owner = relationship("User", foreign_keys=[owner_id])
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    procedure = relationship("Procedure")
+    receiving_unit = relationship("Unit")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="dossier", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[DossierEvent]] = relationship(
+        back_populates="dossier", order_by="DossierEvent.id"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(DossierStatus(self.status), self.status)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DossierStatus.DRAFT
+
+
+class Attachment(db.Model):
+    """An uploaded document; the bytes live under UPLOAD_DIR, never under static/."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    document_code: Mapped[str] = mapped_column(String(40))
+    original_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    uploaded_at: Mapped[datetime] = mapped_column(default=clock.now)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    dossier: Mapped[Dossier] = relationship(back_populates="attachments")
+
+
+class DossierEvent(db.Model):
+    """Append-only log of what happened to a dossier: who, when, what."""
+
+    __tablename__ = "dossier_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_role: Mapped[str] = mapped_column(String(16), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    internal: Mapped[bool] = mapped_column(default=False)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+
+    dossier: Mapped[Dossier] = relationship(back_populates="events")
+
+
+@event.listens_for(DossierEvent, "before_update")
+@event.listens_for(DossierEvent, "before_delete")
+def _events_are_append_only(mapper: Any, connection: Any, target: DossierEvent) -> None:
+    raise RuntimeError("dossier events are append-only")
+
+
+class DossierSequence(db.Model):
+    """Per receiving unit and day, the last NNNN handed out (DOMAIN.md §4)."""
+
+    __tablename__ = "dossier_sequences"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last_value: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,84 @@
+"""Mẫu 01 for a dossier: plain data built from the dossier, then rendered on demand.
+
+Rendering on every request (no stored PDF) means a failed render loses nothing: the dossier is
+already committed, and the next request simply renders again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, request, url_for
+
+from app import geo
+from app.core import clock
+from app.core.identity import mask_id_number, mask_phone
+from app.documents.receipt import ReceiptDocument, ReceiptDocumentLine, render_receipt
+from app.dossiers.models import RETURN_CHANNEL_LABELS, Dossier
+
+log = logging.getLogger(__name__)
+
+
+class RenderFailed(RuntimeError):
+    pass
+
+
+def lookup_url(code: str) -> str:
+    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
+    return base.rstrip("/") + url_for("public.lookup_code", code=code)
+
+
+def receipt_document(dossier: Dossier) -> ReceiptDocument:
+    procedure = dossier.procedure
+    unit = dossier.receiving_unit
+    present = {a.document_code for a in dossier.attachments}
+    lines = tuple(
+        ReceiptDocumentLine(name=d.name, kind_label=d.kind_label, copies=d.copies)
+        for d in procedure.documents
+        if d.code in present or (d.is_required and not d.scan_required)
+    )
+    province = dict(geo.provinces()).get(current_app.config["PROVINCE_CODE"], "")
+    submitted = dossier.submitted_at or clock.now()
+    return ReceiptDocument(
+        issuing_body_parent=unit.parent_name,
+        issuing_body=unit.name,
+        number=f"{dossier.sequence_number:04d}/TN",
+        place=province,
+        issued_at=submitted,
+        dossier_code=dossier.code or "",
+        receiving_unit=unit.name,
+        applicant_name=dossier.applicant_name,
+        applicant_address=geo.address_line(
+            dossier.address_street, dossier.address_village, dossier.address_commune_code
+        ),
+        applicant_phone_masked=mask_phone(dossier.applicant_phone),
+        applicant_email=dossier.applicant_email,
+        applicant_id_masked=mask_id_number(dossier.applicant_id_number),
+        procedure_name=procedure.name,
+        procedure_code=procedure.code,
+        documents=lines,
+        number_of_sets=1,
+        processing_days=procedure.processing_days,
+        received_at=submitted,
+        appointment_at=dossier.due_date or submitted.date(),
+        return_channel_label=RETURN_CHANNEL_LABELS.get(dossier.return_channel, ""),
+        return_address=geo.address_line(
+            dossier.return_street, dossier.return_village, dossier.return_commune_code
+        )
+        if dossier.return_channel == "post"
+        else "",
+        register_book=f"Sổ theo dõi hồ sơ năm {submitted.year}",
+        register_number=dossier.sequence_number or 0,
+        receiver_name="Hệ thống tiếp nhận hồ sơ trực tuyến",
+        lookup_url=lookup_url(dossier.code or ""),
+        provisional=True,
+    )
+
+
+def receipt_pdf(dossier: Dossier) -> bytes:
+    document = receipt_document(dossier)
+    try:
+        return render_receipt(document)
+    except Exception as error:  # WeasyPrint, fonts, disk: the citizen gets a retry page
+        log.exception("receipt rendering failed for %s", dossier.code)
+        raise RenderFailed(str(error)) from error

@@ -1,0 +1,5 @@
+"""Imports every model so SQLAlchemy and Alembic see all tables."""
+
+from app.accounts.models import User  # noqa: F401
+from app.catalogue.models import CalendarOverride, Procedure, RequiredDocument, Unit  # noqa: F401
+from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence  # noqa: F401

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from app import geo
+from app.core.htmx import render
+from app.core.permissions import public
+from app.dossiers import queries
+from app.extensions import db
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/")
+@public
+def home():
+    return render("public/home.html")
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:  # any driver error means "down"
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable", reason=type(error).__name__), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/chinh-sach-bao-mat")
+@public
+def privacy():
+    return render("public/privacy.html")
+
+
+@bp.route("/tra-cuu")
+@public
+def lookup():
+    code = queries.normalise_code(request.args.get("ma", ""))
+    if code:
+        return redirect(url_for("public.lookup_code", code=code), 303)
+    return render("public/lookup.html", code="", dossier=None, not_found=False)
+
+
+@bp.route("/tra-cuu/<code>")
+@public
+def lookup_code(code: str):
+    dossier = queries.submitted_by_code(queries.normalise_code(code))
+    if dossier is None:
+        return render("public/lookup.html", status=404, code=code, dossier=None, not_found=True)
+    is_owner = current_user.is_authenticated and current_user.id == dossier.owner_id
+    timeline = queries.citizen_timeline(dossier) if is_owner else []
+    return render(
+        "public/lookup.html", code=code, dossier=dossier, not_found=False, timeline=timeline
+    )
+
+
+@bp.route("/dia-chi/xa")
+@public
+def commune_options():
+    """htmx: the commune <select> for a province (the picker works without it too)."""
+    province = (
+        request.args.get("province", type=int) or request.args.get("return_province", type=int) or 0
+    )
+    name = request.args.get("name", "commune")
+    return render(
+        "components/_commune_select.html",
+        name=name,
+        communes=geo.communes(province),
+        selected=request.args.get("selected", ""),
+    )

@@ -1,0 +1,69 @@
+"""Jinja filters and globals shared by pages and PDFs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask
+
+from app import geo
+from app.dossiers.models import EVENT_LABELS, INTAKE_CHANNEL_LABELS, RETURN_CHANNEL_LABELS
+
+
+def money(amount: int | None) -> str:
+    if not amount:
+        return "Miễn phí"
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def vn_date(value: date | datetime | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def vn_datetime(value: datetime | None) -> str:
+    return value.strftime("%H:%M, %d/%m/%Y") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(money=money, vn_date=vn_date, vn_datetime=vn_datetime)
+    app.jinja_env.globals.update(
+        commune_name=_commune_name,
+        address_line=geo.address_line,
+        commune_list=_commune_list,
+        answer_text=answer_text,
+        intake_labels=INTAKE_CHANNEL_LABELS,
+        return_labels=RETURN_CHANNEL_LABELS,
+        event_labels=EVENT_LABELS,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _commune_list(selected: str | None, default_province: int) -> tuple[geo.Commune, ...]:
+    place = geo.commune(selected)
+    return geo.communes(place.province_code if place else default_province)
+
+
+def answer_text(field: dict[str, Any], value: Any) -> str:
+    """A citizen's answer as it reads on the page and on paper."""
+    if value in (None, ""):
+        return "—"
+    kind = field.get("type")
+    if kind == "yesno":
+        return "Có" if value else "Không"
+    if kind == "choice":
+        return dict(map(tuple, field.get("choices", []))).get(value, str(value))
+    if kind == "commune":
+        return _commune_name(str(value)) or str(value)
+    if kind == "date":
+        try:
+            return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def _commune_name(code: str) -> str:
+    place = geo.commune(code)
+    return place.full_name if place else ""
