@@ -379,6 +379,7 @@ def load_demo_catalogue(path: Path | None = None) -> list[dict]:
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VN_DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
+_MAX_DIGITS = 15
 
 
 def parse_date(value: str) -> date | None:
@@ -414,6 +415,11 @@ def _clean_one(field: dict, value: str) -> tuple[Any, str | None]:
     if ftype == "number":
         compact = value.replace(" ", "")
         if not _INT_RE.match(compact):
+            return None, MSG_BAD_INT
+        if len(compact.lstrip("+-")) > _MAX_DIGITS:
+            # Far beyond any real answer; also keeps int() away from its digit limit.
+            if field.get("max") is not None:
+                return None, MSG_TOO_LARGE.format(max=field["max"])
             return None, MSG_BAD_INT
         number = int(compact)
         if field.get("min") is not None and number < field["min"]:
@@ -451,7 +457,8 @@ def clean_answers(fields: list[dict], raw: dict[str, str]) -> tuple[dict, dict[s
     for field in schema:
         name = field["name"]
         value = raw.get(name)
-        value = "" if value is None else str(value).strip()
+        # NUL bytes cannot be stored in PostgreSQL text columns.
+        value = "" if value is None else str(value).replace("\x00", "").strip()
         if value == "":
             if field["required"]:
                 template = MSG_REQUIRED_INPUT

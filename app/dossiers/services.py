@@ -84,8 +84,8 @@ def save_applicant(dossier: Dossier, data: dict[str, Any]) -> None:
     dossier.applicant_phone = data["phone"]
     dossier.applicant_email = data.get("email") or ""
     dossier.address_commune_code = data["commune"]
-    dossier.address_village = data.get("village", "").strip()
-    dossier.address_street = data.get("street", "").strip()
+    dossier.address_village = (data.get("village") or "").strip()
+    dossier.address_street = (data.get("street") or "").strip()
     _mark_saved(dossier, "nguoi-nop")
 
 
@@ -110,8 +110,8 @@ def save_delivery(dossier: Dossier, data: dict[str, Any]) -> None:
     dossier.return_channel = data["return_channel"]
     if data["return_channel"] == "post":
         dossier.return_commune_code = data["return_commune"]
-        dossier.return_village = data.get("return_village", "").strip()
-        dossier.return_street = data.get("return_street", "").strip()
+        dossier.return_village = (data.get("return_village") or "").strip()
+        dossier.return_street = (data.get("return_street") or "").strip()
     else:
         dossier.return_commune_code = dossier.return_village = dossier.return_street = ""
     _mark_saved(dossier, "nhan-tra")

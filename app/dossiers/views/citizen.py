@@ -102,7 +102,7 @@ def _step_page(dossier, step: str, status: int = 200, **context):  # type: ignor
         "dossiers/step_page.html",
         f"dossiers/steps/_{step}.html",
         status,
-        fragment=f"dossiers/steps/_{step}.html",
+        step_fragment=f"dossiers/steps/_{step}.html",
         dossier=dossier,
         step=step,
         steps=services.STEPS,

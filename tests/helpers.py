@@ -1,0 +1,73 @@
+"""Helpers shared by tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import io
+
+from flask.testing import FlaskClient
+from PIL import Image
+
+from app.accounts.models import User
+from app.catalogue.models import Procedure
+
+PASSWORD = "Mat-khau-thu-2026"
+
+
+def login(client: FlaskClient, user: User) -> None:
+    response = client.post("/dang-nhap", data={"phone": user.phone, "password": PASSWORD})
+    assert response.status_code == 303, response.text
+
+
+def jpeg_bytes(width: int = 1200, height: int = 900) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 180, 160)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+SAMPLE_VALUES = {
+    "text": "Nguyễn Văn An",
+    "textarea": "Xóm 3, xã Anh Sơn",
+    "date": "2026-11-01",
+    "number": "2",
+    "commune": "17329",
+    "yesno": "yes",
+}
+
+
+def sample_answers(procedure: Procedure) -> dict[str, str]:
+    answers = {}
+    for field in procedure.form_schema:
+        if field["type"] == "choice":
+            answers[field["name"]] = field["choices"][0][0]
+        else:
+            answers[field["name"]] = SAMPLE_VALUES[field["type"]]
+    return answers
+
+
+def fill_draft(client: FlaskClient, procedure: Procedure, token: str = "t1") -> str:
+    """Walk every step of the journey without JavaScript; returns the dossier's base URL."""
+    response = client.post(f"/thu-tuc/{procedure.code}/nop-ho-so", data={"client_token": token})
+    assert response.status_code == 303, response.text
+    base = response.location.rsplit("/", 1)[0]
+    steps = [
+        ("nguoi-nop", {"phone": "0912 345 678", "province": "40", "commune": "17329",
+                       "village": "Bản Huồi Tụ", "street": ""}),
+        ("thong-tin", sample_answers(procedure)),
+    ]
+    for step, data in steps:
+        response = client.post(f"{base}/{step}", data=data)
+        assert response.status_code == 303, (step, response.text)
+    for document in procedure.documents:
+        if document.is_required and document.scan_required:
+            response = client.post(
+                f"{base}/giay-to/{document.code}",
+                data={"file": (io.BytesIO(jpeg_bytes()), "anh.jpg")},
+                content_type="multipart/form-data",
+            )
+            assert response.status_code == 303, response.text
+    response = client.post(
+        f"{base}/nhan-tra",
+        data={"intake_channel": "online", "return_channel": "online", "return_province": "40"},
+    )
+    assert response.status_code == 303, response.text
+    return base
