@@ -48,6 +48,7 @@ class Procedure(db.Model):
     competent_authority: Mapped[str] = mapped_column(String(200))
     field: Mapped[str] = mapped_column(String(100), default="")
     processing_days: Mapped[int]
+    processing_note: Mapped[str] = mapped_column(Text, default="")
     cutoff_15h: Mapped[bool] = mapped_column(default=False)
     fee_online: Mapped[int] = mapped_column(default=0)
     fee_post: Mapped[int] = mapped_column(default=0)

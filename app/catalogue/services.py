@@ -63,6 +63,7 @@ def upsert_procedure(data: dict[str, Any]) -> Procedure:
     procedure.competent_authority = clean["competent_authority"]
     procedure.field = clean.get("field", "")
     procedure.processing_days = clean["processing_days"]
+    procedure.processing_note = clean.get("processing_note") or ""
     procedure.cutoff_15h = clean["cutoff_15h"]
     fees = clean["fees"]
     procedure.fee_online = fees.get("online", 0)

@@ -60,9 +60,7 @@ def _fetch_static_file(url: str, root: Path) -> URLFetcherResponse:
     if not path.is_file():
         raise ValueError(f"No such file in the static folder: {url}")
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return URLFetcherResponse(
-        path.as_uri(), path.read_bytes(), {"Content-Type": content_type}
-    )
+    return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
 
 def safe_fetcher(url: str, *, static_folder: str | Path | None = None) -> URLFetcherResponse:

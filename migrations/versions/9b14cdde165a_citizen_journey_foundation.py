@@ -36,6 +36,7 @@ def upgrade():
     sa.Column('competent_authority', sa.String(length=200), nullable=False),
     sa.Column('field', sa.String(length=100), nullable=False),
     sa.Column('processing_days', sa.Integer(), nullable=False),
+    sa.Column('processing_note', sa.Text(), nullable=False),
     sa.Column('cutoff_15h', sa.Boolean(), nullable=False),
     sa.Column('fee_online', sa.Integer(), nullable=False),
     sa.Column('fee_post', sa.Integer(), nullable=False),

@@ -234,7 +234,9 @@ def test_safe_fetcher_refuses_parent_references(static_dir):
     with pytest.raises(ValueError, match="parent"):
         safe_fetcher(escape, static_folder=static_dir)
     with pytest.raises(ValueError, match="parent"):
-        safe_fetcher(static_dir.as_uri() + "/img/%2e%2e/%2e%2e/secret.txt", static_folder=static_dir)
+        safe_fetcher(
+            static_dir.as_uri() + "/img/%2e%2e/%2e%2e/secret.txt", static_folder=static_dir
+        )
     # Even one that would land back inside the static folder.
     with pytest.raises(ValueError, match="parent"):
         safe_fetcher(static_dir.as_uri() + "/img/../img/logo.svg", static_folder=static_dir)
