@@ -10,6 +10,7 @@ from app.accounts.demo import create_demo_accounts
 from app.catalogue.models import Procedure
 from app.catalogue.schema import load_demo_catalogue
 from app.catalogue.services import sync_units, upsert_procedure
+from app.dossiers.services import purge_stale_drafts
 from app.extensions import db
 
 
@@ -37,3 +38,11 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("Demo accounts are refused outside demo mode (DEMO_MODE=1).")
         counts = seed(with_demo_accounts=demo_mode if demo is None else demo)
         click.echo(", ".join(f"{k}: {v} added" for k, v in counts.items()))
+
+    @app.cli.command("purge-drafts")
+    @click.option("--days", type=int, default=None, help="Age in days (DRAFT_RETENTION_DAYS).")
+    def purge_drafts_command(days: int | None) -> None:
+        """Delete drafts nobody touched for the retention period, with their uploads."""
+        count = purge_stale_drafts(days or current_app.config["DRAFT_RETENTION_DAYS"])
+        db.session.commit()
+        click.echo(f"{count} drafts deleted")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +115,21 @@ def save_delivery(dossier: Dossier, data: dict[str, Any]) -> None:
     else:
         dossier.return_commune_code = dossier.return_village = dossier.return_street = ""
     _mark_saved(dossier, "nhan-tra")
+
+
+def purge_stale_drafts(older_than_days: int) -> int:
+    """Delete drafts untouched for ``older_than_days`` and their files (retention, Law 91/2025)."""
+    limit = clock.now() - timedelta(days=older_than_days)
+    stale = db.session.scalars(
+        select(Dossier).where(Dossier.status == DossierStatus.DRAFT, Dossier.updated_at < limit)
+    ).all()
+    paths = [attachment_path(a) for d in stale for a in d.attachments]
+    for dossier in stale:
+        db.session.delete(dossier)
+    db.session.flush()
+    for path in paths:
+        path.unlink(missing_ok=True)
+    return len(stale)
 
 
 # --- uploads -------------------------------------------------------------------------------
