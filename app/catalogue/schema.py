@@ -442,6 +442,13 @@ def _clean_one(field: dict, value: str) -> tuple[Any, str | None]:
     return value, None
 
 
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Xã, phường…" -> "xã, phường…", but "CCCD…" stays."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def clean_answers(fields: list[dict], raw: dict[str, str]) -> tuple[dict, dict[str, str]]:
     """Validate a citizen's answers against a form schema.
 
@@ -464,7 +471,7 @@ def clean_answers(fields: list[dict], raw: dict[str, str]) -> tuple[dict, dict[s
                 template = MSG_REQUIRED_INPUT
                 if field["type"] in ("choice", "commune", "yesno"):
                     template = MSG_REQUIRED_CHOICE
-                errors[name] = template.format(label=field["label"])
+                errors[name] = template.format(label=_in_sentence(field["label"]))
             else:
                 clean[name] = "" if field["type"] in _TEXT_TYPES else None
             continue

@@ -419,17 +419,17 @@ def test_clean_answers_all_valid():
 def test_clean_answers_missing_required_and_optional_empty():
     clean, errors = clean_answers(FORM, {})
     assert errors == {
-        "full_name": "Vui lòng nhập Họ và tên trẻ.",
-        "birth_date": "Vui lòng nhập Ngày sinh.",
-        "sex": "Vui lòng chọn Giới tính.",
-        "birth_place": "Vui lòng chọn Nơi sinh.",
+        "full_name": "Vui lòng nhập họ và tên trẻ.",
+        "birth_date": "Vui lòng nhập ngày sinh.",
+        "sex": "Vui lòng chọn giới tính.",
+        "birth_place": "Vui lòng chọn nơi sinh.",
     }
     assert clean == {"note": "", "copies": None, "by_post": None}
 
 
 def test_clean_answers_whitespace_only_counts_as_empty():
     _, errors = clean_answers(FORM, {"full_name": "   "})
-    assert errors["full_name"] == "Vui lòng nhập Họ và tên trẻ."
+    assert errors["full_name"] == "Vui lòng nhập họ và tên trẻ."
 
 
 def test_clean_answers_text_too_long():
@@ -507,7 +507,7 @@ def test_clean_answers_yesno(raw, value):
 def test_clean_answers_yesno_errors():
     required = dict(FORM[6], required=True)
     assert clean_answers([required], {"by_post": ""})[1] == {
-        "by_post": "Vui lòng chọn Nhận qua bưu chính."
+        "by_post": "Vui lòng chọn nhận qua bưu chính."
     }
     assert clean_answers([FORM[6]], {"by_post": "có"})[1] == {
         "by_post": "Vui lòng chọn Có hoặc Không."

@@ -142,7 +142,8 @@ def _answers_step(dossier):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         raw = {f["name"]: request.form.get(f["name"], "") for f in fields}
         errors = services.save_answers(dossier, raw)
-        if not errors:
+        if not errors or request.form.get("leave"):
+            # Leaving keeps every valid answer; the check page lists what is still missing.
             return _after_save(dossier, "thong-tin")
         db.session.commit()  # keep the valid answers even while some need fixing
         values.update(raw)
