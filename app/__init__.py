@@ -97,6 +97,7 @@ def _security_headers(app: Flask) -> None:
             "script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'",
         )
         if request.endpoint == "static" and request.args.get("v"):
+            response.cache_control.no_cache = None
             response.cache_control.public = True
             response.cache_control.max_age = app.config["STATIC_MAX_AGE"]
             response.cache_control.immutable = True

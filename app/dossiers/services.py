@@ -70,7 +70,7 @@ def start_application(owner: User, procedure: Procedure, client_token: str) -> D
     return dossier
 
 
-def _mark_saved(dossier: Dossier, step: str) -> None:
+def mark_saved(dossier: Dossier, step: str) -> None:
     if step not in (dossier.steps_saved or []):
         dossier.steps_saved = [*(dossier.steps_saved or []), step]
 
@@ -86,7 +86,7 @@ def save_applicant(dossier: Dossier, data: dict[str, Any]) -> None:
     dossier.address_commune_code = data["commune"]
     dossier.address_village = (data.get("village") or "").strip()
     dossier.address_street = (data.get("street") or "").strip()
-    _mark_saved(dossier, "nguoi-nop")
+    mark_saved(dossier, "nguoi-nop")
 
 
 def save_answers(dossier: Dossier, raw: dict[str, str]) -> dict[str, str]:
@@ -101,7 +101,7 @@ def save_answers(dossier: Dossier, raw: dict[str, str]) -> dict[str, str]:
             merged[name] = clean.get(name)
     dossier.answers = merged
     if not errors:
-        _mark_saved(dossier, "thong-tin")
+        mark_saved(dossier, "thong-tin")
     return errors
 
 
@@ -114,7 +114,7 @@ def save_delivery(dossier: Dossier, data: dict[str, Any]) -> None:
         dossier.return_street = (data.get("return_street") or "").strip()
     else:
         dossier.return_commune_code = dossier.return_village = dossier.return_street = ""
-    _mark_saved(dossier, "nhan-tra")
+    mark_saved(dossier, "nhan-tra")
 
 
 def purge_stale_drafts(older_than_days: int) -> int:

@@ -163,7 +163,7 @@ def _documents_step(dossier, upload_errors: dict[str, str] | None = None, status
     if request.method == "POST" and not upload_errors:
         missing = [m for m in services.missing_for_submit(dossier) if m.step == "giay-to"]
         if not missing:
-            services._mark_saved(dossier, "giay-to")
+            services.mark_saved(dossier, "giay-to")
             return _after_save(dossier, "giay-to")
         upload_errors = {"": "Vẫn còn giấy tờ bắt buộc chưa tải lên (đánh dấu bên dưới)."}
         status = 422
