@@ -44,6 +44,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a draft may be finished hours later on a slow link
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 300
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
     COMPRESS_MIMETYPES = [
         "text/html",
         "text/css",

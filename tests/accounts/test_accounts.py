@@ -203,7 +203,9 @@ def test_register_success_over_htmx_navigates_the_whole_page(client) -> None:
 # --- login and logout ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["0912 345 678", "+84 912 345 678", "+84912345678", "0912.345.678"])
+@pytest.mark.parametrize(
+    "typed", ["0912 345 678", "+84 912 345 678", "+84912345678", "0912.345.678"]
+)
 def test_login_by_phone_in_any_usual_form(client, make_user, typed) -> None:
     user = make_user(phone="0912345678")
     response = client.post("/dang-nhap", data={"phone": typed, "password": PASSWORD})

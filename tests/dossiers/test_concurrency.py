@@ -53,10 +53,13 @@ def run_together(count: int, work: Callable[[int, threading.Barrier], Any]) -> l
         return [future.result(timeout=120) for future in futures]
 
 
-def logged_in_client(app: Flask, user: User):  # type: ignore[no-untyped-def]
-    """A test client of its own, signed in; used inside the worker thread."""
+def logged_in_client(app: Flask, phone: str):  # type: ignore[no-untyped-def]
+    """A test client of its own, signed in; used inside the worker thread.
+
+    Threads get plain values (phone, ids), never ORM objects of the test's own session.
+    """
     client = app.test_client()
-    response = client.post("/dang-nhap", data={"phone": user.phone, "password": PASSWORD})
+    response = client.post("/dang-nhap", data={"phone": phone, "password": PASSWORD})
     assert response.status_code == 303, response.text
     return client
 
@@ -88,22 +91,20 @@ def expected_unit(procedure: Procedure) -> Unit:
 
 
 def sequence_value(unit: Unit, day: date) -> int | None:
-    return db.session.scalar(
-        select(DossierSequence.last_value).filter_by(unit_id=unit.id, day=day)
-    )
+    return db.session.scalar(select(DossierSequence.last_value).filter_by(unit_id=unit.id, day=day))
 
 
 def test_parallel_submits_get_distinct_consecutive_codes(app, make_user, procedure):
     count = 12
     citizens = [make_user() for _ in range(count)]
     drafts = [complete_draft(user, procedure, f"draft-{i}") for i, user in enumerate(citizens)]
-    targets = [(user, draft.id) for user, draft in zip(citizens, drafts, strict=True)]
+    targets = [(user.phone, draft.id) for user, draft in zip(citizens, drafts, strict=True)]
     unit = expected_unit(procedure)
     db.session.commit()
 
     def work(i: int, barrier: threading.Barrier) -> tuple[int, str]:
-        user, dossier_id = targets[i]
-        client = logged_in_client(app, user)
+        phone, dossier_id = targets[i]
+        client = logged_in_client(app, phone)
         barrier.wait()
         response = client.post(f"/ho-so/{dossier_id}/nop", data={"declaration": "1"})
         return response.status_code, response.location or ""
@@ -131,12 +132,12 @@ def test_parallel_submits_get_distinct_consecutive_codes(app, make_user, procedu
 def test_one_draft_submitted_from_many_threads_is_submitted_once(app, citizen, procedure):
     count = 8
     draft = complete_draft(citizen, procedure, "only-one")
-    dossier_id = draft.id
+    dossier_id, phone = draft.id, citizen.phone
     unit = expected_unit(procedure)
     db.session.commit()
 
     def work(i: int, barrier: threading.Barrier) -> tuple[int, str]:
-        client = logged_in_client(app, citizen)
+        client = logged_in_client(app, phone)
         barrier.wait()
         response = client.post(f"/ho-so/{dossier_id}/nop", data={"declaration": "1"})
         return response.status_code, response.location or ""
@@ -145,8 +146,7 @@ def test_one_draft_submitted_from_many_threads_is_submitted_once(app, citizen, p
 
     # Every tap lands on the same dossier page; none of them fails.
     assert all(
-        status == 303 and location.endswith(f"/ho-so/{dossier_id}")
-        for status, location in results
+        status == 303 and location.endswith(f"/ho-so/{dossier_id}") for status, location in results
     ), results
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Dossier)) == 1
@@ -164,11 +164,11 @@ def test_one_draft_submitted_from_many_threads_is_submitted_once(app, citizen, p
 
 def test_same_start_application_from_many_threads_creates_one_draft(app, citizen, procedure):
     count = 8
-    code = procedure.code
+    code, phone, owner_id = procedure.code, citizen.phone, citizen.id
     db.session.commit()
 
     def work(i: int, barrier: threading.Barrier) -> tuple[int, str]:
-        client = logged_in_client(app, citizen)
+        client = logged_in_client(app, phone)
         barrier.wait()
         response = client.post(f"/thu-tuc/{code}/nop-ho-so", data={"client_token": "tap-tap"})
         return response.status_code, response.location or ""
@@ -181,5 +181,5 @@ def test_same_start_application_from_many_threads_creates_one_draft(app, citizen
     drafts = db.session.scalars(select(Dossier)).all()
     assert len(drafts) == 1
     assert drafts[0].client_token == "tap-tap"
-    assert drafts[0].owner_id == citizen.id
+    assert drafts[0].owner_id == owner_id
     assert results[0][1].endswith(f"/ho-so/{drafts[0].id}/nguoi-nop")

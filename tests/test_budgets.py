@@ -1,0 +1,358 @@
+"""Low-bandwidth budgets: every citizen page and htmx fragment, compressed by the app itself.
+
+Budgets (issue 2): compressed HTML + render-blocking CSS <= 14 KB per page; htmx fragments
+<= 2 KB compressed. Run with ``-s`` to print the measured sizes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import brotli
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask, g, url_for
+from helpers import PASSWORD, jpeg_bytes, sample_answers
+
+from app import geo
+from app.accounts.models import User
+from app.catalogue.models import Procedure
+from app.dossiers import services
+from app.dossiers.models import Dossier
+from app.dossiers.uploads import process_upload
+from app.extensions import db
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE_BUDGET = 14 * 1024
+FRAGMENT_BUDGET = 2 * 1024
+BR = {"Accept-Encoding": "br"}
+HTMX_BR = {"Accept-Encoding": "br", "HX-Request": "true"}
+COMMUNE = "17329"
+STEPS = ("nguoi-nop", "thong-tin", "giay-to", "nhan-tra", "kiem-tra")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_g_per_request(app):  # type: ignore[no-untyped-def]
+    """Give every request an empty ``g``, as production does.
+
+    The ``app`` fixture keeps an app context pushed, and test requests reuse it, so without this
+    Flask-Login's cached user (``g._login_user``) would leak from one client to the next.
+    """
+
+    def forget() -> None:
+        for name in list(g):
+            g.pop(name)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, forget)
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+def complete_draft(owner: User, procedure: Procedure, token: str) -> Dossier:
+    """A draft with every step filled in, built through the services (no HTTP)."""
+    dossier = services.start_application(owner, procedure, token)
+    db.session.flush()
+    services.save_applicant(
+        dossier,
+        {
+            "phone": owner.phone,
+            "email": "",
+            "commune": COMMUNE,
+            "village": "Bản Huồi Tụ",
+            "street": "Nhà số 5",
+        },
+    )
+    assert services.save_answers(dossier, sample_answers(procedure)) == {}
+    scan = process_upload(jpeg_bytes(320, 240), max_bytes=5 * 1024 * 1024, max_side=1600)
+    for document in procedure.documents:
+        if document.is_required and document.scan_required:
+            services.add_attachment(dossier, document.code, "anh-chup.jpg", scan, owner)
+    services.mark_saved(dossier, "giay-to")
+    services.save_delivery(dossier, {"intake_channel": "online", "return_channel": "online"})
+    db.session.commit()
+    return dossier
+
+
+class Site:
+    """A signed-in citizen with a complete draft and a submitted dossier."""
+
+    def __init__(self, app: Flask, citizen: User, procedure: Procedure) -> None:
+        self.procedure = procedure
+        self.draft = complete_draft(citizen, procedure, "draft")
+        self.done = complete_draft(citizen, procedure, "done")
+        assert services.submit(self.done, citizen)
+        db.session.commit()
+        self.anonymous = app.test_client()
+        self.user = app.test_client()
+        response = self.user.post("/dang-nhap", data={"phone": citizen.phone, "password": PASSWORD})
+        assert response.status_code == 303
+
+    def step(self, name: str) -> str:
+        return f"/ho-so/{self.draft.id}/{name}"
+
+
+# name -> (signed in?, url builder)
+PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
+    "home": (True, lambda s: "/"),
+    "catalogue": (True, lambda s: "/thu-tuc"),
+    "procedure": (True, lambda s: f"/thu-tuc/{s.procedure.code}"),
+    "login": (False, lambda s: "/dang-nhap"),
+    "register": (False, lambda s: "/dang-ky"),
+    **{f"step {name}": (True, lambda s, name=name: s.step(name)) for name in STEPS},
+    "lookup": (True, lambda s: "/tra-cuu"),
+    "lookup result": (True, lambda s: f"/tra-cuu/{s.done.code}"),
+    "my dossiers": (True, lambda s: "/ho-so-cua-toi"),
+    "dossier": (True, lambda s: f"/ho-so/{s.done.id}"),
+}
+
+
+@pytest.fixture
+def site(app: Flask, citizen: User, procedure: Procedure) -> Site:
+    return Site(app, citizen, procedure)
+
+
+def get_page(site: Site, name: str):  # type: ignore[no-untyped-def]
+    signed_in, url = PAGES[name]
+    client = site.user if signed_in else site.anonymous
+    response = client.get(url(site), headers=BR)
+    assert response.status_code == 200, (name, response.status_code)
+    return response
+
+
+def decoded(response) -> bytes:  # type: ignore[no-untyped-def]
+    if response.headers.get("Content-Encoding") == "br":
+        return brotli.decompress(response.data)
+    return response.data
+
+
+def brotli_size(app: Flask, data: bytes) -> int:
+    """Size at the app's own brotli settings (what Flask-Compress would send)."""
+    return len(
+        brotli.compress(
+            data,
+            quality=app.config.get("COMPRESS_BR_LEVEL", 4),
+            lgwin=app.config.get("COMPRESS_BR_WINDOW", 22),
+        )
+    )
+
+
+def css_size(site: Site) -> int:
+    """Compressed bytes of the render-blocking stylesheet, as the app serves it."""
+    response = site.user.get(url_for("static", filename="css/app.css"), headers=BR)
+    assert response.status_code == 200
+    assert response.headers.get("Content-Encoding") == "br"
+    return len(response.data)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_is_brotli_compressed_and_within_budget(app, site, name) -> None:
+    response = get_page(site, name)
+    assert response.headers.get("Content-Encoding") == "br"
+    html = decoded(response)
+    assert html.lstrip().lower().startswith(b"<!doctype html>")
+    # Only one stylesheet blocks rendering, and it is the one measured.
+    stylesheets = BeautifulSoup(html, "html.parser").select('link[rel="stylesheet"]')
+    assert [link["href"].split("?")[0] for link in stylesheets] == ["/static/css/app.css"]
+    css = css_size(site)
+    total = len(response.data) + css
+    print(
+        f"\nBUDGET page {name:14} raw {len(html):6} B  br {len(response.data):5} B"
+        f"  + css {css} B = {total} B (budget {PAGE_BUDGET})"
+    )
+    assert total <= PAGE_BUDGET
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_are_never_cached_and_vary_on_htmx(site, name) -> None:
+    response = get_page(site, name)
+    cache = response.headers.get("Cache-Control", "")
+    assert "no-store" in cache
+    vary = {v.strip().lower() for v in response.headers.get("Vary", "").split(",")}
+    assert "hx-request" in vary
+    assert "accept-encoding" in vary
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_link_static_files_with_a_content_hash(site, name) -> None:
+    page = BeautifulSoup(decoded(get_page(site, name)), "html.parser")
+    urls = [tag["src"] for tag in page.find_all("script", src=True)]
+    urls += [tag["href"] for tag in page.find_all("link", href=True)]
+    statics = [u for u in urls if u.startswith("/static/")]
+    assert len(statics) >= 3  # the stylesheet, htmx and app.js
+    for url in statics:
+        match = re.fullmatch(r"/static/([\w./-]+)\?v=([0-9a-f]{8,})", url)
+        assert match, url
+        digest = hashlib.sha256((ROOT / "static" / match.group(1)).read_bytes()).hexdigest()
+        assert digest.startswith(match.group(2)), url
+
+
+def test_scripts_are_deferred(site) -> None:
+    page = BeautifulSoup(decoded(get_page(site, "home")), "html.parser")
+    scripts = page.find_all("script", src=True)
+    assert scripts
+    assert all(s.has_attr("defer") for s in scripts)
+
+
+# --- static files ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("filename", ["css/app.css", "js/app.js", "vendor/htmx.min.js"])
+def test_fingerprinted_static_files_are_cached_for_a_year(client, filename) -> None:
+    url = url_for("static", filename=filename)
+    assert re.search(r"\?v=[0-9a-f]{8,}$", url), url
+    response = client.get(url, headers=BR)
+    assert response.status_code == 200
+    cache = response.headers["Cache-Control"]
+    assert "max-age=31536000" in cache
+    assert "immutable" in cache
+    assert "no-cache" not in cache and "no-store" not in cache
+    assert response.headers.get("Content-Encoding") == "br"
+
+
+def test_static_without_fingerprint_is_not_cached_forever(client) -> None:
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "immutable" not in response.headers.get("Cache-Control", "")
+
+
+def test_fingerprint_changes_with_the_content(app) -> None:
+    version = app.jinja_env.globals["static_version"]
+    css = (ROOT / "static" / "css" / "app.css").read_bytes()
+    assert version("css/app.css") == hashlib.sha256(css).hexdigest()[:10]
+    assert version("css/app.css") != version("js/app.js")
+
+
+# --- htmx fragments ---------------------------------------------------------------------------
+
+
+def _search(site: Site):  # type: ignore[no-untyped-def]
+    return site.user.get("/thu-tuc?q=dang+ky", headers=HTMX_BR)
+
+
+def _communes(site: Site):  # type: ignore[no-untyped-def]
+    return site.user.get("/dia-chi/xa?province=40", headers=HTMX_BR)
+
+
+def _document_row(site: Site):  # type: ignore[no-untyped-def]
+    code = next(d.code for d in site.procedure.documents if d.scan_required and d.is_required)
+    return site.user.post(
+        f"/ho-so/{site.draft.id}/giay-to/{code}",
+        data={"file": (io.BytesIO(jpeg_bytes(800, 600)), "trang-2.jpg")},
+        content_type="multipart/form-data",
+        headers=HTMX_BR,
+    )
+
+
+def _error(step: str, data: dict[str, Any]) -> Callable[[Site], Any]:
+    def post(site: Site):  # type: ignore[no-untyped-def]
+        return site.user.post(site.step(step), data=data, headers=HTMX_BR)
+
+    return post
+
+
+def _declaration_missing(site: Site):  # type: ignore[no-untyped-def]
+    return site.user.post(f"/ho-so/{site.draft.id}/nop", data={}, headers=HTMX_BR)
+
+
+NOT_COMPRESSED = pytest.mark.xfail(
+    strict=True,
+    reason="BUG: Flask-Compress compresses only 2xx responses, so 422 fragments (and every "
+    "4xx/5xx page) are sent uncompressed (~11 KB for a step error fragment)",
+)
+OVER_BUDGET = pytest.mark.xfail(
+    strict=True,
+    reason="BUDGET: the step's error fragment re-sends the whole commune <select> of the "
+    "province (130 options); ~2.8-3.2 KB at the app's brotli level 4, over 2 KB",
+)
+
+# name -> (request, expected status)
+FRAGMENTS: dict[str, tuple[Callable[[Site], Any], int]] = {
+    "catalogue search": (_search, 200),
+    "commune options": (_communes, 200),
+    "document row": (_document_row, 200),
+    "error nguoi-nop": (_error("nguoi-nop", {"phone": "12", "province": "40"}), 422),
+    "error thong-tin": (_error("thong-tin", {}), 422),
+    "error giay-to": (None, 422),  # set below: needs the draft without its files
+    "error nhan-tra": (_error("nhan-tra", {"return_province": "40"}), 422),
+    "error kiem-tra": (_declaration_missing, 422),
+}
+
+
+def _documents_missing(site: Site):  # type: ignore[no-untyped-def]
+    for attachment in list(site.draft.attachments):
+        services.remove_attachment(attachment)
+    db.session.commit()
+    return site.user.post(site.step("giay-to"), data={}, headers=HTMX_BR)
+
+
+FRAGMENTS["error giay-to"] = (_documents_missing, 422)
+
+
+def _fragment(site: Site, name: str):  # type: ignore[no-untyped-def]
+    request, status = FRAGMENTS[name]
+    response = request(site)
+    assert response.status_code == status, (name, response.status_code)
+    body = decoded(response)
+    assert b"<html" not in body and b"<body" not in body, name
+    return response, body
+
+
+def _compressed_params() -> list[Any]:
+    return [
+        pytest.param(name, marks=NOT_COMPRESSED) if status == 422 else name
+        for name, (_, status) in FRAGMENTS.items()
+    ]
+
+
+def _budget_params() -> list[Any]:
+    over = {"error nguoi-nop", "error thong-tin", "error nhan-tra"}
+    return [pytest.param(name, marks=OVER_BUDGET) if name in over else name for name in FRAGMENTS]
+
+
+@pytest.mark.parametrize("name", _compressed_params())
+def test_fragment_is_brotli_compressed(site, name) -> None:
+    response, _ = _fragment(site, name)
+    assert response.headers.get("Content-Encoding") == "br"
+
+
+@pytest.mark.parametrize("name", _budget_params())
+def test_fragment_within_budget(app, site, name) -> None:
+    """Compressed size at the app's brotli level: as sent when the app compressed it, else
+    what it would weigh once compressed (test_fragment_is_brotli_compressed covers that)."""
+    response, body = _fragment(site, name)
+    sent = len(response.data)
+    size = sent if response.headers.get("Content-Encoding") == "br" else brotli_size(app, body)
+    print(
+        f"\nBUDGET fragment {name:17} raw {len(body):6} B  sent {sent:6} B"
+        f"  br {size:5} B (budget {FRAGMENT_BUDGET})"
+    )
+    assert size <= FRAGMENT_BUDGET
+
+
+def test_commune_options_within_budget_for_every_province(app, client) -> None:
+    sizes = {}
+    for code, name in geo.provinces():
+        response = client.get(f"/dia-chi/xa?province={code}", headers=HTMX_BR)
+        assert response.status_code == 200
+        assert response.headers.get("Content-Encoding") == "br", name
+        assert brotli.decompress(response.data).count(b"<option") == len(geo.communes(code)) + 1
+        sizes[name] = len(response.data)
+    largest = max(sizes, key=sizes.get)
+    print(f"\nBUDGET fragment commune options, largest: {largest} {sizes[largest]} B")
+    assert len(sizes) == 34
+    assert sizes[largest] <= FRAGMENT_BUDGET
+
+
+def test_fragments_vary_on_htmx(site) -> None:
+    response = _search(site)
+    assert "HX-Request" in response.headers.get("Vary", "")
+    assert "no-store" in response.headers.get("Cache-Control", "")
