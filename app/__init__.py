@@ -60,7 +60,9 @@ def _refuse_unsafe_production(app: Flask) -> None:
     if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(app.config["SECRET_KEY"]) < 32:
         raise RuntimeError("APP_ENV=production needs SECRET_KEY set to a long random value.")
     if app.config["DEMO_MODE"]:
-        raise RuntimeError("APP_ENV=production refuses DEMO_MODE=1: demo accounts share a password.")
+        raise RuntimeError(
+            "APP_ENV=production refuses DEMO_MODE=1: demo accounts share a password."
+        )
 
 
 def _static_fingerprints(app: Flask) -> None:

@@ -16,7 +16,9 @@ from app.extensions import db
 
 def seed(with_demo_accounts: bool) -> dict[str, int]:
     counts = {
-        "units": sync_units(current_app.config["PROVINCE_CODE"], current_app.config["PROVINCE_TREE"])
+        "units": sync_units(
+            current_app.config["PROVINCE_CODE"], current_app.config["PROVINCE_TREE"]
+        )
     }
     if db.session.scalar(select(func.count()).select_from(Procedure)) == 0:
         for item in load_demo_catalogue():

@@ -16,7 +16,10 @@ MESSAGES = {
         "Tệp quá lớn",
         "Tệp bạn gửi vượt quá dung lượng cho phép. Hãy chọn tệp nhỏ hơn hoặc chụp lại ảnh.",
     ),
-    500: ("Có lỗi xảy ra", "Hệ thống gặp sự cố. Dữ liệu bạn đã lưu vẫn còn; hãy thử lại sau ít phút."),
+    500: (
+        "Có lỗi xảy ra",
+        "Hệ thống gặp sự cố. Dữ liệu bạn đã lưu vẫn còn; hãy thử lại sau ít phút.",
+    ),
     503: ("Dịch vụ tạm thời gián đoạn", "Hãy thử lại sau ít phút. Dữ liệu của bạn không bị mất."),
 }
 

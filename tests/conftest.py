@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from helpers import PASSWORD
@@ -77,6 +77,14 @@ def app_config(tmp_path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def app(backend: str, database_urls: dict[str, str], app_config: dict[str, Any]) -> Iterator[Flask]:
     application = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": database_urls[backend]})
+
+    # The app context below stays pushed and test requests reuse it; give every request an
+    # empty ``g`` as production does, so a signed-in user never leaks between test clients.
+    @application.before_request
+    def forget_request_globals() -> None:
+        for name in list(g):
+            g.pop(name)
+
     with application.app_context():
         if backend not in _prepared:
             upgrade()
@@ -125,6 +133,4 @@ def citizen(make_user) -> User:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def procedure(app: Flask) -> Procedure:
     """Birth registration: commune tier, same-day, 15:00 cut-off."""
-    return db.session.scalar(
-        db.select(Procedure).where(Procedure.name == "Đăng ký khai sinh")
-    )
+    return db.session.scalar(db.select(Procedure).where(Procedure.name == "Đăng ký khai sinh"))

@@ -50,8 +50,16 @@ def fill_draft(client: FlaskClient, procedure: Procedure, token: str = "t1") -> 
     assert response.status_code == 303, response.text
     base = response.location.rsplit("/", 1)[0]
     steps = [
-        ("nguoi-nop", {"phone": "0912 345 678", "province": "40", "commune": "17329",
-                       "village": "Bản Huồi Tụ", "street": ""}),
+        (
+            "nguoi-nop",
+            {
+                "phone": "0912 345 678",
+                "province": "40",
+                "commune": "17329",
+                "village": "Bản Huồi Tụ",
+                "street": "",
+            },
+        ),
         ("thong-tin", sample_answers(procedure)),
     ]
     for step, data in steps:

@@ -16,7 +16,7 @@ from typing import Any
 import brotli
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask, g, url_for
+from flask import Flask, url_for
 from helpers import PASSWORD, jpeg_bytes, sample_answers
 
 from app import geo
@@ -34,21 +34,6 @@ BR = {"Accept-Encoding": "br"}
 HTMX_BR = {"Accept-Encoding": "br", "HX-Request": "true"}
 COMMUNE = "17329"
 STEPS = ("nguoi-nop", "thong-tin", "giay-to", "nhan-tra", "kiem-tra")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app):  # type: ignore[no-untyped-def]
-    """Give every request an empty ``g``, as production does.
-
-    The ``app`` fixture keeps an app context pushed, and test requests reuse it, so without this
-    Flask-Login's cached user (``g._login_user``) would leak from one client to the next.
-    """
-
-    def forget() -> None:
-        for name in list(g):
-            g.pop(name)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget)
 
 
 # --- data ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from flask import Flask, g
+from flask import Flask
 from flask.testing import FlaskClient
 from helpers import PASSWORD, jpeg_bytes, sample_answers
 from sqlalchemy import func, select
@@ -36,22 +36,6 @@ URL_ATTRIBUTES = ("src", "href", "action", "hx-get", "hx-post", "formaction", "p
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     return {**app_config, "WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app):  # type: ignore[no-untyped-def]
-    """Give every request an empty ``g``, as production does.
-
-    The ``app`` fixture keeps an app context pushed, and test requests reuse it, so without this
-    Flask-Login's cached user and Flask-WTF's cached CSRF token (both in ``g``) would leak from
-    one client to the next.
-    """
-
-    def forget() -> None:
-        for name in list(g):
-            g.pop(name)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget)
 
 
 # --- data and clients -------------------------------------------------------------------------

@@ -47,16 +47,24 @@ class RegisterForm(FlaskForm):
     )
     password = PasswordField(
         "Mật khẩu",
-        validators=[required("Vui lòng đặt mật khẩu."), Length(min=8, message="Mật khẩu cần ít nhất 8 ký tự.")],
+        validators=[
+            required("Vui lòng đặt mật khẩu."),
+            Length(min=8, message="Mật khẩu cần ít nhất 8 ký tự."),
+        ],
         description="Ít nhất 8 ký tự.",
     )
     password_again = PasswordField(
         "Nhập lại mật khẩu",
-        validators=[required("Vui lòng nhập lại mật khẩu."), EqualTo("password", "Hai mật khẩu không giống nhau.")],
+        validators=[
+            required("Vui lòng nhập lại mật khẩu."),
+            EqualTo("password", "Hai mật khẩu không giống nhau."),
+        ],
     )
     consent = BooleanField(
         "Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân",
-        validators=[required("Bạn cần đồng ý với thông báo xử lý dữ liệu cá nhân để tạo tài khoản.")],
+        validators=[
+            required("Bạn cần đồng ý với thông báo xử lý dữ liệu cá nhân để tạo tài khoản.")
+        ],
     )
 
     def validate_id_number(self, field: Any) -> None:

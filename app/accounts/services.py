@@ -18,7 +18,14 @@ class AccountExists(ValueError):
 
 
 def register_citizen(
-    *, full_name: str, phone: str, id_number: str, date_of_birth, sex: str, email: str, password: str
+    *,
+    full_name: str,
+    phone: str,
+    id_number: str,
+    date_of_birth,
+    sex: str,
+    email: str,
+    password: str,
 ) -> User:
     if db.session.scalar(select(User.id).filter_by(phone=phone)):
         raise AccountExists("phone", "Số điện thoại này đã có tài khoản. Hãy đăng nhập.")

@@ -63,7 +63,9 @@ class Procedure(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
 
     documents: Mapped[list[RequiredDocument]] = relationship(
-        back_populates="procedure", order_by="RequiredDocument.position", cascade="all, delete-orphan"
+        back_populates="procedure",
+        order_by="RequiredDocument.position",
+        cascade="all, delete-orphan",
     )
 
     @property
@@ -78,7 +80,9 @@ class Procedure(db.Model):
     @property
     def processing_time_label(self) -> str:
         if self.processing_days == 0:
-            return "Trong ngày" + (" (sau 15 giờ: ngày làm việc tiếp theo)" if self.cutoff_15h else "")
+            return "Trong ngày" + (
+                " (sau 15 giờ: ngày làm việc tiếp theo)" if self.cutoff_15h else ""
+            )
         return f"{self.processing_days} ngày làm việc"
 
 

@@ -25,13 +25,3 @@ class MobilePhone:
                 "hoặc 09 (ví dụ 0912 345 678)."
             )
         field.data = phone
-
-
-def error_summary(form: Any) -> list[tuple[str, str, str]]:
-    """(field id, label, first message) for the summary box at the top of a form."""
-    items = []
-    for name, messages in form.errors.items():
-        field = form[name] if name in form else None
-        label = field.label.text if field is not None else name
-        items.append((field.id if field is not None else name, label, messages[0]))
-    return items

@@ -93,4 +93,6 @@ class DeliveryForm(AddressMixin, FlaskForm):
 
     def validate_return_village(self, field: Any) -> None:
         if self.return_channel.data == "post" and not (field.data or "").strip():
-            raise ValidationError("Vui lòng nhập thôn, bản hoặc tổ dân phố để bưu điện giao kết quả.")
+            raise ValidationError(
+                "Vui lòng nhập thôn, bản hoặc tổ dân phố để bưu điện giao kết quả."
+            )

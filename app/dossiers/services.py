@@ -304,4 +304,3 @@ def log_event(
     )
     db.session.add(event)
     return event
-

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import g
 from helpers import fill_draft, jpeg_bytes, login, sample_answers
 from PIL import Image
 from sqlalchemy import func, select, text
@@ -37,21 +36,6 @@ APPLICANT = {
     "street": "",
 }
 DELIVERY = {"intake_channel": "online", "return_channel": "online", "return_province": "40"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app):  # type: ignore[no-untyped-def]
-    """Give every request an empty ``g``, as production does.
-
-    The ``app`` fixture keeps an app context pushed, and test requests reuse it, so without this
-    Flask-Login's cached user (``g._login_user``) would leak from one client to the next.
-    """
-
-    def forget() -> None:
-        for name in list(g):
-            g.pop(name)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import g
 from helpers import fill_draft, login
 from sqlalchemy.exc import OperationalError
 
@@ -23,21 +22,6 @@ OWNER = {
     "sex": "female",
 }
 VILLAGE = "Bản Huồi Tụ"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app):  # type: ignore[no-untyped-def]
-    """Give every request an empty ``g``, as production does.
-
-    The ``app`` fixture keeps an app context pushed, and test requests reuse it, so without this
-    Flask-Login's cached user (``g._login_user``) would leak from one client to the next.
-    """
-
-    def forget() -> None:
-        for name in list(g):
-            g.pop(name)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget)
 
 
 @pytest.fixture

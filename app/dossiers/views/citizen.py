@@ -22,7 +22,8 @@ from app.catalogue.models import Procedure
 from app.core.htmx import is_htmx, render
 from app.core.identity import mask_id_number
 from app.core.permissions import Role, require
-from app.dossiers import queries, receipt as receipts, services
+from app.dossiers import queries, services
+from app.dossiers import receipt as receipts
 from app.dossiers.forms import ApplicantForm, DeliveryForm
 from app.dossiers.models import Attachment
 from app.dossiers.policy import can_edit, editable_or_404, viewable_or_404
@@ -261,7 +262,9 @@ def remove_file(dossier_id: int, attachment_id: int):
     db.session.commit()
     if is_htmx():
         db.session.refresh(dossier)
-        return render("dossiers/steps/_document_row.html", dossier=dossier, document=document, error="")
+        return render(
+            "dossiers/steps/_document_row.html", dossier=dossier, document=document, error=""
+        )
     return redirect(url_for("dossiers.step", dossier_id=dossier.id, step="giay-to"), 303)
 
 
@@ -278,7 +281,9 @@ def file(dossier_id: int, attachment_id: int):
         download_name=attachment.original_name,
         max_age=0,
     )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    )
     return response
 
 
@@ -327,7 +332,9 @@ def receipt(dossier_id: int):
         return render("dossiers/receipt_failed.html", status=503, dossier=dossier)
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    )
     return response
 
 
@@ -335,4 +342,3 @@ def receipt(dossier_id: int):
 @require()
 def mine():
     return render("dossiers/mine.html", dossiers=queries.owned_dossiers(current_user.id))
-
