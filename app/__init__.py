@@ -37,11 +37,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from app import models  # noqa: F401  (registers every table with SQLAlchemy)
     from app.accounts.views import bp as accounts_bp
+    from app.admin.views import bp as admin_bp
     from app.catalogue.views import bp as catalogue_bp
+    from app.dossiers.views.backoffice import bp as backoffice_bp
     from app.dossiers.views.citizen import bp as dossiers_bp
     from app.public.views import bp as public_bp
 
-    for blueprint in (public_bp, accounts_bp, catalogue_bp, dossiers_bp):
+    for blueprint in (public_bp, accounts_bp, catalogue_bp, dossiers_bp, backoffice_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from app import cli, errors, templating

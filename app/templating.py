@@ -8,7 +8,13 @@ from typing import Any
 from flask import Flask
 
 from app import geo
-from app.dossiers.models import EVENT_LABELS, INTAKE_CHANNEL_LABELS, RETURN_CHANNEL_LABELS
+from app.core.permissions import has_permission
+from app.dossiers.models import (
+    EVENT_LABELS,
+    INTAKE_CHANNEL_LABELS,
+    RETURN_CHANNEL_LABELS,
+    STATUS_LABELS,
+)
 
 
 def money(amount: int | None) -> str:
@@ -35,6 +41,8 @@ def init_app(app: Flask) -> None:
         intake_labels=INTAKE_CHANNEL_LABELS,
         return_labels=RETURN_CHANNEL_LABELS,
         event_labels=EVENT_LABELS,
+        has_permission=has_permission,
+        status_label=lambda s: STATUS_LABELS.get(s, s),
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

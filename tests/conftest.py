@@ -30,11 +30,13 @@ from app.extensions import db
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 USER_TABLES = [
+    "notifications",
     "dossier_events",
     "attachments",
     "dossiers",
     "dossier_sequences",
     "calendar_overrides",
+    "unit_memberships",
     "users",
 ]
 _prepared: set[str] = set()

@@ -20,6 +20,7 @@ DEMO_ACCOUNTS = [
     ("0912000003", "Lê Thị Lan", Role.POSTAL, "040192000789", date(1992, 7, 21), "female"),
     ("0912000004", "Lô Văn Pằn", Role.COMMUNITY, "040088000321", date(1988, 1, 9), "male"),
     ("0912000005", "Phạm Quốc Anh", Role.ADMIN, "040080000654", date(1980, 11, 30), "male"),
+    ("0912000006", "Hồ Thị Thu", Role.SPECIALIST, "040187000987", date(1987, 6, 15), "female"),
 ]
 
 
@@ -38,7 +39,7 @@ def create_demo_accounts(tree: str) -> int:
             sex=sex,
             privacy_consent_at=clock.now(),
             privacy_notice_version="2026-01",
-            unit=centre if role == Role.OFFICER else None,
+            units=[centre] if role in (Role.OFFICER, Role.SPECIALIST) else [],
         )
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)

@@ -3,13 +3,22 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.core import clock
 from app.core.permissions import ROLE_LABELS, STAFF_ROLES, Role
 from app.extensions import db
+
+# Staff belong to one or more units (a one-stop officer may serve two centres); officers see
+# only the dossiers of their units.
+unit_memberships = Table(
+    "unit_memberships",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class User(UserMixin, db.Model):
@@ -24,14 +33,13 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     # Proof of consent to the privacy notice (Law 91/2025/QH15): when, and which version.
     privacy_consent_at: Mapped[datetime | None]
     privacy_notice_version: Mapped[str | None] = mapped_column(String(16))
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
-    unit = relationship("Unit")
+    units = relationship("Unit", secondary=unit_memberships, order_by="Unit.code")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -46,6 +54,10 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def unit_ids(self) -> frozenset[int]:
+        return frozenset(unit.id for unit in self.units)
 
     @property
     def role_label(self) -> str:

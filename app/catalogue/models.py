@@ -50,6 +50,11 @@ class Procedure(db.Model):
     processing_days: Mapped[int]
     processing_note: Mapped[str] = mapped_column(Text, default="")
     cutoff_15h: Mapped[bool] = mapped_column(default=False)
+    # After a supplement (Mẫu 02) the clock "restart"s from zero or "resume"s where it stopped
+    # (DOMAIN.md §5 [check]): a rule per procedure, restart by default.
+    supplement_rule: Mapped[str] = mapped_column(
+        String(8), default="restart", server_default="restart"
+    )
     fee_online: Mapped[int] = mapped_column(default=0)
     fee_post: Mapped[int] = mapped_column(default=0)
     fee_counter: Mapped[int] = mapped_column(default=0)

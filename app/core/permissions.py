@@ -19,6 +19,7 @@ from flask_login import current_user
 class Role(StrEnum):
     CITIZEN = "citizen"
     OFFICER = "officer"
+    SPECIALIST = "specialist"
     POSTAL = "postal"
     COMMUNITY = "community"
     ADMIN = "admin"
@@ -27,12 +28,57 @@ class Role(StrEnum):
 ROLE_LABELS = {
     Role.CITIZEN: "Công dân",
     Role.OFFICER: "Cán bộ một cửa",
+    Role.SPECIALIST: "Chuyên viên, lãnh đạo xử lý",
     Role.POSTAL: "Nhân viên bưu điện",
     Role.COMMUNITY: "Tổ công nghệ số cộng đồng",
     Role.ADMIN: "Quản trị",
 }
 
-STAFF_ROLES = frozenset({Role.OFFICER, Role.POSTAL, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.OFFICER, Role.SPECIALIST, Role.POSTAL, Role.ADMIN})
+
+
+class Permission(StrEnum):
+    """What a route or a workflow action needs. Roles grant permissions in ROLE_PERMISSIONS."""
+
+    APPLY = "apply"  # start, fill, submit, complete and withdraw one's own applications
+    VIEW_UNIT_DOSSIERS = "view_unit_dossiers"  # back-office queues and dossier pages (own units)
+    RECEIVE = "receive"  # accept, ask for more, refuse a submitted dossier
+    PROCESS = "process"  # assign, forward, ask for more, apologise, stop
+    APPROVE = "approve"  # approve and record the result
+    RETURN_RESULT = "return_result"  # hand the result over and close the dossier
+    VIEW_REGISTER = "view_register"  # Mẫu 07, the register, and its CSV export
+    MANAGE = "manage"  # units, staff accounts, calendar overrides
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CITIZEN: frozenset({Permission.APPLY}),
+    Role.OFFICER: frozenset(
+        {
+            Permission.VIEW_UNIT_DOSSIERS,
+            Permission.RECEIVE,
+            Permission.PROCESS,
+            Permission.APPROVE,
+            Permission.RETURN_RESULT,
+            Permission.VIEW_REGISTER,
+        }
+    ),
+    Role.SPECIALIST: frozenset(
+        {Permission.VIEW_UNIT_DOSSIERS, Permission.PROCESS, Permission.APPROVE}
+    ),
+    Role.POSTAL: frozenset(),
+    Role.COMMUNITY: frozenset(),
+    Role.ADMIN: frozenset({Permission.MANAGE}),
+}
+
+
+def has_permission(user: Any, permission: Permission) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    try:
+        role = Role(user.role)
+    except ValueError:
+        return False
+    return permission in ROLE_PERMISSIONS[role]
 ACCESS_ATTRIBUTE = "access_rule"
 
 
@@ -50,10 +96,12 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
-def require(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Allow only signed-in users holding one of ``roles`` (any role when none is given).
+def require(*permissions: Permission) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Allow only signed-in users whose role grants one of ``permissions``.
 
-    Anonymous users are sent to the login page; a signed-in user with the wrong role gets 403.
+    With no permission given, any signed-in user may call the view (it then checks ownership
+    itself, e.g. a citizen's own dossier). Anonymous users are sent to the login page; a
+    signed-in user without the permission gets 403.
     """
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,11 +109,11 @@ def require(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return redirect(url_for("accounts.login", next=_return_path()), 303)
-            if roles and current_user.role not in roles:
+            if permissions and not any(has_permission(current_user, p) for p in permissions):
                 abort(403)
             return view(*args, **kwargs)
 
-        setattr(wrapped, ACCESS_ATTRIBUTE, f"roles:{','.join(roles) or 'any'}")
+        setattr(wrapped, ACCESS_ATTRIBUTE, f"permission:{','.join(permissions) or 'signed-in'}")
         return wrapped
 
     return decorator

@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from app import geo
@@ -96,3 +105,79 @@ class DeliveryForm(AddressMixin, FlaskForm):
             raise ValidationError(
                 "Vui lòng nhập thôn, bản hoặc tổ dân phố để bưu điện giao kết quả."
             )
+
+
+# --- back-office action forms ------------------------------------------------------------
+
+
+class ActionForm(FlaskForm):
+    """An action with nothing to fill in (accept): the CSRF token only."""
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Lý do",
+        validators=[required("Vui lòng ghi rõ lý do."), Length(max=2000)],
+        description="Người nộp sẽ đọc lý do này trong tin nhắn và trên văn bản gửi họ.",
+    )
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField("Lý do rút hồ sơ (không bắt buộc)", validators=[Length(max=2000)])
+
+
+class SupplementForm(FlaskForm):
+    documents = SelectMultipleField("Giấy tờ cần bổ sung", choices=[], validate_choice=True)
+    fields = SelectMultipleField("Thông tin cần sửa", choices=[], validate_choice=True)
+    other = StringField("Nội dung khác", validators=[Length(max=300)])
+    reason = TextAreaField(
+        "Lý do, hướng dẫn cho người nộp",
+        validators=[required("Vui lòng ghi rõ lý do và cách bổ sung."), Length(max=2000)],
+    )
+
+    def set_choices(self, procedure: Any) -> None:
+        self.documents.choices = [(d.code, d.name) for d in procedure.documents]
+        self.fields.choices = [(f["name"], f["label"]) for f in procedure.form_schema]
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField("Chuyển cho cán bộ", coerce=int, choices=[])
+    note = TextAreaField("Ghi chú giao việc (nội bộ)", validators=[Length(max=2000)])
+
+
+class ForwardForm(FlaskForm):
+    unit = SelectField("Chuyển đến đơn vị", coerce=int, choices=[])
+    note = TextAreaField("Nội dung chuyển", validators=[Length(max=2000)])
+
+
+class ApproveForm(FlaskForm):
+    result_kind = RadioField(
+        "Kết quả",
+        choices=[("file", "Kết quả điện tử (tệp PDF)"), ("paper", "Kết quả bản giấy")],
+        validators=[required("Vui lòng chọn loại kết quả.")],
+    )
+    result_file = FileField("Tệp kết quả (PDF)")
+    note = TextAreaField("Ghi chú kết quả", validators=[Length(max=2000)])
+
+
+class ExtendForm(FlaskForm):
+    new_due = DateField(
+        "Ngày hẹn trả mới", validators=[required("Vui lòng chọn ngày hẹn trả mới.")]
+    )
+    reason = TextAreaField(
+        "Lý do chậm trễ",
+        validators=[required("Vui lòng ghi rõ lý do."), Length(max=2000)],
+    )
+
+
+class ReturnForm(FlaskForm):
+    via = RadioField(
+        "Trả kết quả",
+        choices=[
+            ("online", "Trực tuyến (người nộp tải kết quả)"),
+            ("counter", "Tại Bộ phận Một cửa"),
+            ("post", "Qua dịch vụ bưu chính công ích"),
+        ],
+        validators=[required("Vui lòng chọn cách trả kết quả.")],
+    )
+    note = TextAreaField("Ghi chú (người nhận, giấy tờ xuất trình…)", validators=[Length(max=2000)])

@@ -14,16 +14,60 @@ from app.extensions import db
 class DossierStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    RECEIVED = "received"
+    SUPPLEMENT_REQUESTED = "supplement"
+    REFUSED = "refused"
+    PROCESSING = "processing"
+    RESULT_READY = "result_ready"
+    RETURNED = "returned"
+    STOPPED = "stopped"
+    WITHDRAWN = "withdrawn"
 
 
 STATUS_LABELS = {
     DossierStatus.DRAFT: "Đang soạn",
-    DossierStatus.SUBMITTED: "Đã nộp",
+    DossierStatus.SUBMITTED: "Đã nộp, chờ tiếp nhận",
+    DossierStatus.RECEIVED: "Đã tiếp nhận",
+    DossierStatus.SUPPLEMENT_REQUESTED: "Cần bổ sung hồ sơ",
+    DossierStatus.REFUSED: "Từ chối tiếp nhận",
+    DossierStatus.PROCESSING: "Đang giải quyết",
+    DossierStatus.RESULT_READY: "Đã có kết quả",
+    DossierStatus.RETURNED: "Đã trả kết quả",
+    DossierStatus.STOPPED: "Dừng giải quyết",
+    DossierStatus.WITHDRAWN: "Đã rút hồ sơ",
 }
 
+# Statuses in which the dossier is with the administration and the deadline runs.
+RUNNING_STATUSES = frozenset(
+    {DossierStatus.RECEIVED, DossierStatus.PROCESSING, DossierStatus.RESULT_READY}
+)
+CLOSED_STATUSES = frozenset(
+    {
+        DossierStatus.REFUSED,
+        DossierStatus.RETURNED,
+        DossierStatus.STOPPED,
+        DossierStatus.WITHDRAWN,
+    }
+)
+
+# What the citizen's timeline says for each action (internal events are never shown).
 EVENT_LABELS = {
     "submitted": "Đã nộp hồ sơ trực tuyến",
+    "resubmitted": "Đã nộp bổ sung hồ sơ",
+    "accepted": "Cơ quan đã tiếp nhận hồ sơ",
+    "supplement_requested": "Cơ quan yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "refused": "Cơ quan từ chối tiếp nhận hồ sơ",
+    "assigned": "Hồ sơ được chuyển xử lý",
+    "forwarded": "Hồ sơ được chuyển đến cơ quan khác giải quyết",
+    "approved": "Đã có kết quả giải quyết",
+    "extended": "Cơ quan xin lỗi và hẹn lại ngày trả kết quả",
+    "stopped": "Cơ quan dừng giải quyết hồ sơ",
+    "returned": "Đã trả kết quả",
+    "withdrawn": "Bạn đã rút hồ sơ",
+    "result_downloaded": "Đã tải kết quả",
 }
+
+RESULT_KIND_LABELS = {"file": "Kết quả điện tử (tệp PDF)", "paper": "Kết quả bản giấy"}
 
 INTAKE_CHANNEL_LABELS = {
     "online": "Chỉ nộp trực tuyến (không gửi giấy tờ)",
@@ -49,6 +93,11 @@ class Dossier(db.Model):
         # A retried "start application" POST carries the same token and finds the same draft.
         UniqueConstraint("owner_id", "client_token"),
         Index("ix_dossiers_owner_status", "owner_id", "status"),
+        # Back-office queues: the unit holding the dossier, its status, most urgent first.
+        Index("ix_dossiers_queue", "current_unit_id", "status", "due_date", "id"),
+        # The register (Mẫu 07) of a receiving unit, by date of submission.
+        Index("ix_dossiers_register", "receiving_unit_id", "submitted_at", "id"),
+        Index("ix_dossiers_applicant_phone", "applicant_phone"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,8 +108,14 @@ class Dossier(db.Model):
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
     receiving_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     status: Mapped[str] = mapped_column(String(20), default=DossierStatus.DRAFT, index=True)
+    # The unit holding the dossier now (the receiving unit until it is forwarded) and the
+    # person it is assigned to, if any.
+    current_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     applicant_name: Mapped[str] = mapped_column(String(120), default="")
+    # Lower-case, without diacritics: officers search "nguyen thi hoa" and find the dossier.
+    applicant_name_folded: Mapped[str] = mapped_column(String(120), default="")
     applicant_id_number: Mapped[str] = mapped_column(String(12), default="")
     applicant_date_of_birth: Mapped[date | None]
     applicant_phone: Mapped[str] = mapped_column(String(10), default="")
@@ -81,7 +136,24 @@ class Dossier(db.Model):
     steps_saved: Mapped[list[str]] = mapped_column(JSON, default=list)
     declared_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
+    # Accepted by an officer (Mẫu 01): the moment counting is based on, and the day it starts.
+    received_at: Mapped[datetime | None]
+    counting_start: Mapped[date | None]
+    # The date the result is due now; provisional until accepted, moved by an apology (Mẫu 04),
+    # in which case the date first promised is kept in original_due_date.
     due_date: Mapped[date | None]
+    original_due_date: Mapped[date | None]
+    # Supplement (Mẫu 02): what to add and why, and working days already used (resume rule).
+    supplement_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    working_days_used: Mapped[int] = mapped_column(default=0)
+    result_kind: Mapped[str] = mapped_column(String(8), default="")
+    result_note: Mapped[str] = mapped_column(Text, default="")
+    result_ready_at: Mapped[datetime | None]
+    returned_at: Mapped[datetime | None]
+    returned_via: Mapped[str] = mapped_column(String(12), default="")
+    closed_at: Mapped[datetime | None]
+    # Returned (or stopped) on or before the due date.
+    on_time: Mapped[bool | None]
     sequence_number: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
@@ -89,7 +161,9 @@ class Dossier(db.Model):
     owner = relationship("User", foreign_keys=[owner_id])
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
     procedure = relationship("Procedure")
-    receiving_unit = relationship("Unit")
+    receiving_unit = relationship("Unit", foreign_keys=[receiving_unit_id])
+    current_unit = relationship("Unit", foreign_keys=[current_unit_id])
+    assignee = relationship("User", foreign_keys=[assignee_id])
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="dossier", order_by="Attachment.id", cascade="all, delete-orphan"
     )
@@ -105,6 +179,23 @@ class Dossier(db.Model):
     def is_draft(self) -> bool:
         return self.status == DossierStatus.DRAFT
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def was_accepted(self) -> bool:
+        return self.received_at is not None
+
+    @property
+    def documents(self) -> list[Attachment]:
+        """The applicant's documents (not the result)."""
+        return [a for a in self.attachments if a.kind == "document"]
+
+    @property
+    def result_file(self) -> Attachment | None:
+        return next((a for a in reversed(self.attachments) if a.kind == "result"), None)
+
 
 class Attachment(db.Model):
     """An uploaded document; the bytes live under UPLOAD_DIR, never under static/."""
@@ -113,6 +204,8 @@ class Attachment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    # "document": uploaded by the applicant; "result": the result issued by the agency.
+    kind: Mapped[str] = mapped_column(String(10), default="document", server_default="document")
     document_code: Mapped[str] = mapped_column(String(40))
     original_name: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(40))
@@ -141,6 +234,8 @@ class DossierEvent(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     internal: Mapped[bool] = mapped_column(default=False)
     ip: Mapped[str] = mapped_column(String(45), default="")
+    # Structured detail: a hand-over's from/to (Mẫu 06), a supplement's items, a new date.
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     dossier: Mapped[Dossier] = relationship(back_populates="events")
 

@@ -1,34 +1,56 @@
-"""Who may see or change a dossier. Anything not allowed answers 404, never 403."""
+"""Who may see or change a dossier. Anything not allowed answers 404, never 403.
+
+* the owner sees their own dossiers, drafts included;
+* staff who may work on dossiers see the submitted dossiers of the units they belong to
+  (received by, or currently held by, one of them) and those assigned to them;
+* nobody else sees anything: not other citizens, not postal or community staff, not the
+  administrator (who manages units and accounts, not dossiers).
+"""
 
 from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
 
-from app.core.permissions import Role
-from app.dossiers.models import Dossier
+from app.core.permissions import Permission, has_permission
+from app.dossiers.models import Dossier, DossierStatus
 from app.extensions import db
 
-# Until the back office scopes officers to their units (next issue), officers and
-# administrators may read every submitted dossier; no one else's drafts are visible.
-READERS = {Role.OFFICER, Role.ADMIN}
+
+def staff_can_view(user, dossier: Dossier) -> bool:  # type: ignore[no-untyped-def]
+    if dossier.is_draft or not has_permission(user, Permission.VIEW_UNIT_DOSSIERS):
+        return False
+    if dossier.assignee_id is not None and dossier.assignee_id == user.id:
+        return True
+    units = user.unit_ids
+    return dossier.receiving_unit_id in units or dossier.current_unit_id in units
 
 
 def can_view(user, dossier: Dossier) -> bool:  # type: ignore[no-untyped-def]
     if not user.is_authenticated:
         return False
-    if dossier.owner_id == user.id:
-        return True
-    return user.role in READERS and not dossier.is_draft
+    return dossier.owner_id == user.id or staff_can_view(user, dossier)
 
 
 def can_edit(user, dossier: Dossier) -> bool:  # type: ignore[no-untyped-def]
-    return user.is_authenticated and dossier.owner_id == user.id and dossier.is_draft
+    """The owner fills a draft, and completes a dossier sent back for more (Mẫu 02)."""
+    return (
+        user.is_authenticated
+        and dossier.owner_id == user.id
+        and (dossier.is_draft or dossier.status == DossierStatus.SUPPLEMENT_REQUESTED)
+    )
 
 
 def viewable_or_404(dossier_id: int) -> Dossier:
     dossier = db.session.get(Dossier, dossier_id)
     if dossier is None or not can_view(current_user, dossier):
+        abort(404)
+    return dossier
+
+
+def staff_viewable_or_404(dossier_id: int) -> Dossier:
+    dossier = db.session.get(Dossier, dossier_id)
+    if dossier is None or not staff_can_view(current_user, dossier):
         abort(404)
     return dossier
 

@@ -11,10 +11,12 @@ import logging
 from flask import current_app, request, url_for
 
 from app import geo
+from app.accounts.models import User
 from app.core import clock
 from app.core.identity import mask_id_number, mask_phone
 from app.documents.receipt import ReceiptDocument, ReceiptDocumentLine, render_receipt
 from app.dossiers.models import RETURN_CHANNEL_LABELS, Dossier
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ def lookup_url(code: str) -> str:
 def receipt_document(dossier: Dossier) -> ReceiptDocument:
     procedure = dossier.procedure
     unit = dossier.receiving_unit
-    present = {a.document_code for a in dossier.attachments}
+    present = {a.document_code for a in dossier.documents}
     lines = tuple(
         ReceiptDocumentLine(name=d.name, kind_label=d.kind_label, copies=d.copies)
         for d in procedure.documents
@@ -39,12 +41,19 @@ def receipt_document(dossier: Dossier) -> ReceiptDocument:
     )
     province = dict(geo.provinces()).get(current_app.config["PROVINCE_CODE"], "")
     submitted = dossier.submitted_at or clock.now()
+    # Once an officer accepts, the receipt carries the acceptance time, the final
+    # appointment (the date first promised, even if an apology moved it later) and the
+    # officer's name; before that it is the online system's provisional receipt.
+    accepted = next((e for e in reversed(dossier.events) if e.action == "accepted"), None)
+    received = dossier.received_at or submitted
+    receiver = db.session.get(User, accepted.actor_id) if accepted and accepted.actor_id else None
+    appointment = dossier.original_due_date or dossier.due_date
     return ReceiptDocument(
         issuing_body_parent=unit.parent_name,
         issuing_body=unit.name,
         number=f"{dossier.sequence_number:04d}/TN",
         place=province,
-        issued_at=submitted,
+        issued_at=received,
         dossier_code=dossier.code or "",
         receiving_unit=unit.name,
         applicant_name=dossier.applicant_name,
@@ -59,19 +68,19 @@ def receipt_document(dossier: Dossier) -> ReceiptDocument:
         documents=lines,
         number_of_sets=1,
         processing_days=procedure.processing_days,
-        received_at=submitted,
-        appointment_at=dossier.due_date or submitted.date(),
+        received_at=received,
+        appointment_at=appointment or received.date(),
         return_channel_label=RETURN_CHANNEL_LABELS.get(dossier.return_channel, ""),
         return_address=geo.address_line(
             dossier.return_street, dossier.return_village, dossier.return_commune_code
         )
         if dossier.return_channel == "post"
         else "",
-        register_book=f"Sổ theo dõi hồ sơ năm {submitted.year}",
+        register_book=f"Sổ theo dõi hồ sơ năm {received.year}",
         register_number=dossier.sequence_number or 0,
-        receiver_name="Hệ thống tiếp nhận hồ sơ trực tuyến",
+        receiver_name=receiver.full_name if receiver else "Hệ thống tiếp nhận hồ sơ trực tuyến",
         lookup_url=lookup_url(dossier.code or ""),
-        provisional=True,
+        provisional=dossier.received_at is None,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from app.catalogue.models import CalendarOverride, Procedure
 from app.catalogue.schema import clean_answers
 from app.catalogue.services import receiving_unit_for
 from app.core import clock
+from app.core.text import fold
 from app.dossiers.deadlines import WorkingCalendar, due_date
 from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence, DossierStatus
 from app.dossiers.uploads import ProcessedUpload
@@ -190,7 +191,7 @@ def missing_for_submit(dossier: Dossier) -> list[Missing]:
     for field in dossier.procedure.form_schema:
         if field.get("required") and answers.get(field["name"]) in (None, ""):
             missing.append(Missing("thong-tin", f"Chưa điền “{field['label']}”."))
-    present = {a.document_code for a in dossier.attachments}
+    present = {a.document_code for a in dossier.documents}
     for document in dossier.procedure.documents:
         if document.is_required and document.scan_required and document.code not in present:
             missing.append(Missing("giay-to", f"Chưa tải lên “{document.name}”."))
@@ -263,20 +264,27 @@ def submit(dossier: Dossier, actor: User, ip: str = "") -> bool:
     number = next_sequence(unit.id, moment.date())
     db.session.refresh(dossier)
     dossier.receiving_unit_id = unit.id
+    dossier.current_unit_id = unit.id
+    dossier.applicant_name_folded = fold(dossier.applicant_name)
     dossier.sequence_number = number
     dossier.code = dossier_code(unit.code, moment.date(), number)
     dossier.submitted_by_id = actor.id
     dossier.declared_at = dossier.declared_at or moment
-    # Provisional: the officer's acceptance fixes the final date (next issue).
-    dossier.due_date = due_date(
+    dossier.due_date = provisional_due_date(dossier, moment)
+    log_event(dossier, actor, "submitted", DossierStatus.DRAFT, DossierStatus.SUBMITTED, ip=ip)
+    db.session.flush()
+    return True
+
+
+def provisional_due_date(dossier: Dossier, moment: datetime) -> date:
+    """The date shown until an officer accepts the dossier and fixes the final one (Mẫu 01)."""
+    procedure = dossier.procedure
+    return due_date(
         moment,
         procedure.processing_days,
         working_calendar(),
         time(15, 0) if procedure.cutoff_15h else None,
     )
-    log_event(dossier, actor, "submitted", DossierStatus.DRAFT, DossierStatus.SUBMITTED, ip=ip)
-    db.session.flush()
-    return True
 
 
 def log_event(
@@ -289,6 +297,7 @@ def log_event(
     note: str = "",
     internal: bool = False,
     ip: str = "",
+    data: dict[str, Any] | None = None,
 ) -> DossierEvent:
     event = DossierEvent(
         dossier=dossier,
@@ -301,6 +310,7 @@ def log_event(
         note=note,
         internal=internal,
         ip=ip[:45],
+        data=data,
     )
     db.session.add(event)
     return event

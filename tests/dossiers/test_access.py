@@ -11,6 +11,7 @@ from helpers import fill_draft, jpeg_bytes, login
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.catalogue.models import Unit
 from app.core.permissions import Role
 from app.dossiers.models import Attachment, Dossier, DossierEvent
 from app.extensions import db
@@ -43,6 +44,10 @@ def _submit(app, owner, base: str) -> None:  # type: ignore[no-untyped-def]
     login(client, owner)
     response = client.post(f"{base}/nop", data={"declaration": "1"})
     assert response.status_code == 303
+
+
+def _owner_commune(base: str) -> str:
+    return db.session.get(Dossier, int(base.rsplit("/", 1)[1])).address_commune_code
 
 
 def _requests(base: str, attachment_id: int, document_code: str) -> list[tuple[str, str, dict]]:
@@ -140,13 +145,13 @@ def test_owner_sees_everything(app, owner, procedure) -> None:
     assert client.get(f"{base}/giay-tiep-nhan.pdf").mimetype == "application/pdf"
 
 
-@pytest.mark.parametrize("role", [Role.OFFICER, Role.ADMIN])
-def test_staff_can_view_a_submitted_dossier_but_not_a_draft(
-    app, owner, make_user, procedure, role
+def test_an_officer_of_the_receiving_unit_sees_a_submitted_dossier_but_not_a_draft(
+    app, owner, make_user, procedure
 ) -> None:
     base, attachment_id = _draft(app, owner, procedure)
     officer = app.test_client()
-    login(officer, make_user(role=role))
+    unit = db.session.scalar(select(Unit).where(Unit.commune_code == _owner_commune(base)))
+    login(officer, make_user(role=Role.OFFICER, units=[unit]))
 
     # A draft belongs to the citizen alone.
     for url in (base, f"{base}/tep/{attachment_id}", f"{base}/giay-tiep-nhan.pdf"):
@@ -155,15 +160,40 @@ def test_staff_can_view_a_submitted_dossier_but_not_a_draft(
         _personal_data_absent(response.text)
 
     _submit(app, owner, base)
-    page = officer.get(base)
+    dossier_id = int(base.rsplit("/", 1)[1])
+    dossier = db.session.get(Dossier, dossier_id)
+    assert dossier.receiving_unit_id == unit.id
+    # The citizen's page sends staff to the back-office page of the same dossier.
+    page = officer.get(base, follow_redirects=True)
     assert page.status_code == 200
-    dossier = db.session.get(Dossier, int(base.rsplit("/", 1)[1]))
+    assert urlsplit(page.request.url).path == f"/can-bo/ho-so/{dossier_id}"
     assert dossier.code in page.text
     assert officer.get(f"{base}/tep/{attachment_id}").status_code == 200
     assert officer.get(f"{base}/giay-tiep-nhan.pdf").mimetype == "application/pdf"
     # Staff cannot act as the applicant: the journey is for citizens.
     assert officer.get(f"{base}/kiem-tra").status_code == 403
     assert officer.post(f"{base}/nop", data={"declaration": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.SPECIALIST, Role.ADMIN])
+def test_staff_outside_the_unit_and_the_administrator_see_nothing(
+    app, owner, make_user, procedure, role
+) -> None:
+    base, attachment_id = _draft(app, owner, procedure)
+    _submit(app, owner, base)
+    dossier_id = int(base.rsplit("/", 1)[1])
+    other_unit = db.session.scalar(select(Unit).where(Unit.commune_code.is_(None)))
+    client = app.test_client()
+    login(client, make_user(role=role, units=[other_unit] if role != Role.ADMIN else []))
+    for url in (
+        base,
+        f"{base}/tep/{attachment_id}",
+        f"{base}/giay-tiep-nhan.pdf",
+        f"/can-bo/ho-so/{dossier_id}",
+    ):
+        response = client.get(url)
+        assert response.status_code in (403, 404), url
+        _personal_data_absent(response.text)
 
 
 @pytest.mark.parametrize("role", [Role.POSTAL, Role.COMMUNITY])

@@ -86,7 +86,7 @@ def test_public_page_shows_status_and_dates_but_no_personal_data(client, dossier
         for dt in page.select("dl.facts dt")
     }
     assert facts["Mã hồ sơ"] == dossier.code
-    assert facts["Trạng thái"] == "Đã nộp"
+    assert facts["Trạng thái"] == "Đã nộp, chờ tiếp nhận"
     assert facts["Ngày nộp"] == "23/11/2026"
     assert facts["Hẹn trả kết quả"] == "23/11/2026"
     assert facts["Thủ tục"] == dossier.procedure.name

@@ -19,15 +19,17 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.catalogue.models import Procedure
+from app.core import clock
 from app.core.htmx import is_htmx, render
 from app.core.identity import mask_id_number
-from app.core.permissions import Role, require
-from app.dossiers import queries, services
+from app.core.permissions import Permission, require
+from app.dossiers import actions, official_forms, queries, services
 from app.dossiers import receipt as receipts
-from app.dossiers.forms import ApplicantForm, DeliveryForm
-from app.dossiers.models import Attachment
-from app.dossiers.policy import can_edit, editable_or_404, viewable_or_404
+from app.dossiers.forms import ApplicantForm, DeliveryForm, WithdrawForm
+from app.dossiers.models import Attachment, DossierStatus
+from app.dossiers.policy import can_edit, editable_or_404, staff_can_view, viewable_or_404
 from app.dossiers.uploads import UploadRejected, process_upload
+from app.dossiers.workflow import Action, allowed_actions
 from app.extensions import db
 
 bp = Blueprint("dossiers", __name__)
@@ -38,7 +40,7 @@ def _client_ip() -> str:
 
 
 @bp.route("/thu-tuc/<code>/nop-ho-so", methods=["POST"])
-@require(Role.CITIZEN)
+@require(Permission.APPLY)
 def start(code: str):
     procedure = db.session.scalar(select(Procedure).filter_by(code=code, is_active=True))
     if procedure is None or "online" not in procedure.channels:
@@ -51,15 +53,16 @@ def start(code: str):
 
 
 def _draft_or_redirect(dossier_id: int):  # type: ignore[no-untyped-def]
+    """The owner's draft, or dossier sent back for more (Mẫu 02); else show the dossier."""
     dossier = editable_or_404(dossier_id)
-    if not dossier.is_draft:
+    if not can_edit(current_user, dossier):
         # Back button after submitting: show the dossier, never a second submission.
         return dossier, redirect(url_for("dossiers.show", dossier_id=dossier.id), 303)
     return dossier, None
 
 
 @bp.route("/ho-so/<int:dossier_id>/<step>", methods=["GET", "POST"])
-@require(Role.CITIZEN)
+@require(Permission.APPLY)
 def step(dossier_id: int, step: str):
     if step not in services.STEP_NAMES:
         abort(404)
@@ -209,7 +212,7 @@ def _check_page(dossier, missing, declaration_error: str, status: int = 422):  #
 
 
 @bp.route("/ho-so/<int:dossier_id>/giay-to/<document_code>", methods=["POST"])
-@require(Role.CITIZEN)
+@require(Permission.APPLY)
 def upload(dossier_id: int, document_code: str):
     dossier, gone = _draft_or_redirect(dossier_id)
     if gone:
@@ -249,7 +252,7 @@ def upload(dossier_id: int, document_code: str):
 
 
 @bp.route("/ho-so/<int:dossier_id>/tep/<int:attachment_id>/xoa", methods=["POST"])
-@require(Role.CITIZEN)
+@require(Permission.APPLY)
 def remove_file(dossier_id: int, attachment_id: int):
     dossier, gone = _draft_or_redirect(dossier_id)
     if gone:
@@ -288,10 +291,23 @@ def file(dossier_id: int, attachment_id: int):
 
 
 @bp.route("/ho-so/<int:dossier_id>/nop", methods=["POST"])
-@require(Role.CITIZEN)
+@require(Permission.APPLY)
 def submit(dossier_id: int):
     dossier = editable_or_404(dossier_id)
-    if dossier.is_draft:
+    if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+        if not request.form.get("declaration"):
+            return _check_page(
+                dossier,
+                services.missing_for_submit(dossier),
+                "Vui lòng đánh dấu ô cam đoan trước khi nộp.",
+            )
+        try:
+            actions.resubmit(dossier, current_user, ip=_client_ip())
+        except services.NotReady as not_ready:
+            return _check_page(dossier, not_ready.missing, "")
+        db.session.commit()
+        flash("Đã nộp bổ sung. Hồ sơ được chuyển lại cho cán bộ tiếp nhận.", "success")
+    elif dossier.is_draft:
         if not request.form.get("declaration"):
             return _check_page(
                 dossier,
@@ -312,12 +328,87 @@ def show(dossier_id: int):
     dossier = viewable_or_404(dossier_id)
     if dossier.is_draft:
         return redirect(url_for("dossiers.step", dossier_id=dossier.id, step="kiem-tra"), 303)
+    if staff_can_view(current_user, dossier) and dossier.owner_id != current_user.id:
+        return redirect(url_for("backoffice.dossier", dossier_id=dossier.id), 303)
+    return _show_page(dossier)
+
+
+def _show_page(dossier, status: int = 200, withdraw_form=None):  # type: ignore[no-untyped-def]
+    allowed = allowed_actions(dossier, current_user, clock.today())
     return render(
         "dossiers/show.html",
+        status=status,
         dossier=dossier,
         timeline=queries.citizen_timeline(dossier),
         editable=can_edit(current_user, dossier),
+        can_withdraw=Action.WITHDRAW in allowed,
+        withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+        official_forms=official_forms.available_forms(dossier, staff=False),
+        result_downloadable=_result_downloadable(dossier),
     )
+
+
+def _result_downloadable(dossier) -> bool:  # type: ignore[no-untyped-def]
+    return dossier.result_file is not None and dossier.status in (
+        DossierStatus.RESULT_READY,
+        DossierStatus.RETURNED,
+    )
+
+
+@bp.route("/ho-so/<int:dossier_id>/rut", methods=["POST"])
+@require(Permission.APPLY)
+def withdraw(dossier_id: int):
+    dossier = editable_or_404(dossier_id)
+    form = WithdrawForm()
+    if not form.validate():
+        return _show_page(dossier, 422, withdraw_form=form)
+    actions.withdraw(dossier, current_user, form.reason.data or "", ip=_client_ip())
+    db.session.commit()
+    flash("Đã rút hồ sơ. Hồ sơ sẽ không được giải quyết tiếp.", "success")
+    return _navigate(url_for("dossiers.show", dossier_id=dossier.id))
+
+
+@bp.route("/ho-so/<int:dossier_id>/ket-qua")
+@require()
+def result(dossier_id: int):
+    """The result document: the owner downloads it once it is ready (online return)."""
+    dossier = viewable_or_404(dossier_id)
+    if not _result_downloadable(dossier):
+        abort(404)
+    attachment = dossier.result_file
+    if dossier.owner_id == current_user.id and not any(
+        e.action == "result_downloaded" for e in dossier.events
+    ):
+        services.log_event(dossier, current_user, "result_downloaded", ip=_client_ip())
+        db.session.commit()
+    response = send_file(
+        services.attachment_path(attachment),
+        mimetype=attachment.media_type,
+        as_attachment=True,
+        download_name=f"ket-qua-{dossier.code}.pdf",
+        max_age=0,
+    )
+    return response
+
+
+@bp.route("/ho-so/<int:dossier_id>/mau-<number>.pdf")
+@require()
+def official_form(dossier_id: int, number: str):
+    """Mẫu 01–06 of a dossier, for whoever may see it (Mẫu 06 for staff only)."""
+    dossier = viewable_or_404(dossier_id)
+    staff = staff_can_view(current_user, dossier)
+    if number not in {f.number for f in official_forms.available_forms(dossier, staff)}:
+        abort(404)
+    try:
+        pdf = official_forms.form_pdf(dossier, number)
+    except receipts.RenderFailed:
+        return render("dossiers/receipt_failed.html", status=503, dossier=dossier)
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="mau-{number}-{dossier.code}.pdf"'
+    )
+    return response
 
 
 @bp.route("/ho-so/<int:dossier_id>/giay-tiep-nhan.pdf")

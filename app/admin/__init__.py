@@ -1,0 +1,1 @@
+"""Administration: units, staff accounts and their units, working-calendar overrides."""
