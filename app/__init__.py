@@ -43,6 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.dossiers.views.citizen import bp as dossiers_bp
     from app.public.views import bp as public_bp
 
+    # /can-bo/ and /can-bo/hang-doi/moi show the same queue; no redirect between them.
+    app.url_map.redirect_defaults = False
     for blueprint in (public_bp, accounts_bp, catalogue_bp, dossiers_bp, backoffice_bp, admin_bp):
         app.register_blueprint(blueprint)
 

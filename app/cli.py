@@ -12,6 +12,7 @@ from app.catalogue.schema import load_demo_catalogue
 from app.catalogue.services import sync_units, upsert_procedure
 from app.dossiers.services import purge_stale_drafts
 from app.extensions import db
+from app.notifications.cli import notifications_cli
 
 
 def seed(with_demo_accounts: bool) -> dict[str, int]:
@@ -31,6 +32,8 @@ def seed(with_demo_accounts: bool) -> dict[str, int]:
 
 
 def init_app(app: Flask) -> None:
+    app.cli.add_command(notifications_cli)
+
     @app.cli.command("seed")
     @click.option("--demo/--no-demo", default=None, help="Create the demo accounts.")
     def seed_command(demo: bool | None) -> None:

@@ -57,3 +57,10 @@ class Config:
     STATIC_MAX_AGE = 365 * 24 * 3600
     PAGE_SIZE = 20
     DRAFT_RETENTION_DAYS = _int("DRAFT_RETENTION_DAYS", 90)
+    # Messages to citizens (app/notifications): adapters "log" (development) or "fail" (outage
+    # rehearsal); SMS alphabet "auto" (Vietnamese if it fits one SMS, else without diacritics),
+    # "unicode" or "ascii"; attempts before a message is marked failed.
+    NOTIFY_SMS_ADAPTER = os.environ.get("NOTIFY_SMS_ADAPTER", "log")
+    NOTIFY_EMAIL_ADAPTER = os.environ.get("NOTIFY_EMAIL_ADAPTER", "log")
+    SMS_ALPHABET = os.environ.get("SMS_ALPHABET", "auto")
+    NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 5)

@@ -79,3 +79,24 @@ def fill_draft(client: FlaskClient, procedure: Procedure, token: str = "t1") -> 
     )
     assert response.status_code == 303, response.text
     return base
+
+
+def submit_dossier(app, owner: User, procedure: Procedure, token: str = "t1"):  # type: ignore[no-untyped-def]
+    """A dossier of ``owner`` filled and submitted through the web journey (no JS)."""
+    from app.dossiers.models import Dossier
+    from app.extensions import db
+
+    client = app.test_client()
+    login(client, owner)
+    base = fill_draft(client, procedure, token)
+    response = client.post(f"{base}/nop", data={"declaration": "1"})
+    assert response.status_code == 303, response.text
+    return db.session.get(Dossier, int(base.rsplit("/", 1)[1]))
+
+
+def staff_client(app, make_user, role, units):  # type: ignore[no-untyped-def]
+    """(client signed in, user) for a new staff member of ``units``."""
+    user = make_user(role=role, units=list(units), full_name=f"Cán bộ {role}")
+    client = app.test_client()
+    login(client, user)
+    return client, user

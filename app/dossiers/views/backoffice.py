@@ -70,7 +70,7 @@ def queue(slug: str):
         queue=chosen,
         queues=worklist.QUEUES,
         counts=worklist.queue_counts(units, current_user.id, today, calendar),
-        page=page,
+        results=page,
         filters=filters,
         deadlines={d.id: actions.deadline(d, today) for d in page.rows},
         procedures=db.session.scalars(select(Procedure).order_by(Procedure.name)).all(),
@@ -292,7 +292,7 @@ def register():
     page = worklist.register_page(stmt, request.args.get("sau", ""))
     return render(
         "backoffice/register.html",
-        page=page,
+        results=page,
         filters=filters,
         procedures=db.session.scalars(select(Procedure).order_by(Procedure.name)).all(),
         status_labels={k: v for k, v in STATUS_LABELS.items() if k != "draft"},

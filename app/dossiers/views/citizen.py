@@ -405,9 +405,7 @@ def official_form(dossier_id: int, number: str):
         return render("dossiers/receipt_failed.html", status=503, dossier=dossier)
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'inline; filename="mau-{number}-{dossier.code}.pdf"'
-    )
+    response.headers["Content-Disposition"] = f'inline; filename="mau-{number}-{dossier.code}.pdf"'
     return response
 
 

@@ -1,0 +1,168 @@
+"""The outbox: queue messages with the action that causes them, send them later.
+
+* :func:`notify` adds the rows to the session of the caller's action and never commits: the
+  caller's commit queues the messages, its rollback forgets them.
+* :func:`send_pending` (``flask notifications send``, run by a timer) sends what is due, one
+  commit per message, and retries with a growing delay when a gateway fails.
+
+Delivery is at least once: a worker that dies between a gateway's "accepted" and its commit
+sends that message again on the next run. Two workers never send the same row concurrently
+(the row is locked while it is sent; on SQLite writers are serialised anyway).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import ColumnElement, and_, select
+
+from app.core import clock
+from app.dossiers.models import Dossier
+from app.extensions import db
+from app.notifications.channels import SendFailed, channel_for
+from app.notifications.messages import MessageContext, lookup_url, render
+from app.notifications.models import Notification, OutboxStatus
+from app.notifications.sms import pick_variant, sms_segments
+
+log = logging.getLogger("motcua.notifications")
+
+# Delay before attempt n+1 after n failed attempts; the last value repeats.
+BACKOFF_MINUTES: tuple[int, ...] = (1, 5, 30, 120, 720)
+_ERROR_MAX = 500
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retried: int = 0  # failed this time, will be tried again
+    failed: int = 0  # failed for the last time: status FAILED
+
+    def __str__(self) -> str:
+        return f"sent {self.sent}, will retry {self.retried}, failed {self.failed}"
+
+
+def message_context(dossier: Dossier) -> MessageContext:
+    """What a message may say about a dossier (never the ID number, address or phone)."""
+    if not dossier.code:
+        raise ValueError("a dossier without a code (a draft) has nothing to notify")
+    request = dossier.supplement_request if isinstance(dossier.supplement_request, dict) else {}
+    procedure = dossier.procedure
+    return MessageContext(
+        code=dossier.code,
+        lookup_url=lookup_url(current_app.config.get("PUBLIC_BASE_URL", ""), dossier.code),
+        applicant_name=dossier.applicant_name or "",
+        procedure_name=procedure.name if procedure is not None else "",
+        due_date=dossier.due_date,
+        reason=str(request.get("reason") or ""),
+        return_channel=dossier.return_channel or "",
+    )
+
+
+def notify(dossier: Dossier, kind: str) -> list[Notification]:
+    """Queue the SMS and the e-mail for event ``kind`` of ``dossier`` (no commit).
+
+    One SMS if the dossier has an applicant phone, one e-mail if it has an applicant e-mail;
+    :class:`ValueError` for an unknown kind, even when there is no one to tell.
+    """
+    message = render(kind, message_context(dossier))
+    moment = clock.now()
+    rows: list[Notification] = []
+    common = {
+        "dossier": dossier,
+        "user_id": dossier.owner_id,
+        "template": message.template,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": moment,
+        "last_error": "",
+        "created_at": moment,
+    }
+    if dossier.applicant_phone:
+        text = pick_variant(message.sms, current_app.config.get("SMS_ALPHABET") or "auto")
+        rows.append(
+            Notification(
+                channel="sms",
+                recipient=dossier.applicant_phone,
+                subject="",
+                body=text,
+                segments=sms_segments(text),
+                **common,
+            )
+        )
+    if dossier.applicant_email:
+        rows.append(
+            Notification(
+                channel="email",
+                recipient=dossier.applicant_email,
+                subject=message.subject,
+                body=message.email,
+                segments=0,
+                **common,
+            )
+        )
+    db.session.add_all(rows)
+    return rows
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait after ``attempts`` failed attempts (1 → 1 min, 2 → 5, 3 → 30, 4 → 120…)."""
+    index = min(max(attempts, 1), len(BACKOFF_MINUTES)) - 1
+    return timedelta(minutes=BACKOFF_MINUTES[index])
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return and_(Notification.status == OutboxStatus.PENDING, Notification.next_attempt_at <= now)
+
+
+def send_pending(limit: int = 100, now: datetime | None = None) -> SendReport:
+    """Send up to ``limit`` due messages, oldest first; commits after each one.
+
+    Owns the session (run it from the CLI or a worker, not inside a request's transaction).
+    ``now`` is the moment that decides what is due and when retries are scheduled.
+    """
+    moment = now or clock.now()
+    max_attempts = int(current_app.config.get("NOTIFY_MAX_ATTEMPTS") or 5)
+    report = SendReport()
+    ids = db.session.scalars(
+        select(Notification.id)
+        .where(_due(moment))
+        .order_by(Notification.next_attempt_at, Notification.id)
+        .limit(limit)
+    ).all()
+    db.session.commit()
+    for notification_id in ids:
+        # Lock the row while it is sent; a row another worker holds or has sent is skipped.
+        row = db.session.scalar(
+            select(Notification)
+            .where(Notification.id == notification_id, _due(moment))
+            .with_for_update(skip_locked=True)
+        )
+        if row is None:
+            db.session.rollback()
+            continue
+        row.attempts += 1
+        try:
+            channel_for(row.channel).send(row)
+        except Exception as exc:  # a gateway error, or a bug in an adapter: retry either way
+            if not isinstance(exc, SendFailed):
+                log.exception("notification %s: adapter error", row.id)
+            row.last_error = f"{type(exc).__name__}: {exc}"[:_ERROR_MAX]
+            if row.attempts >= max_attempts:
+                row.status = OutboxStatus.FAILED
+                report.failed += 1
+                log.warning(
+                    "notification %s failed for good after %d attempts", row.id, row.attempts
+                )
+            else:
+                row.next_attempt_at = moment + retry_delay(row.attempts)
+                report.retried += 1
+        else:
+            row.status = OutboxStatus.SENT
+            row.sent_at = clock.now()
+            row.last_error = ""
+            report.sent += 1
+        db.session.commit()
+    return report
