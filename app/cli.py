@@ -10,6 +10,7 @@ from app.accounts.demo import create_demo_accounts
 from app.catalogue.models import CalendarOverride, Procedure
 from app.catalogue.schema import load_demo_catalogue
 from app.catalogue.services import sync_units, upsert_procedure
+from app.dossiers.demo import create_demo_dossiers
 from app.dossiers.services import purge_stale_drafts
 from app.extensions import db
 from app.notifications.cli import notifications_cli
@@ -27,6 +28,7 @@ def seed(with_demo_accounts: bool) -> dict[str, int]:
         counts["procedures"] = len(load_demo_catalogue())
     if with_demo_accounts:
         counts["accounts"] = create_demo_accounts(current_app.config["PROVINCE_TREE"])
+        counts["dossiers"] = create_demo_dossiers()
     db.session.commit()
     return counts
 

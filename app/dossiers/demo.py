@@ -1,0 +1,156 @@
+"""Demo dossiers, so the officer accounts have a day's work on a fresh machine. Demo mode only.
+
+Created through the same services as real ones (journey, submit, workflow actions), with the
+clock set back where a dossier must look older, so every event, code and date is consistent.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from flask import current_app
+from PIL import Image
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.catalogue.models import Procedure, Unit
+from app.catalogue.schema import clean_answers
+from app.core import clock
+from app.dossiers import actions, services
+from app.dossiers.deadlines import due_date
+from app.dossiers.models import Dossier
+from app.dossiers.uploads import process_upload
+from app.extensions import db
+
+DEMO_COMMUNE = "16813"  # Xã Mường Xén (Nghệ An), a remote mountain commune
+DEMO_VILLAGE = "Bản Huồi Tụ"
+
+
+def _sample_value(field: dict[str, Any], owner: User) -> str:
+    kind = field["type"]
+    if kind == "choice":
+        return field["choices"][0][0]
+    if kind == "date":
+        return (clock.today() - timedelta(days=20)).isoformat()
+    if kind == "number":
+        return str(max(field.get("min") or 1, 1))
+    if kind == "commune":
+        return DEMO_COMMUNE
+    if kind == "yesno":
+        return "no"
+    if kind == "textarea":
+        return f"{DEMO_VILLAGE}, xã Mường Xén, tỉnh Nghệ An"
+    if "dinh_danh" in field["name"] or "id_number" in field["name"]:
+        return owner.id_number or ""
+    return "Lô Thị Mai"[: field.get("max_length") or 100]
+
+
+def _demo_image() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (900, 1200), (236, 232, 220)).save(buffer, "JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def _submitted(owner: User, procedure: Procedure, token: str, return_channel: str) -> Dossier:
+    dossier = services.start_application(owner, procedure, token)
+    services.save_applicant(
+        dossier,
+        {"phone": owner.phone, "email": "", "commune": DEMO_COMMUNE, "village": DEMO_VILLAGE},
+    )
+    raw = {f["name"]: _sample_value(f, owner) for f in procedure.form_schema}
+    answers, errors = clean_answers(procedure.form_schema, raw)
+    if errors:
+        raise ValueError(f"demo answers rejected for {procedure.code}: {errors}")
+    dossier.answers = answers
+    services.mark_saved(dossier, "thong-tin")
+    image = process_upload(
+        _demo_image(),
+        max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
+        max_side=current_app.config["UPLOAD_MAX_SIDE"],
+    )
+    for document in procedure.documents:
+        if document.is_required and document.scan_required:
+            services.add_attachment(dossier, document.code, "anh-chup.jpg", image, owner)
+    services.mark_saved(dossier, "giay-to")
+    services.save_delivery(
+        dossier,
+        {
+            "intake_channel": "online",
+            "return_channel": return_channel,
+            "return_commune": DEMO_COMMUNE,
+            "return_village": DEMO_VILLAGE,
+        },
+    )
+    db.session.flush()
+    services.submit(dossier, owner)
+    return dossier
+
+
+def _accepted_so_that_due_is(target: date, procedure: Procedure) -> datetime:
+    """A past 09:00 on a working day from which the procedure's due date is ``target``."""
+    calendar = services.working_calendar()
+    day = target
+    for _ in range(60):
+        day -= timedelta(days=1)
+        moment = datetime.combine(day, time(9, 0))
+        if calendar.is_working_day(day) and due_date(
+            moment, procedure.processing_days, calendar, None
+        ) <= target:
+            return moment
+    return datetime.combine(target - timedelta(days=14), time(9, 0))
+
+
+def create_demo_dossiers() -> int:
+    """Five dossiers of the demo citizen at different points of the workflow."""
+    owner = db.session.scalar(select(User).filter_by(phone="0912000001"))
+    officer = db.session.scalar(select(User).filter_by(phone="0912000002"))
+    specialist = db.session.scalar(select(User).filter_by(phone="0912000006"))
+    if owner is None or officer is None or specialist is None:
+        return 0
+    if db.session.scalar(select(func.count()).select_from(Dossier).filter_by(owner_id=owner.id)):
+        return 0
+    commune_centre = db.session.scalar(select(Unit).filter_by(commune_code=DEMO_COMMUNE))
+    for staff in (officer, specialist):
+        if commune_centre is not None and commune_centre not in staff.units:
+            staff.units.append(commune_centre)
+    by_code = {p.code: p for p in db.session.scalars(select(Procedure))}
+    real_now = clock.now()
+    created = 0
+    try:
+        # Waiting at intake: birth registration (same day), permanent residence (7 days),
+        # temporary residence (3 days).
+        for token, code in (("demo-1", "1.001193"), ("demo-2", "1.004222"), ("demo-3", "1.004194")):
+            clock.freeze(real_now - timedelta(minutes=30))
+            _submitted(owner, by_code[code], token, "online")
+            created += 1
+
+        # Driving licence: accepted days ago, with the specialist, due today: it will be late
+        # unless the officer apologises and sets a new date (Mẫu 04).
+        licence = by_code["3.000347"]
+        accepted_at = _accepted_so_that_due_is(real_now.date(), licence)
+        clock.freeze(accepted_at - timedelta(hours=1))
+        dossier = _submitted(owner, licence, "demo-4", "post")
+        clock.freeze(accepted_at)
+        actions.accept(dossier, officer)
+        clock.freeze(accepted_at + timedelta(hours=2))
+        actions.assign(dossier, officer, specialist, "Kiểm tra giấy khám sức khỏe")
+        created += 1
+
+        # Criminal record certificate: decided on paper, waiting at the counter.
+        record = by_code["3.000333"]
+        accepted_at = _accepted_so_that_due_is(real_now.date() + timedelta(days=3), record)
+        clock.freeze(accepted_at - timedelta(hours=1))
+        dossier = _submitted(owner, record, "demo-5", "counter")
+        clock.freeze(accepted_at)
+        actions.accept(dossier, officer)
+        clock.freeze(accepted_at + timedelta(hours=1))
+        actions.assign(dossier, officer, specialist)
+        clock.freeze(real_now - timedelta(hours=2))
+        actions.approve(dossier, specialist, result_kind="paper", note="Phiếu lý lịch tư pháp số 1")
+        created += 1
+    finally:
+        clock.freeze(None)
+    db.session.flush()
+    return created
