@@ -79,6 +79,8 @@ def has_permission(user: Any, permission: Permission) -> bool:
     except ValueError:
         return False
     return permission in ROLE_PERMISSIONS[role]
+
+
 ACCESS_ATTRIBUTE = "access_rule"
 
 

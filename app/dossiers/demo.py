@@ -95,9 +95,10 @@ def _accepted_so_that_due_is(target: date, procedure: Procedure) -> datetime:
     for _ in range(60):
         day -= timedelta(days=1)
         moment = datetime.combine(day, time(9, 0))
-        if calendar.is_working_day(day) and due_date(
-            moment, procedure.processing_days, calendar, None
-        ) <= target:
+        if (
+            calendar.is_working_day(day)
+            and due_date(moment, procedure.processing_days, calendar, None) <= target
+        ):
             return moment
     return datetime.combine(target - timedelta(days=14), time(9, 0))
 

@@ -367,3 +367,30 @@ def test_queue_search_filters_and_register_csv(app, citizen, make_user, procedur
     assert dossier.code in body
     rows = db.session.scalar(select(func.count()).select_from(Dossier))
     assert len(body.strip().splitlines()) == rows + 1
+
+
+# Commune centres sit on the same weak links as their citizens: the officer's pages keep the
+# citizen pages' budget (14 KB brotli for a page with its CSS).
+PAGE_BUDGET = 14 * 1024
+BR = {"Accept-Encoding": "br"}
+
+
+def test_officer_pages_stay_within_the_page_budget(
+    app, citizen, make_user, procedure, unit_of
+) -> None:
+    clock.freeze(MONDAY)
+    dossiers = [submit_dossier(app, citizen, procedure, token=f"t{n}") for n in range(26)]
+    officer, _ = staff_client(app, make_user, Role.OFFICER, [unit_of(dossiers[0])])
+    css = officer.get("/static/css/app.css", headers=BR)
+    assert css.headers["Content-Encoding"] == "br"
+    sizes = {}
+    for url in ("/can-bo/", f"/can-bo/ho-so/{dossiers[0].id}", "/can-bo/so-theo-doi"):
+        response = officer.get(url, headers=BR)
+        assert response.status_code == 200
+        assert response.headers["Content-Encoding"] == "br"
+        sizes[url] = len(response.data) + len(css.data)
+    print(sizes)
+    # A full queue page really holds 25 rows and a link to the next page.
+    page = officer.get("/can-bo/")
+    assert page.text.count("<tr class=") == 25 and "Trang sau" in page.text
+    assert all(size <= PAGE_BUDGET for size in sizes.values()), sizes

@@ -87,17 +87,21 @@ def _action_forms(dossier: Dossier, allowed: list[Action]) -> dict[Action, objec
 
 
 def _form_for(dossier: Dossier, action: Action, formdata=None):  # type: ignore[no-untyped-def]
+    """The form of one action. Several live on one page, so each has its own field prefix;
+    the token is checked once for every POST by the app-wide CSRFProtect (the plain
+    ``csrf_token`` field), not per form, whose prefixed token field would never match."""
     prefix = action.value
+    options = {"formdata": formdata, "prefix": prefix, "meta": {"csrf": False}}
     if action in (Action.ACCEPT,):
-        return ActionForm(formdata=formdata, prefix=prefix)
+        return ActionForm(**options)
     if action in (Action.REFUSE, Action.STOP):
-        return ReasonForm(formdata=formdata, prefix=prefix)
+        return ReasonForm(**options)
     if action == Action.REQUEST_SUPPLEMENT:
-        form = SupplementForm(formdata=formdata, prefix=prefix)
+        form = SupplementForm(**options)
         form.set_choices(dossier.procedure)
         return form
     if action == Action.ASSIGN:
-        form = AssignForm(formdata=formdata, prefix=prefix)
+        form = AssignForm(**options)
         staff = db.session.scalars(
             select(User)
             .join(unit_memberships, unit_memberships.c.user_id == User.id)
@@ -114,19 +118,19 @@ def _form_for(dossier: Dossier, action: Action, formdata=None):  # type: ignore[
         ]
         return form
     if action == Action.FORWARD:
-        form = ForwardForm(formdata=formdata, prefix=prefix)
+        form = ForwardForm(**options)
         units = db.session.scalars(select(Unit).order_by(Unit.kind.desc(), Unit.name)).all()
         form.unit.choices = [(u.id, u.name) for u in units if u.id != dossier.current_unit_id]
         return form
     if action == Action.APPROVE:
-        form = ApproveForm(formdata=formdata, prefix=prefix)
+        form = ApproveForm(**options)
         if formdata is None and dossier.return_channel == "online":
             form.result_kind.data = "file"
         return form
     if action == Action.EXTEND:
-        return ExtendForm(formdata=formdata, prefix=prefix)
+        return ExtendForm(**options)
     if action == Action.RETURN:
-        form = ReturnForm(formdata=formdata, prefix=prefix)
+        form = ReturnForm(**options)
         if formdata is None:
             form.via.data = dossier.return_channel
         return form

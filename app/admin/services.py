@@ -1,0 +1,494 @@
+"""Administration logic: units, staff accounts, working-calendar overrides.
+
+Functions here change the session and flush; the views commit. Refusals are raised as
+:class:`AdminError` with a polite Vietnamese message and the form field it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final, Generic, TypeVar
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app import geo
+from app.accounts.models import User, unit_memberships
+from app.catalogue.models import CalendarOverride, Unit
+from app.core.permissions import Role
+from app.core.text import fold, normalise_spaces
+from app.dossiers.deadlines import WorkingCalendar
+from app.dossiers.models import Dossier, DossierSequence
+from app.extensions import db
+
+# QCVN 102:2016/BTTTT code of an agency: three groups of digits and the tree letter + 2 digits.
+UNIT_CODE_PATTERN: Final = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}", re.ASCII)
+UNIT_KINDS: Final = {
+    "commune_centre": "Trung tâm Phục vụ hành chính công cấp xã",
+    "province_centre": "Trung tâm Phục vụ hành chính công cấp tỉnh",
+}
+# Accounts an administrator manages here. Citizens register themselves and never appear.
+MANAGED_ROLES: Final = (Role.OFFICER, Role.SPECIALIST, Role.POSTAL, Role.COMMUNITY, Role.ADMIN)
+ROLES_NEEDING_UNIT: Final = frozenset({Role.OFFICER, Role.SPECIALIST})
+OVERRIDE_KINDS: Final = {"day_off": "Nghỉ bù / nghỉ thêm", "working_day": "Làm bù"}
+PAGE_SIZE: Final = 50
+
+# No 0/O, 1/l/I: the password is read aloud or copied from a screen by hand.
+_READABLE_LOWER: Final = "abcdefghijkmnpqrstuvwxyz"
+_READABLE_UPPER: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+_READABLE_DIGITS: Final = "23456789"
+_READABLE: Final = _READABLE_LOWER + _READABLE_UPPER + _READABLE_DIGITS
+
+T = TypeVar("T")
+
+
+class AdminError(ValueError):
+    """A refusal to show next to ``field`` (or at the top of the page when ``field`` is "")."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def paginate(items: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
+    pages = max(1, -(-len(items) // size))
+    number = min(max(1, number), pages)
+    start = (number - 1) * size
+    return Page(items[start : start + size], number, len(items), size)
+
+
+def generate_password(length: int = 10) -> str:
+    """A random one-time password from a readable alphabet, with a lower-case letter, an
+    upper-case letter and a digit (so it passes any reasonable password rule)."""
+    if length < 8:
+        raise ValueError("a one-time password needs at least 8 characters")
+    while True:
+        password = "".join(secrets.choice(_READABLE) for _ in range(length))
+        if (
+            any(c in _READABLE_LOWER for c in password)
+            and any(c in _READABLE_UPPER for c in password)
+            and any(c in _READABLE_DIGITS for c in password)
+        ):
+            return password
+
+
+# --- units --------------------------------------------------------------------------------------
+
+
+def staff_counts() -> dict[int, int]:
+    """Number of staff accounts per unit id (active or not)."""
+    rows = db.session.execute(
+        select(unit_memberships.c.unit_id, func.count())
+        .join(User, User.id == unit_memberships.c.user_id)
+        .where(User.role.in_(MANAGED_ROLES))
+        .group_by(unit_memberships.c.unit_id)
+    )
+    return {unit_id: count for unit_id, count in rows}
+
+
+def search_units(query: str = "") -> list[Unit]:
+    """Units ordered by code; ``query`` matches code, name, commune or address, without caring
+    about case or diacritics. Filtered in Python: a province has at most a few hundred units."""
+    units = list(db.session.scalars(select(Unit).order_by(Unit.code)))
+    key = fold(query)
+    if not key:
+        return units
+    return [unit for unit in units if key in _unit_search_text(unit)]
+
+
+def _unit_search_text(unit: Unit) -> str:
+    place = geo.commune(unit.commune_code)
+    return fold(f"{unit.code} {unit.name} {place.name if place else ''} {unit.address}")
+
+
+def unit_dossier_count(unit: Unit) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Dossier)
+            .where(or_(Dossier.receiving_unit_id == unit.id, Dossier.current_unit_id == unit.id))
+        )
+        or 0
+    )
+
+
+def unit_issued_codes(unit: Unit) -> bool:
+    """Whether dossier codes were ever issued with this unit's code."""
+    return (
+        db.session.scalar(select(DossierSequence.unit_id).filter_by(unit_id=unit.id).limit(1))
+        is not None
+    )
+
+
+def unit_staff_count(unit: Unit) -> int:
+    return staff_counts().get(unit.id, 0)
+
+
+def _check_unit(
+    unit: Unit | None,
+    *,
+    code: str,
+    kind: str,
+    commune_code: str,
+    province_code: int,
+    province_tree: str,
+) -> None:
+    if not UNIT_CODE_PATTERN.fullmatch(code):
+        raise AdminError(
+            "code",
+            "Mã đơn vị chưa đúng mẫu QCVN 102:2016: 3 chữ số, 2 chữ số, 2 chữ số và một chữ cái "
+            "in hoa kèm 2 chữ số, cách nhau bằng dấu chấm (ví dụ 000.00.15.H40).",
+        )
+    other = db.session.scalar(select(Unit).filter_by(code=code))
+    if other is not None and other is not unit:
+        raise AdminError("code", f"Mã {code} đã được dùng cho “{other.name}”.")
+    if unit is not None and code != unit.code:
+        if unit.code == province_centre_code(province_tree):
+            raise AdminError(
+                "code",
+                "Không đổi được mã của Trung tâm cấp tỉnh: hồ sơ gửi về tỉnh được tiếp nhận "
+                "theo mã này.",
+            )
+        if unit_dossier_count(unit) or unit_issued_codes(unit):
+            raise AdminError(
+                "code",
+                "Không đổi được mã vì đơn vị đã có hồ sơ mang mã này. Mã hồ sơ đã cấp phải "
+                "giữ nguyên.",
+            )
+    if kind not in UNIT_KINDS:
+        raise AdminError("kind", "Vui lòng chọn loại đơn vị.")
+    if kind == "commune_centre" and commune_code:
+        place = geo.commune(commune_code)
+        if place is None or place.province_code != province_code:
+            raise AdminError("commune_code", "Xã, phường đã chọn không thuộc tỉnh này.")
+        holder = db.session.scalar(select(Unit).filter_by(commune_code=commune_code))
+        if holder is not None and holder is not unit:
+            raise AdminError(
+                "commune_code",
+                f"Xã, phường này đã có trung tâm: “{holder.name}”. Một điểm tiếp nhận thêm của "
+                "xã thì để trống ô này.",
+            )
+    elif commune_code:
+        raise AdminError(
+            "commune_code", "Trung tâm cấp tỉnh không gắn với một xã; hãy để trống ô này."
+        )
+
+
+def province_centre_code(province_tree: str) -> str:
+    return f"000.00.00.{province_tree}"
+
+
+def _default_parent_name(kind: str, commune_code: str, province_code: int) -> str:
+    if kind == "commune_centre":
+        place = geo.commune(commune_code)
+        return f"UBND {place.name.upper()}" if place else ""
+    province = dict(geo.provinces()).get(province_code, "")
+    return f"UBND TỈNH {province.upper()}" if province else ""
+
+
+def save_unit(
+    unit: Unit | None,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    commune_code: str = "",
+    parent_name: str = "",
+    address: str = "",
+    province_code: int,
+    province_tree: str,
+) -> Unit:
+    """Create (``unit`` None) or update a unit. Raises :class:`AdminError`."""
+    code = code.strip().upper()
+    name = normalise_spaces(name)
+    commune_code = (commune_code or "").strip()
+    if not name:
+        raise AdminError("name", "Vui lòng nhập tên đơn vị.")
+    _check_unit(
+        unit,
+        code=code,
+        kind=kind,
+        commune_code=commune_code,
+        province_code=province_code,
+        province_tree=province_tree,
+    )
+    if unit is None:
+        unit = Unit(code=code)
+        db.session.add(unit)
+    unit.code = code
+    unit.name = name
+    unit.kind = kind
+    unit.commune_code = commune_code or None
+    unit.parent_name = normalise_spaces(parent_name) or _default_parent_name(
+        kind, commune_code, province_code
+    )
+    unit.address = normalise_spaces(address)
+    db.session.flush()
+    return unit
+
+
+def delete_unit(unit: Unit, province_tree: str) -> None:
+    """Delete a unit nobody works in and no dossier ever went through."""
+    if unit.code == province_centre_code(province_tree):
+        raise AdminError(
+            "",
+            "Không thể xóa Trung tâm cấp tỉnh: mọi hồ sơ không thuộc một xã được tiếp nhận tại "
+            "đây.",
+        )
+    dossiers = unit_dossier_count(unit)
+    if dossiers or unit_issued_codes(unit):
+        raise AdminError(
+            "",
+            f"Không thể xóa “{unit.name}” vì đơn vị đã tiếp nhận hoặc đang giữ hồ sơ"
+            f"{f' ({dossiers} hồ sơ)' if dossiers else ''}. Hồ sơ phải được lưu giữ cùng đơn vị "
+            "đã xử lý; bạn có thể sửa tên, địa chỉ của đơn vị nếu cần.",
+        )
+    staff = unit_staff_count(unit)
+    if staff:
+        raise AdminError(
+            "",
+            f"Không thể xóa “{unit.name}” vì còn {staff} cán bộ thuộc đơn vị. Hãy chuyển các "
+            "cán bộ này sang đơn vị khác trước, rồi xóa lại.",
+        )
+    try:
+        with db.session.begin_nested():
+            db.session.delete(unit)
+            db.session.flush()
+    except IntegrityError as error:  # a reference this module does not know about yet
+        raise AdminError(
+            "", f"Không thể xóa “{unit.name}” vì đơn vị vẫn đang được dữ liệu khác sử dụng."
+        ) from error
+
+
+# --- staff accounts -----------------------------------------------------------------------------
+
+
+def search_staff(query: str = "", role: str = "") -> list[User]:
+    """Staff accounts (never citizens), by role then name; ``query`` matches name or phone."""
+    roles = [role] if role in MANAGED_ROLES else list(MANAGED_ROLES)
+    users = list(
+        db.session.scalars(select(User).where(User.role.in_(roles)).order_by(User.full_name))
+    )
+    order = {r: i for i, r in enumerate(MANAGED_ROLES)}
+    users.sort(key=lambda u: (not u.is_active_account, order[Role(u.role)], fold(u.full_name)))
+    key = fold(query)
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if not key:
+        return users
+    return [
+        u for u in users if key in fold(u.full_name) or (len(digits) >= 3 and digits in u.phone)
+    ]
+
+
+def get_staff(user_id: int) -> User | None:
+    user = db.session.get(User, user_id)
+    if user is None or user.role not in MANAGED_ROLES:
+        return None
+    return user
+
+
+def _units_by_id(unit_ids: Iterable[int]) -> list[Unit]:
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return []
+    units = list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.code)))
+    if len(units) != len(ids):
+        raise AdminError("units", "Một đơn vị đã chọn không còn tồn tại. Hãy chọn lại.")
+    return units
+
+
+def _check_staff_units(role: str, units: list[Unit]) -> None:
+    if role in ROLES_NEEDING_UNIT and not units:
+        raise AdminError(
+            "units",
+            "Cán bộ một cửa và chuyên viên phải thuộc ít nhất một đơn vị: họ chỉ thấy hồ sơ của "
+            "đơn vị mình.",
+        )
+
+
+def create_staff(
+    *, phone: str, full_name: str, role: str, unit_ids: Iterable[int]
+) -> tuple[User, str]:
+    """Create a staff account with a one-time password; returns the user and that password.
+
+    ``phone`` must already be normalised (0XXXXXXXXX).
+    """
+    if role not in MANAGED_ROLES:
+        raise AdminError("role", "Vui lòng chọn vai trò.")
+    existing = db.session.scalar(select(User).filter_by(phone=phone))
+    if existing is not None:
+        kind = "tài khoản công dân" if existing.role == Role.CITIZEN else "tài khoản cán bộ"
+        raise AdminError(
+            "phone",
+            f"Số điện thoại này đã có {kind} ({existing.full_name}). Mỗi số chỉ dùng cho một "
+            "tài khoản; hãy dùng số khác.",
+        )
+    units = _units_by_id(unit_ids)
+    _check_staff_units(role, units)
+    user = User(
+        phone=phone,
+        full_name=normalise_spaces(full_name),
+        role=role,
+        is_active_account=True,
+        units=units,
+    )
+    password = generate_password()
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user, password
+
+
+def update_staff(
+    user: User,
+    actor: User,
+    *,
+    full_name: str,
+    role: str,
+    unit_ids: Iterable[int],
+    active: bool,
+) -> User:
+    if role not in MANAGED_ROLES:
+        raise AdminError("role", "Vui lòng chọn vai trò.")
+    if user.id == actor.id:
+        if role != Role.ADMIN:
+            raise AdminError(
+                "role",
+                "Bạn không thể tự bỏ quyền quản trị của mình. Hãy nhờ một quản trị viên khác.",
+            )
+        if not active:
+            raise AdminError(
+                "active",
+                "Bạn không thể tự khóa tài khoản của mình. Hãy nhờ một quản trị viên khác.",
+            )
+    units = _units_by_id(unit_ids)
+    _check_staff_units(role, units)
+    user.full_name = normalise_spaces(full_name)
+    user.role = role
+    user.units = units
+    user.is_active_account = active
+    db.session.flush()
+    return user
+
+
+def reset_password(user: User) -> str:
+    """Replace the password with a new one-time password and return it."""
+    if user.role not in MANAGED_ROLES:
+        raise AdminError("", "Chỉ cấp lại mật khẩu cho tài khoản cán bộ ở trang này.")
+    password = generate_password()
+    user.set_password(password)
+    db.session.flush()
+    return password
+
+
+# --- calendar overrides -------------------------------------------------------------------------
+
+
+def override_window(today: date) -> tuple[date, date]:
+    """The dates an administrator manages: this year and next."""
+    return date(today.year, 1, 1), date(today.year + 1, 12, 31)
+
+
+def list_overrides(today: date) -> list[CalendarOverride]:
+    first, last = override_window(today)
+    return list(
+        db.session.scalars(
+            select(CalendarOverride)
+            .where(CalendarOverride.day >= first, CalendarOverride.day <= last)
+            .order_by(CalendarOverride.day)
+        )
+    )
+
+
+def upsert_override(day: date, kind: str, note: str, today: date) -> tuple[CalendarOverride, bool]:
+    """Record ``kind`` for ``day`` (one row per date). Returns the row and whether it is new."""
+    first, last = override_window(today)
+    if not first <= day <= last:
+        raise AdminError(
+            "day",
+            f"Chỉ nhập ngày trong năm {first.year} hoặc năm {last.year} "
+            f"(từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}).",
+        )
+    if kind not in OVERRIDE_KINDS:
+        raise AdminError("kind", "Vui lòng chọn loại ngày.")
+    row = db.session.scalar(select(CalendarOverride).filter_by(day=day))
+    created = row is None
+    if row is None:
+        row = CalendarOverride(day=day)
+        db.session.add(row)
+    row.kind = kind
+    row.note = normalise_spaces(note)[:200]
+    db.session.flush()
+    return row, created
+
+
+def delete_override(row: CalendarOverride) -> None:
+    db.session.delete(row)
+    db.session.flush()
+
+
+_WEEKDAYS: Final = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def weekday_name(day: date) -> str:
+    return _WEEKDAYS[day.weekday()]
+
+
+def official_day_label(day: date) -> str:
+    """What the official calendar (without overrides) says about ``day``."""
+    official = WorkingCalendar()
+    name = official.holiday_name(day)
+    if name:
+        return f"Nghỉ lễ: {name}"
+    if official.is_working_day(day):
+        return "Làm bù theo lịch" if day.weekday() >= 5 else "Ngày làm việc"
+    return "Nghỉ cuối tuần"
+
+
+@dataclass(frozen=True)
+class Holiday:
+    day: date
+    name: str
+
+
+def upcoming_holidays(today: date, count: int = 10) -> list[Holiday]:
+    """The next ``count`` official public holidays (observed days included) from ``today``,
+    as the ``holidays`` package knows them, without the administrator's overrides."""
+    official = WorkingCalendar()
+    found: list[Holiday] = []
+    day = today
+    last = today + timedelta(days=3 * 366)
+    while len(found) < count and day <= last:
+        name = official.holiday_name(day)
+        if name is not None:
+            found.append(Holiday(day, name))
+        day += timedelta(days=1)
+    return found
