@@ -169,6 +169,11 @@ def test_officer_requests_more_citizen_completes_then_accept_process_and_return(
         "returned",
     ]
 
+    # The citizen's timeline tells what happened, without the notes between staff.
+    timeline = owner.get(f"/ho-so/{dossier.id}").text
+    assert "Hồ sơ được chuyển xử lý" in timeline
+    assert "Xử lý trong ngày" not in timeline
+
     # Mẫu 06: every hand-over with its verdict.
     control = _pdf_text(officer.get(f"/ho-so/{dossier.id}/mau-06.pdf").data)
     assert "KIỂM SOÁT" in control and specialist_user.full_name in control
