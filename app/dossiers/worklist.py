@@ -107,10 +107,14 @@ def _apply_filters(stmt: Select, filters: Filters) -> Select:
     return _search(stmt, filters.q)
 
 
-def _scope(stmt: Select, unit_ids: frozenset[int], user_id: int) -> Select:
-    return stmt.where(
-        or_(Dossier.current_unit_id.in_(sorted(unit_ids) or [-1]), Dossier.assignee_id == user_id)
-    )
+def _scope(stmt: Select, unit_ids: frozenset[int]) -> Select:
+    """Dossiers held by one of the officer's units.
+
+    An assignee always belongs to the unit holding the dossier (assigning checks it, forwarding
+    clears it), so no ``OR assignee_id = …`` is needed, and without it PostgreSQL can walk
+    ``ix_dossiers_queue`` (unit, status, due date, id) in order and stop after one page.
+    """
+    return stmt.where(Dossier.current_unit_id.in_(sorted(unit_ids) or [-1]))
 
 
 def queue_statement(
@@ -122,7 +126,7 @@ def queue_statement(
     calendar: WorkingCalendar,
 ) -> Select:
     stmt = select(Dossier).where(Dossier.status.in_([s.value for s in queue.statuses]))
-    stmt = _scope(stmt, unit_ids, user_id)
+    stmt = _scope(stmt, unit_ids)
     if queue.due_within is not None:
         stmt = stmt.where(Dossier.due_date <= add_working_days(today, queue.due_within, calendar))
     return _apply_filters(stmt, filters)
