@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test bench lint format assets install install-dev db-upgrade seed serve clean
+.PHONY: run test bench bench-queue lint format assets install install-dev db-upgrade seed serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,7 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor
+
+# A million dossiers on a throw-away PostgreSQL database (BENCH_PG_URL, BENCH_ROWS).
+bench-queue: install-dev
+	$(BIN)/python bench/queue_bench.py

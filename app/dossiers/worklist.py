@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from app.core.identity import normalise_phone
@@ -155,9 +155,8 @@ def queue_page(stmt: Select, cursor: str = "", size: int = PAGE_SIZE) -> Page:
         except ValueError:
             due = None
         if due is not None:
-            stmt = stmt.where(
-                or_(Dossier.due_date > due, and_(Dossier.due_date == due, Dossier.id > parsed[1]))
-            )
+            # A row-value comparison, which PostgreSQL turns into an index range.
+            stmt = stmt.where(tuple_(Dossier.due_date, Dossier.id) > (due, parsed[1]))
     stmt = stmt.order_by(Dossier.due_date, Dossier.id).limit(size + 1)
     stmt = stmt.options(joinedload(Dossier.procedure))
     rows = list(db.session.scalars(stmt).unique())
@@ -238,12 +237,7 @@ def register_page(stmt: Select, cursor: str = "", size: int = 50) -> Page:
         except ValueError:
             at = None
         if at is not None:
-            stmt = stmt.where(
-                or_(
-                    Dossier.submitted_at < at,
-                    and_(Dossier.submitted_at == at, Dossier.id < parsed[1]),
-                )
-            )
+            stmt = stmt.where(tuple_(Dossier.submitted_at, Dossier.id) < (at, parsed[1]))
     stmt = stmt.order_by(Dossier.submitted_at.desc(), Dossier.id.desc()).limit(size + 1)
     stmt = stmt.options(joinedload(Dossier.procedure))
     rows = list(db.session.scalars(stmt).unique())

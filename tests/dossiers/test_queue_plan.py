@@ -26,6 +26,7 @@ from app.core.permissions import Role
 from app.dossiers import services, worklist
 from app.dossiers.models import Dossier, DossierStatus
 from app.extensions import db
+from bench.crowd import insert_crowd
 
 TODAY = date(2026, 11, 23)
 ROWS = 50_000
@@ -201,50 +202,7 @@ def crowded(app, backend, make_user, procedure) -> dict[str, Any]:  # type: igno
         )
     clock.freeze(datetime.combine(TODAY, datetime.min.time()).replace(hour=9))
     owner = make_user()
-    db.session.execute(
-        text(
-            """
-            INSERT INTO dossiers (
-                code, client_token, owner_id, submitted_by_id, procedure_id,
-                receiving_unit_id, current_unit_id, status,
-                applicant_name, applicant_name_folded, applicant_id_number, applicant_phone,
-                applicant_email, address_commune_code, address_village, address_street,
-                answers, intake_channel, return_channel, return_commune_code, return_village,
-                return_street, steps_saved, submitted_at, due_date, created_at, updated_at,
-                working_days_used, result_kind, result_note, returned_via
-            )
-            SELECT
-                'H40.99-' || lpad(g::text, 10, '0'),
-                'bulk-' || g,
-                :owner, :owner, :procedure,
-                units.ids[1 + g % cardinality(units.ids)],
-                units.ids[1 + g % cardinality(units.ids)],
-                CASE (g / cardinality(units.ids)) % 20
-                    WHEN 0 THEN 'submitted'
-                    WHEN 1 THEN 'received'
-                    WHEN 2 THEN 'processing'
-                    WHEN 3 THEN 'supplement'
-                    WHEN 4 THEN 'result_ready'
-                    WHEN 5 THEN 'refused'
-                    WHEN 6 THEN 'stopped'
-                    WHEN 7 THEN 'withdrawn'
-                    ELSE 'returned'
-                END,
-                'Nguyễn Văn ' || g, 'nguyen van ' || g, lpad(g::text, 12, '0'),
-                '09' || lpad(g::text, 8, '0'),
-                '', '17329', 'Bản ' || (g % 50), '',
-                '{}', 'online', 'online', '', '', '', '[]',
-                timestamp '2024-01-01 07:00' + (g * interval '17 minutes'),
-                date '2024-01-01' + (g / 50) + (g % 9),
-                now(), now(),
-                0, '', '', ''
-            FROM generate_series(1, :rows) AS g,
-                 (SELECT array_agg(id ORDER BY id) AS ids
-                    FROM (SELECT id FROM units ORDER BY id LIMIT :units) AS chosen) AS units
-            """
-        ),
-        {"owner": owner.id, "procedure": procedure.id, "rows": ROWS, "units": UNITS},
-    )
+    insert_crowd(db.session, owner.id, procedure.id, ROWS, UNITS)
     db.session.commit()
     unit = db.session.scalar(select(Unit).order_by(Unit.id).offset(7).limit(1))
     # One dossier of this unit in the queue carries the phone searched for.
