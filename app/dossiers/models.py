@@ -65,6 +65,7 @@ EVENT_LABELS = {
     "returned": "Đã trả kết quả",
     "withdrawn": "Bạn đã rút hồ sơ",
     "result_downloaded": "Đã tải kết quả",
+    "viewed": "Cán bộ xem hồ sơ",
 }
 
 RESULT_KIND_LABELS = {"file": "Kết quả điện tử (tệp PDF)", "paper": "Kết quả bản giấy"}

@@ -46,7 +46,7 @@ def _events(dossier: Dossier) -> list[str]:
     return list(
         db.session.scalars(
             select(DossierEvent.action)
-            .where(DossierEvent.dossier_id == dossier.id)
+            .where(DossierEvent.dossier_id == dossier.id, DossierEvent.internal.is_(False))
             .order_by(DossierEvent.id)
         )
     )
@@ -71,6 +71,14 @@ def test_officer_requests_more_citizen_completes_then_accept_process_and_return(
     assert dossier.code in queue.text
     page = officer.get(f"/can-bo/ho-so/{dossier.id}")
     assert page.status_code == 200
+    # Reading personal data is recorded once a day per officer, as an internal event.
+    officer.get(f"/can-bo/ho-so/{dossier.id}")
+    views = db.session.scalars(
+        select(DossierEvent).where(
+            DossierEvent.dossier_id == dossier.id, DossierEvent.action == "viewed"
+        )
+    ).all()
+    assert [(v.actor_id, v.internal) for v in views] == [(officer_user.id, True)]
     for label in ("Tiếp nhận hồ sơ", "Yêu cầu bổ sung", "Từ chối tiếp nhận"):
         assert label in page.text
     assert "Trả kết quả</button>" not in page.text

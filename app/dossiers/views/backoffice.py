@@ -159,7 +159,21 @@ def _dossier_page(dossier: Dossier, status: int = 200, failed=None):  # type: ig
 @bp.route("/ho-so/<int:dossier_id>")
 @require(Permission.VIEW_UNIT_DOSSIERS)
 def dossier(dossier_id: int):
-    return _dossier_page(staff_viewable_or_404(dossier_id))
+    dossier = staff_viewable_or_404(dossier_id)
+    _record_view(dossier)
+    return _dossier_page(dossier)
+
+
+def _record_view(dossier: Dossier) -> None:
+    """Who read a dossier's personal data (Law 91/2025): once per staff member and day."""
+    today = clock.today()
+    seen = any(
+        e.action == "viewed" and e.actor_id == current_user.id and e.at.date() == today
+        for e in dossier.events
+    )
+    if not seen:
+        services.log_event(dossier, current_user, "viewed", internal=True, ip=_ip())
+        db.session.commit()
 
 
 @bp.route("/ho-so/<int:dossier_id>/<action>", methods=["POST"])
