@@ -77,3 +77,24 @@ class RegisterForm(FlaskForm):
             check_id_number(field.data, self.date_of_birth.data, self.sex.data)
         except IdNumberError as error:
             raise ValidationError(str(error)) from error
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(
+        "Mật khẩu hiện tại", validators=[required("Vui lòng nhập mật khẩu hiện tại.")]
+    )
+    password = PasswordField(
+        "Mật khẩu mới",
+        validators=[
+            required("Vui lòng đặt mật khẩu mới."),
+            Length(min=8, message="Mật khẩu cần ít nhất 8 ký tự."),
+        ],
+        description="Ít nhất 8 ký tự, khác mật khẩu được cấp.",
+    )
+    password_again = PasswordField(
+        "Nhập lại mật khẩu mới",
+        validators=[
+            required("Vui lòng nhập lại mật khẩu mới."),
+            EqualTo("password", "Hai mật khẩu không giống nhau."),
+        ],
+    )

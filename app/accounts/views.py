@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts.forms import LoginForm, RegisterForm
+from app.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
 from app.accounts.models import User
 from app.accounts.services import AccountExists, authenticate, register_citizen
 from app.core.htmx import is_htmx, render
@@ -93,3 +93,22 @@ def logout():
 @require()
 def account():
     return render("accounts/account.html", user=current_user)
+
+
+@bp.route("/tai-khoan/doi-mat-khau", methods=["GET", "POST"])
+@require()
+def change_password():
+    """Anyone signed in; staff replace the one-time password the administrator gave them."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors = ["Mật khẩu hiện tại chưa đúng."]
+        elif form.password.data == form.current.data:
+            form.password.errors = ["Mật khẩu mới phải khác mật khẩu hiện tại."]
+        else:
+            current_user.set_password(form.password.data)
+            db.session.commit()
+            flash("Đã đổi mật khẩu.", "success")
+            return redirect(url_for("accounts.account"), 303)
+    status = 422 if form.errors else 200
+    return render("accounts/change_password.html", status=status, form=form)

@@ -281,3 +281,31 @@ def test_inactive_account_cannot_log_in(client, make_user) -> None:
     user = make_user(is_active_account=False)
     response = client.post("/dang-nhap", data={"phone": user.phone, "password": PASSWORD})
     assert response.status_code == 422
+
+
+def test_a_signed_in_user_changes_their_password(app, client, citizen) -> None:
+    login(client, citizen)
+    page = client.get("/tai-khoan/doi-mat-khau")
+    assert page.status_code == 200 and "Mật khẩu hiện tại" in page.text
+    wrong = client.post(
+        "/tai-khoan/doi-mat-khau",
+        data={
+            "current": "sai-mat-khau",
+            "password": "Moi-2026-abc",
+            "password_again": "Moi-2026-abc",
+        },
+    )
+    assert wrong.status_code == 422 and "Mật khẩu hiện tại chưa đúng" in wrong.text
+    same = client.post(
+        "/tai-khoan/doi-mat-khau",
+        data={"current": PASSWORD, "password": PASSWORD, "password_again": PASSWORD},
+    )
+    assert same.status_code == 422 and "phải khác" in same.text
+    done = client.post(
+        "/tai-khoan/doi-mat-khau",
+        data={"current": PASSWORD, "password": "Moi-2026-abc", "password_again": "Moi-2026-abc"},
+    )
+    assert done.status_code == 303
+    db.session.expire_all()
+    user = db.session.get(User, citizen.id)
+    assert user.check_password("Moi-2026-abc") and not user.check_password(PASSWORD)
