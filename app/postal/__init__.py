@@ -1,0 +1,1 @@
+"""The public postal service (Decision 45/2016): pickups, returns, item numbers."""
