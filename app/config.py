@@ -64,3 +64,7 @@ class Config:
     NOTIFY_EMAIL_ADAPTER = os.environ.get("NOTIFY_EMAIL_ADAPTER", "log")
     SMS_ALPHABET = os.environ.get("SMS_ALPHABET", "auto")
     NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 5)
+    # Postal module (DOMAIN.md §6): the S10 service letters Vietnam Post uses for these items
+    # are not known [check], so they are configuration; how many days of pickup slots to offer.
+    POSTAL_S10_PREFIX = os.environ.get("POSTAL_S10_PREFIX", "EA")
+    POSTAL_SLOT_DAYS = _int("POSTAL_SLOT_DAYS", 14)

@@ -4,3 +4,11 @@ from app.accounts.models import User  # noqa: F401
 from app.catalogue.models import CalendarOverride, Procedure, RequiredDocument, Unit  # noqa: F401
 from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
+from app.postal.models import (  # noqa: F401
+    PickupSlot,
+    PostOffice,
+    PostOfficeCommune,
+    S10Serial,
+    Shipment,
+    SlotTemplateRow,
+)

@@ -30,6 +30,12 @@ from app.extensions import db
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 USER_TABLES = [
+    "shipments",
+    "pickup_slots",
+    "slot_templates",
+    "post_office_communes",
+    "post_offices",
+    "s10_serials",
     "notifications",
     "dossier_events",
     "attachments",

@@ -1,0 +1,162 @@
+"""Booking home pickups: slots from templates, capacity, moving, cancelling, item numbers."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, time
+
+import pytest
+from helpers import submit_via_services
+from sqlalchemy import func, select
+
+from app.core import clock
+from app.dossiers import services as dossier_services
+from app.extensions import db
+from app.postal import s10, services
+from app.postal.models import (
+    PickupSlot,
+    PostOffice,
+    PostOfficeCommune,
+    Shipment,
+    SlotTemplateRow,
+)
+
+MONDAY = datetime(2026, 11, 23, 9, 0)
+COMMUNE = "17329"
+
+
+@pytest.fixture
+def office(app) -> PostOffice:  # type: ignore[no-untyped-def]
+    office = PostOffice(code="463100", name="Bưu điện xã Anh Sơn", address="Khối 1")
+    office.communes.append(PostOfficeCommune(commune_code=COMMUNE))
+    for weekday in range(5):
+        office.templates.append(
+            SlotTemplateRow(weekday=weekday, start=time(8), end=time(11), capacity=2)
+        )
+    db.session.add(office)
+    db.session.commit()
+    return office
+
+
+def _slots(office: PostOffice) -> list[PickupSlot]:
+    clock.freeze(MONDAY)
+    services.ensure_slots(office, clock.today(), 7, dossier_services.working_calendar())
+    db.session.commit()
+    return services.open_slots(office, clock.today())
+
+
+def _book(dossier, slot):  # type: ignore[no-untyped-def]
+    return services.book_pickup(
+        dossier,
+        slot,
+        commune_code=COMMUNE,
+        village="Bản Huồi Tụ",
+        landmark="Cạnh nhà văn hóa bản",
+        contact_phone="0912345678",
+    )
+
+
+def test_the_commune_decides_the_post_office(office) -> None:  # type: ignore[no-untyped-def]
+    assert services.post_office_for(COMMUNE).id == office.id
+    assert services.post_office_for("16813") is None
+    office.is_active = False
+    assert services.post_office_for(COMMUNE) is None
+
+
+def test_slots_skip_the_holiday_and_are_created_once(office) -> None:  # type: ignore[no-untyped-def]
+    slots = _slots(office)
+    assert [s.day for s in slots] == [
+        date(2026, 11, 23),
+        date(2026, 11, 25),
+        date(2026, 11, 26),
+        date(2026, 11, 27),
+    ]
+    again = services.ensure_slots(office, clock.today(), 7, dossier_services.working_calendar())
+    assert again == 0
+    assert db.session.scalar(select(func.count()).select_from(PickupSlot)) == 4
+
+
+def test_capacity_moving_and_cancelling(office, make_user, procedure) -> None:  # type: ignore[no-untyped-def]
+    first, second = _slots(office)[:2]
+    owners = [make_user() for _ in range(3)]
+    dossiers = [submit_via_services(o, procedure) for o in owners]
+    _book(dossiers[0], first)
+    _book(dossiers[1], first)
+    db.session.commit()
+    assert first.places_left == 0
+    with pytest.raises(services.SlotFull) as full:
+        _book(dossiers[2], first)
+    assert "hết chỗ" in full.value.message
+    assert second.id in [s.id for s in full.value.alternatives]
+    assert first.id not in [s.id for s in full.value.alternatives]
+    db.session.rollback()
+
+    # Moving to another slot frees the old place; booking the same slot again changes nothing.
+    moved = _book(dossiers[0], second)
+    _book(dossiers[0], second)
+    db.session.commit()
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert moved.slot_id == second.id
+    assert (first.booked, second.booked) == (1, 1)
+    _book(dossiers[2], first)
+    db.session.commit()
+
+    services.cancel_pickup(moved)
+    db.session.commit()
+    db.session.refresh(second)
+    assert second.booked == 0
+    assert db.session.scalar(select(func.count()).select_from(Shipment)) == 2
+
+
+def test_item_numbers_are_valid_and_never_repeat(app) -> None:  # type: ignore[no-untyped-def]
+    numbers = [services.next_item_number("EA") for _ in range(20)]
+    db.session.commit()
+    assert numbers[0] == s10.item_number("EA", 1)
+    assert len(set(numbers)) == 20
+    assert all(s10.is_valid(n) for n in numbers)
+    assert services.next_item_number("RR") == s10.item_number("RR", 1)
+
+
+def test_parallel_bookings_of_the_last_places_never_exceed_capacity(
+    app, backend, office, make_user, procedure
+) -> None:  # type: ignore[no-untyped-def]
+    if backend != "postgresql":
+        pytest.skip(
+            "concurrency tests need PostgreSQL (SQLite serialises writers): "
+            "set TEST_DATABASE_URL=postgresql+psycopg://… to run them"
+        )
+    slot = _slots(office)[0]
+    slot.capacity = 5
+    db.session.commit()
+    dossier_ids = [
+        submit_via_services(make_user(), procedure).id for _ in range(12)
+    ]  # within the pool's 15 connections
+    slot_id = slot.id
+    barrier = threading.Barrier(len(dossier_ids), timeout=30)
+
+    def attempt(dossier_id: int) -> str:
+        with app.app_context():
+            from app.dossiers.models import Dossier
+
+            dossier = db.session.get(Dossier, dossier_id)
+            target = db.session.get(PickupSlot, slot_id)
+            barrier.wait()
+            try:
+                _book(dossier, target)
+                db.session.commit()
+                return "booked"
+            except services.SlotFull as full:
+                db.session.rollback()
+                assert full.alternatives, "a full slot offers other slots"
+                return "full"
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=len(dossier_ids)) as pool:
+        results = list(pool.map(attempt, dossier_ids))
+    assert results.count("booked") == 5 and results.count("full") == 7
+    db.session.expire_all()
+    assert db.session.get(PickupSlot, slot_id).booked == 5
+    assert db.session.scalar(select(func.count()).select_from(Shipment)) == 5
