@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.documents.pdf import render_document
+from app.documents.pdf import render_fitting, render_pdf
 from app.documents.receipt import format_vn_date, format_vn_time, qr_data_uri
 
 __all__ = [
@@ -43,9 +43,6 @@ TEMPLATE_REFUSAL = "pdf/form_03.html"
 TEMPLATE_APOLOGY = "pdf/form_04.html"
 TEMPLATE_STOP = "pdf/form_05.html"
 TEMPLATE_CONTROL = "pdf/form_06.html"
-
-# Type densities of the A5 templates, loosest first: 10 pt, 9.5 pt, 9 pt body text.
-_DENSITIES = (0, 1, 2)
 
 # Digits of the personal ID number a form may show.
 _VISIBLE_ID_DIGITS = 4
@@ -106,22 +103,28 @@ class SupplementItem:
 
 
 @dataclass(frozen=True)
-class SupplementRequest:
-    """Everything printed on Mẫu 02."""
+class DossierLetter:
+    """What every A5 form addressed to the applicant starts with (Mẫu 02–05)."""
 
     header: FormHeader
     dossier_code: str
     procedure_name: str
     applicant: Applicant
     received_at: datetime | None  # when the dossier was submitted/received
-    items: tuple[SupplementItem, ...]
-    reason: str  # general explanation
-    officer_name: str
-    lookup_url: str  # absolute URL of /tra-cuu/<code>
 
     @property
     def received_at_text(self) -> str:
         return _time_text(self.received_at)
+
+
+@dataclass(frozen=True)
+class SupplementRequest(DossierLetter):
+    """Everything printed on Mẫu 02."""
+
+    items: tuple[SupplementItem, ...]
+    reason: str  # general explanation
+    officer_name: str
+    lookup_url: str  # absolute URL of /tra-cuu/<code>
 
     @property
     def qr_src(self) -> str:
@@ -129,39 +132,21 @@ class SupplementRequest:
 
 
 @dataclass(frozen=True)
-class Refusal:
+class Refusal(DossierLetter):
     """Everything printed on Mẫu 03."""
 
-    header: FormHeader
-    dossier_code: str
-    procedure_name: str
-    applicant: Applicant
-    received_at: datetime | None
     reason: str
     officer_name: str
 
-    @property
-    def received_at_text(self) -> str:
-        return _time_text(self.received_at)
-
 
 @dataclass(frozen=True)
-class Apology:
-    """Everything printed on Mẫu 04."""
+class Apology(DossierLetter):
+    """Everything printed on Mẫu 04 (``received_at`` is always known: it was accepted)."""
 
-    header: FormHeader
-    dossier_code: str
-    procedure_name: str
-    applicant: Applicant
-    received_at: datetime
     original_due: date
     new_due: date
     reason: str
     signer_name: str
-
-    @property
-    def received_at_text(self) -> str:
-        return format_vn_time(self.received_at)
 
     @property
     def original_due_text(self) -> str:
@@ -173,20 +158,11 @@ class Apology:
 
 
 @dataclass(frozen=True)
-class StopNotice:
+class StopNotice(DossierLetter):
     """Everything printed on Mẫu 05."""
 
-    header: FormHeader
-    dossier_code: str
-    procedure_name: str
-    applicant: Applicant
-    received_at: datetime | None
     reason: str
     signer_name: str
-
-    @property
-    def received_at_text(self) -> str:
-        return _time_text(self.received_at)
 
 
 @dataclass(frozen=True)
@@ -233,35 +209,24 @@ class ControlSheet:
         return _date_text(self.due)
 
 
-def _render_a5(template: str, doc: object) -> bytes:
-    """Lay out an A5 form at the normal size first, then with tighter type if it needs
-    more than one page; the tightest layout is kept even if it still needs a second page
-    (the closing and signatures are never split)."""
-    for density in _DENSITIES:
-        document = render_document(template, doc, density=density)
-        if len(document.pages) == 1:
-            break
-    return document.write_pdf()
-
-
 def render_supplement_request(doc: SupplementRequest) -> bytes:
     """Mẫu 02 as an A5 PDF. Call inside a Flask application context."""
-    return _render_a5(TEMPLATE_SUPPLEMENT, doc)
+    return render_fitting(TEMPLATE_SUPPLEMENT, doc)
 
 
 def render_refusal(doc: Refusal) -> bytes:
     """Mẫu 03 as an A5 PDF. Call inside a Flask application context."""
-    return _render_a5(TEMPLATE_REFUSAL, doc)
+    return render_fitting(TEMPLATE_REFUSAL, doc)
 
 
 def render_apology(doc: Apology) -> bytes:
     """Mẫu 04 as an A5 PDF. Call inside a Flask application context."""
-    return _render_a5(TEMPLATE_APOLOGY, doc)
+    return render_fitting(TEMPLATE_APOLOGY, doc)
 
 
 def render_stop_notice(doc: StopNotice) -> bytes:
     """Mẫu 05 as an A5 PDF. Call inside a Flask application context."""
-    return _render_a5(TEMPLATE_STOP, doc)
+    return render_fitting(TEMPLATE_STOP, doc)
 
 
 def render_control_sheet(doc: ControlSheet) -> bytes:
@@ -269,4 +234,4 @@ def render_control_sheet(doc: ControlSheet) -> bytes:
 
     A long table runs on to further pages with its header row repeated.
     """
-    return render_document(TEMPLATE_CONTROL, doc).write_pdf()
+    return render_pdf(TEMPLATE_CONTROL, doc)

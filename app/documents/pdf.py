@@ -117,6 +117,22 @@ def render_document(
     return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
 
 
+# Type densities of the one-page documents, loosest first (the templates read `density`).
+DENSITIES = (0, 1, 2)
+
+
+def render_fitting(template_name: str, context: object) -> bytes:
+    """Lay ``template_name`` out at the normal size first; if that takes more than one page,
+    again with tighter type (``density`` 1, then 2). The tightest layout is kept even if it
+    still needs a second page. For the A5 receipt and forms. Needs an application context.
+    """
+    for density in DENSITIES:
+        document = render_document(template_name, context, density=density)
+        if len(document.pages) == 1:
+            break
+    return document.write_pdf()
+
+
 def render_pdf(template_name: str, context: object, *, base_url: str | None = None) -> bytes:
     """Render ``template_name`` with ``doc=context`` and return the PDF bytes.
 

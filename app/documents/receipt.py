@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import segno
 
-from app.documents.pdf import render_document
+from app.documents.pdf import render_fitting
 
 __all__ = [
     "ReceiptDocument",
@@ -28,9 +28,6 @@ __all__ = [
 ]
 
 TEMPLATE = "pdf/receipt_01.html"
-
-# Type densities of the template, loosest first: 10 pt, 9.5 pt, 9 pt body text.
-_DENSITIES = (0, 1, 2)
 
 # Digits of the personal ID number a receipt may show.
 _VISIBLE_ID_DIGITS = 4
@@ -160,8 +157,4 @@ def render_receipt(doc: ReceiptDocument) -> bytes:
     names, many documents), again with tighter type, and the tightest layout is kept
     even if it still needs a second page (the signatures are never split).
     """
-    for density in _DENSITIES:
-        document = render_document(TEMPLATE, doc, density=density)
-        if len(document.pages) == 1:
-            break
-    return document.write_pdf()
+    return render_fitting(TEMPLATE, doc)
