@@ -99,7 +99,7 @@ def run(url: str) -> None:
         calendar = services.working_calendar()
         today = date(2026, 11, 23)
         queue = worklist.QUEUE_BY_SLUG["xu-ly"]
-        stmt = worklist.queue_statement(queue, units, 0, worklist.Filters(), today, calendar)
+        stmt = worklist.queue_statement(queue, units, worklist.Filters(), today, calendar)
 
         register = worklist.register_statement(units, worklist.RegisterFilters())
 
@@ -134,7 +134,7 @@ def run(url: str) -> None:
 
         def by_phone() -> None:
             filters = worklist.Filters(q="0988000123")
-            worklist.queue_page(worklist.queue_statement(queue, units, 0, filters, today, calendar))
+            worklist.queue_page(worklist.queue_statement(queue, units, filters, today, calendar))
             db.session.rollback()
 
         register_rows = db.session.scalar(select(db.func.count()).select_from(register.subquery()))

@@ -102,8 +102,11 @@ def staff_client(app, make_user, role, units):  # type: ignore[no-untyped-def]
     return client, user
 
 
-def submit_via_services(owner: User, procedure: Procedure, token: str = "s1"):  # type: ignore[no-untyped-def]
-    """A submitted dossier built through the services (no HTTP, so no CSRF involved)."""
+def complete_draft(owner: User, procedure: Procedure, token: str, street: str = ""):  # type: ignore[no-untyped-def]
+    """A draft with every step filled in, built through the services (no HTTP, no CSRF).
+
+    The applicant lives in commune 17329, so every dossier goes to that commune's centre.
+    """
     from app.dossiers import services
     from app.dossiers.uploads import process_upload
     from app.extensions import db
@@ -111,16 +114,32 @@ def submit_via_services(owner: User, procedure: Procedure, token: str = "s1"):  
     dossier = services.start_application(owner, procedure, token)
     db.session.flush()
     services.save_applicant(
-        dossier, {"phone": owner.phone, "email": "", "commune": "17329", "village": "Bản Huồi Tụ"}
+        dossier,
+        {
+            "phone": owner.phone,
+            "email": "",
+            "commune": "17329",
+            "village": "Bản Huồi Tụ",
+            "street": street,
+        },
     )
     assert services.save_answers(dossier, sample_answers(procedure)) == {}
     scan = process_upload(jpeg_bytes(320, 240), max_bytes=5 * 1024 * 1024, max_side=1600)
     for document in procedure.documents:
         if document.is_required and document.scan_required:
-            services.add_attachment(dossier, document.code, "anh.jpg", scan, owner)
+            services.add_attachment(dossier, document.code, "anh-chup.jpg", scan, owner)
     services.mark_saved(dossier, "giay-to")
     services.save_delivery(dossier, {"intake_channel": "online", "return_channel": "online"})
-    db.session.flush()
+    db.session.commit()
+    return dossier
+
+
+def submit_via_services(owner: User, procedure: Procedure, token: str = "s1"):  # type: ignore[no-untyped-def]
+    """A submitted dossier built through the services (no HTTP, so no CSRF involved)."""
+    from app.dossiers import services
+    from app.extensions import db
+
+    dossier = complete_draft(owner, procedure, token)
     assert services.submit(dossier, owner)
     db.session.commit()
     return dossier

@@ -15,14 +15,13 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import PASSWORD, jpeg_bytes, sample_answers
+from helpers import PASSWORD, complete_draft, jpeg_bytes, sample_answers
 from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.catalogue.models import Procedure
 from app.dossiers import services
 from app.dossiers.models import Attachment, Dossier
-from app.dossiers.uploads import process_upload
 from app.extensions import db
 
 HTMX = {"HX-Request": "true"}
@@ -39,31 +38,6 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- data and clients -------------------------------------------------------------------------
-
-
-def complete_draft(owner: User, procedure: Procedure, token: str) -> Dossier:
-    """A draft with every step filled in, built through the services (no HTTP)."""
-    dossier = services.start_application(owner, procedure, token)
-    db.session.flush()
-    services.save_applicant(
-        dossier,
-        {
-            "phone": owner.phone,
-            "email": "",
-            "commune": COMMUNE,
-            "village": "Bản Huồi Tụ",
-            "street": "",
-        },
-    )
-    assert services.save_answers(dossier, sample_answers(procedure)) == {}
-    scan = process_upload(jpeg_bytes(320, 240), max_bytes=5 * 1024 * 1024, max_side=1600)
-    for document in procedure.documents:
-        if document.is_required and document.scan_required:
-            services.add_attachment(dossier, document.code, "anh.jpg", scan, owner)
-    services.mark_saved(dossier, "giay-to")
-    services.save_delivery(dossier, {"intake_channel": "online", "return_channel": "online"})
-    db.session.commit()
-    return dossier
 
 
 def csrf_token_of(html: str) -> str:

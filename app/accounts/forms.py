@@ -12,6 +12,27 @@ from app.core.identity import IdNumberError, check_id_number
 SEX_CHOICES = [("female", "Nữ"), ("male", "Nam")]
 
 
+def new_password_fields(name: str, hint: str) -> tuple[PasswordField, PasswordField]:
+    """A new password typed twice, at least 8 characters ("mật khẩu" / "mật khẩu mới")."""
+    return (
+        PasswordField(
+            name.capitalize(),
+            validators=[
+                required(f"Vui lòng đặt {name}."),
+                Length(min=8, message="Mật khẩu cần ít nhất 8 ký tự."),
+            ],
+            description=hint,
+        ),
+        PasswordField(
+            f"Nhập lại {name}",
+            validators=[
+                required(f"Vui lòng nhập lại {name}."),
+                EqualTo("password", "Hai mật khẩu không giống nhau."),
+            ],
+        ),
+    )
+
+
 class LoginForm(FlaskForm):
     phone = StringField("Số điện thoại", validators=[required(), MobilePhone()])
     password = PasswordField("Mật khẩu", validators=[required("Vui lòng nhập mật khẩu.")])
@@ -45,21 +66,7 @@ class RegisterForm(FlaskForm):
         "Thư điện tử (không bắt buộc)",
         validators=[Optional(), Email("Địa chỉ thư điện tử chưa đúng.")],
     )
-    password = PasswordField(
-        "Mật khẩu",
-        validators=[
-            required("Vui lòng đặt mật khẩu."),
-            Length(min=8, message="Mật khẩu cần ít nhất 8 ký tự."),
-        ],
-        description="Ít nhất 8 ký tự.",
-    )
-    password_again = PasswordField(
-        "Nhập lại mật khẩu",
-        validators=[
-            required("Vui lòng nhập lại mật khẩu."),
-            EqualTo("password", "Hai mật khẩu không giống nhau."),
-        ],
-    )
+    password, password_again = new_password_fields("mật khẩu", "Ít nhất 8 ký tự.")
     consent = BooleanField(
         "Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân",
         validators=[
@@ -83,18 +90,6 @@ class ChangePasswordForm(FlaskForm):
     current = PasswordField(
         "Mật khẩu hiện tại", validators=[required("Vui lòng nhập mật khẩu hiện tại.")]
     )
-    password = PasswordField(
-        "Mật khẩu mới",
-        validators=[
-            required("Vui lòng đặt mật khẩu mới."),
-            Length(min=8, message="Mật khẩu cần ít nhất 8 ký tự."),
-        ],
-        description="Ít nhất 8 ký tự, khác mật khẩu được cấp.",
-    )
-    password_again = PasswordField(
-        "Nhập lại mật khẩu mới",
-        validators=[
-            required("Vui lòng nhập lại mật khẩu mới."),
-            EqualTo("password", "Hai mật khẩu không giống nhau."),
-        ],
+    password, password_again = new_password_fields(
+        "mật khẩu mới", "Ít nhất 8 ký tự, khác mật khẩu được cấp."
     )

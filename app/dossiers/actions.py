@@ -8,7 +8,7 @@ appended, and the citizen's message is put in the outbox in the same transaction
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
@@ -19,26 +19,21 @@ from app.catalogue.models import Unit
 from app.core import clock
 from app.core.permissions import Permission, has_permission
 from app.dossiers import services
-from app.dossiers.deadlines import add_working_days, counting_start, working_days_left
+from app.dossiers.deadlines import (
+    WorkingCalendar,
+    add_working_days,
+    counting_start,
+    working_days_left,
+)
 from app.dossiers.models import Dossier, DossierStatus
 from app.dossiers.uploads import ProcessedUpload
 from app.dossiers.workflow import EVENT_OF, Action, IllegalTransition, check, hop_verdict
 from app.extensions import db
+from app.notifications.messages import KINDS
 from app.notifications.outbox import notify
 
-# Actions whose outcome the citizen is told about by SMS / e-mail.
-NOTIFIED = frozenset(
-    {
-        Action.ACCEPT,
-        Action.REQUEST_SUPPLEMENT,
-        Action.REFUSE,
-        Action.EXTEND,
-        Action.STOP,
-        Action.APPROVE,
-        Action.RETURN,
-        Action.WITHDRAW,
-    }
-)
+# Actions whose outcome the citizen is told about: those the message templates cover.
+NOTIFIED = frozenset(action for action, event in EVENT_OF.items() if event in KINDS)
 
 
 class InvalidInput(ValueError):
@@ -103,11 +98,15 @@ def _notify(dossier: Dossier, action: Action) -> None:
         notify(dossier, EVENT_OF[action])
 
 
-def _reason(text: str, field_name: str = "reason") -> str:
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput({field_name: "Vui lòng ghi rõ lý do."})
-    return text[:2000]
+def _note(text: str | None) -> str:
+    return (text or "").strip()[:2000]
+
+
+def _reason(text: str) -> str:
+    """A reason the applicant will read: required."""
+    if not _note(text):
+        raise InvalidInput({"reason": "Vui lòng ghi rõ lý do."})
+    return _note(text)
 
 
 # --- intake --------------------------------------------------------------------------------
@@ -217,7 +216,7 @@ def refuse(dossier: Dossier, actor: User, reason: str, *, ip: str = "") -> None:
 
 def withdraw(dossier: Dossier, owner: User, reason: str = "", *, ip: str = "") -> None:
     """The applicant withdraws a dossier the agency has not accepted yet."""
-    _apply(dossier, Action.WITHDRAW, owner, ip=ip, note=(reason or "").strip()[:2000])
+    _apply(dossier, Action.WITHDRAW, owner, ip=ip, note=_note(reason))
     dossier.closed_at = clock.now()
     _notify(dossier, Action.WITHDRAW)
     db.session.flush()
@@ -242,13 +241,11 @@ def assign(dossier: Dossier, actor: User, assignee: User, note: str = "", *, ip:
         Action.ASSIGN,
         actor,
         ip=ip,
-        note=(note or "").strip()[:2000],
+        note=_note(note),
         internal=False,
-        data={
-            "from": person(actor, dossier.current_unit),
-            "to": person(assignee, dossier.current_unit),
-            "verdict": _hop_verdict(dossier),
-        },
+        data=_hop(
+            dossier, person(actor, dossier.current_unit), person(assignee, dossier.current_unit)
+        ),
     )
     dossier.assignee_id = assignee.id
     db.session.flush()
@@ -263,12 +260,8 @@ def forward(dossier: Dossier, actor: User, unit: Unit, note: str = "", *, ip: st
         Action.FORWARD,
         actor,
         ip=ip,
-        note=(note or "").strip()[:2000],
-        data={
-            "from": person(actor, dossier.current_unit),
-            "to": unit.name,
-            "verdict": _hop_verdict(dossier),
-        },
+        note=_note(note),
+        data=_hop(dossier, person(actor, dossier.current_unit), unit.name),
     )
     dossier.current_unit_id = unit.id
     dossier.assignee_id = None
@@ -310,12 +303,12 @@ def approve(
         Action.APPROVE,
         actor,
         ip=ip,
-        note=(note or "").strip()[:2000],
-        data={
-            "from": person(actor, dossier.current_unit),
-            "to": dossier.receiving_unit.name if dossier.receiving_unit else "",
-            "verdict": _hop_verdict(dossier),
-        },
+        note=_note(note),
+        data=_hop(
+            dossier,
+            person(actor, dossier.current_unit),
+            dossier.receiving_unit.name if dossier.receiving_unit else "",
+        ),
     )
     if upload is not None and result_kind == "file":
         attachment = services.add_attachment(
@@ -323,7 +316,7 @@ def approve(
         )
         attachment.kind = "result"
     dossier.result_kind = result_kind
-    dossier.result_note = (note or "").strip()[:2000]
+    dossier.result_note = _note(note)
     dossier.result_ready_at = clock.now()
     dossier.current_unit_id = dossier.receiving_unit_id
     dossier.assignee_id = None
@@ -388,13 +381,13 @@ def return_result(
         Action.RETURN,
         actor,
         ip=ip,
-        note=(note or "").strip()[:2000],
-        data={
-            "from": person(actor, dossier.receiving_unit),
-            "to": f"{dossier.applicant_name} (người nộp hồ sơ)",
-            "via": via,
-            "verdict": _hop_verdict(dossier),
-        },
+        note=_note(note),
+        data=_hop(
+            dossier,
+            person(actor, dossier.receiving_unit),
+            f"{dossier.applicant_name} (người nộp hồ sơ)",
+            via=via,
+        ),
     )
     now = clock.now()
     dossier.returned_at = now
@@ -418,8 +411,14 @@ def _on_time(dossier: Dossier, today: date) -> bool:
     return promised is None or today <= promised
 
 
-def _hop_verdict(dossier: Dossier) -> str:
-    return hop_verdict(clock.today(), dossier.due_date)
+def _hop(dossier: Dossier, handed_by: str, received_by: str, **extra: str) -> dict[str, str]:
+    """A hand-over as Mẫu 06 records it: from whom, to whom, early / on time / late today."""
+    return {
+        "from": handed_by,
+        "to": received_by,
+        "verdict": hop_verdict(clock.today(), dossier.due_date),
+        **extra,
+    }
 
 
 @dataclass(frozen=True)
@@ -431,11 +430,10 @@ class Deadline:
     state: str  # "overdue" | "today" | "soon" | "ok" | "none"
     label: str
     extended: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
-def deadline(dossier: Dossier, today: date | None = None) -> Deadline:
-    today = today or clock.today()
+def deadline(dossier: Dossier, today: date, calendar: WorkingCalendar) -> Deadline:
+    """``calendar`` is passed in: a queue page asks for 25 deadlines and reads it once."""
     due = dossier.due_date
     running = dossier.status in (
         DossierStatus.RECEIVED,
@@ -444,7 +442,7 @@ def deadline(dossier: Dossier, today: date | None = None) -> Deadline:
     )
     if due is None or not running:
         return Deadline(due, None, "none", "", dossier.original_due_date is not None)
-    left = working_days_left(today, due, services.working_calendar())
+    left = working_days_left(today, due, calendar)
     if today > due:
         state, label = "overdue", f"Quá hạn {max(-left, 1)} ngày làm việc"
     elif left == 0:

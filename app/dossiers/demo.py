@@ -10,7 +10,6 @@ import io
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import current_app
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -21,7 +20,6 @@ from app.core import clock
 from app.dossiers import actions, services
 from app.dossiers.deadlines import due_date
 from app.dossiers.models import Dossier
-from app.dossiers.uploads import process_upload
 from app.extensions import db
 
 DEMO_COMMUNE = "16813"  # Xã Mường Xén (Nghệ An), a remote mountain commune
@@ -65,11 +63,7 @@ def _submitted(owner: User, procedure: Procedure, token: str, return_channel: st
         raise ValueError(f"demo answers rejected for {procedure.code}: {errors}")
     dossier.answers = answers
     services.mark_saved(dossier, "thong-tin")
-    image = process_upload(
-        _demo_image(),
-        max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
-        max_side=current_app.config["UPLOAD_MAX_SIDE"],
-    )
+    image = services.check_upload(_demo_image())
     for document in procedure.documents:
         if document.is_required and document.scan_required:
             services.add_attachment(dossier, document.code, "anh-chup.jpg", image, owner)

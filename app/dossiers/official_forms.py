@@ -95,6 +95,19 @@ def _seq(dossier: Dossier) -> str:
     return f"{dossier.sequence_number or 0:04d}"
 
 
+def _letter(
+    dossier: Dossier, number_suffix: str, event: DossierEvent, received_at: datetime | None
+) -> dict:
+    """The fields every letter to the applicant starts with (pdf_forms.DossierLetter)."""
+    return {
+        "header": _header(dossier, f"{_seq(dossier)}/{number_suffix}", event.at),
+        "dossier_code": dossier.code or "",
+        "procedure_name": dossier.procedure.name,
+        "applicant": _applicant(dossier),
+        "received_at": received_at,
+    }
+
+
 def _supplement(dossier: Dossier) -> bytes:
     event = _last(dossier, "supplement_requested")
     data = event.data or {}
@@ -104,11 +117,7 @@ def _supplement(dossier: Dossier) -> bytes:
     )
     return pdf_forms.render_supplement_request(
         pdf_forms.SupplementRequest(
-            header=_header(dossier, f"{_seq(dossier)}/YCBS", event.at),
-            dossier_code=dossier.code or "",
-            procedure_name=dossier.procedure.name,
-            applicant=_applicant(dossier),
-            received_at=dossier.submitted_at,
+            **_letter(dossier, "YCBS", event, dossier.submitted_at),
             items=items,
             reason=data.get("reason", event.note),
             officer_name=_actor_name(event),
@@ -121,11 +130,7 @@ def _refusal(dossier: Dossier) -> bytes:
     event = _last(dossier, "refused")
     return pdf_forms.render_refusal(
         pdf_forms.Refusal(
-            header=_header(dossier, f"{_seq(dossier)}/TC", event.at),
-            dossier_code=dossier.code or "",
-            procedure_name=dossier.procedure.name,
-            applicant=_applicant(dossier),
-            received_at=dossier.submitted_at,
+            **_letter(dossier, "TC", event, dossier.submitted_at),
             reason=event.note,
             officer_name=_actor_name(event),
         )
@@ -137,11 +142,9 @@ def _apology(dossier: Dossier) -> bytes:
     data = event.data or {}
     return pdf_forms.render_apology(
         pdf_forms.Apology(
-            header=_header(dossier, f"{_seq(dossier)}/XL", event.at),
-            dossier_code=dossier.code or "",
-            procedure_name=dossier.procedure.name,
-            applicant=_applicant(dossier),
-            received_at=dossier.received_at or dossier.submitted_at or event.at,
+            **_letter(
+                dossier, "XL", event, dossier.received_at or dossier.submitted_at or event.at
+            ),
             original_due=date.fromisoformat(data["old_due"]),
             new_due=date.fromisoformat(data["new_due"]),
             reason=event.note,
@@ -154,11 +157,7 @@ def _stop(dossier: Dossier) -> bytes:
     event = _last(dossier, "stopped")
     return pdf_forms.render_stop_notice(
         pdf_forms.StopNotice(
-            header=_header(dossier, f"{_seq(dossier)}/DGQ", event.at),
-            dossier_code=dossier.code or "",
-            procedure_name=dossier.procedure.name,
-            applicant=_applicant(dossier),
-            received_at=dossier.received_at or dossier.submitted_at,
+            **_letter(dossier, "DGQ", event, dossier.received_at or dossier.submitted_at),
             reason=event.note,
             signer_name=_actor_name(event),
         )

@@ -14,16 +14,14 @@ from flask_login import current_user
 
 from app.core.permissions import Permission, has_permission
 from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.workflow import in_unit_scope
 from app.extensions import db
 
 
 def staff_can_view(user, dossier: Dossier) -> bool:  # type: ignore[no-untyped-def]
     if dossier.is_draft or not has_permission(user, Permission.VIEW_UNIT_DOSSIERS):
         return False
-    if dossier.assignee_id is not None and dossier.assignee_id == user.id:
-        return True
-    units = user.unit_ids
-    return dossier.receiving_unit_id in units or dossier.current_unit_id in units
+    return in_unit_scope(dossier, user)
 
 
 def can_view(user, dossier: Dossier) -> bool:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from app.core import clock
 from app.core.text import fold
 from app.dossiers.deadlines import WorkingCalendar, due_date
 from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence, DossierStatus
-from app.dossiers.uploads import ProcessedUpload
+from app.dossiers.uploads import ProcessedUpload, process_upload
 from app.extensions import db
 
 STEPS: list[tuple[str, str]] = [
@@ -138,6 +138,15 @@ def purge_stale_drafts(older_than_days: int) -> int:
 
 def upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
+
+
+def check_upload(data: bytes) -> ProcessedUpload:
+    """:func:`process_upload` with this installation's limits; raises UploadRejected."""
+    return process_upload(
+        data,
+        max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
+        max_side=current_app.config["UPLOAD_MAX_SIDE"],
+    )
 
 
 def add_attachment(

@@ -116,21 +116,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Same-day procedures are often decided by the receiving officer without a hand-over.
     Transition(S.RECEIVED, Action.APPROVE, S.RESULT_READY, Permission.APPROVE),
     Transition(S.PROCESSING, Action.APPROVE, S.RESULT_READY, Permission.APPROVE),
-    Transition(
-        S.RECEIVED,
-        Action.EXTEND,
-        S.RECEIVED,
-        Permission.PROCESS,
-        _before_due_date_passes,
-        _LATE_MESSAGE,
-    ),
-    Transition(
-        S.PROCESSING,
-        Action.EXTEND,
-        S.PROCESSING,
-        Permission.PROCESS,
-        _before_due_date_passes,
-        _LATE_MESSAGE,
+    # The apology keeps the status; only the due date moves.
+    *(
+        Transition(s, Action.EXTEND, s, Permission.PROCESS, _before_due_date_passes, _LATE_MESSAGE)
+        for s in (S.RECEIVED, S.PROCESSING)
     ),
     Transition(S.RECEIVED, Action.STOP, S.STOPPED, Permission.PROCESS),
     Transition(S.PROCESSING, Action.STOP, S.STOPPED, Permission.PROCESS),
@@ -149,13 +138,18 @@ class IllegalTransition(Exception):
         self.message = message
 
 
-def _in_scope(dossier: Any, user: Any, action: Action) -> bool:
-    if action in OWNER_ACTIONS:
-        return dossier.owner_id == user.id
+def in_unit_scope(dossier: Any, user: Any) -> bool:
+    """The dossier is assigned to ``user``, or received or held by one of their units."""
     if dossier.assignee_id is not None and dossier.assignee_id == user.id:
         return True
     units = user.unit_ids
     return dossier.current_unit_id in units or dossier.receiving_unit_id in units
+
+
+def _in_scope(dossier: Any, user: Any, action: Action) -> bool:
+    if action in OWNER_ACTIONS:
+        return dossier.owner_id == user.id
+    return in_unit_scope(dossier, user)
 
 
 def check(dossier: Any, action: Action, user: Any, today: date) -> Transition:

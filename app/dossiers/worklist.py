@@ -8,7 +8,7 @@ database reads only the rows it shows (the bench checks the PostgreSQL plan on a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, func, or_, select, tuple_
@@ -120,7 +120,6 @@ def _scope(stmt: Select, unit_ids: frozenset[int]) -> Select:
 def queue_statement(
     queue: Queue,
     unit_ids: frozenset[int],
-    user_id: int,
     filters: Filters,
     today: date,
     calendar: WorkingCalendar,
@@ -136,7 +135,6 @@ def queue_statement(
 class Page:
     rows: list[Dossier]
     next_cursor: str = ""
-    extra: dict[str, int] = field(default_factory=dict)
 
 
 def _parse_cursor(cursor: str) -> tuple[str, int] | None:
@@ -146,33 +144,49 @@ def _parse_cursor(cursor: str) -> tuple[str, int] | None:
     return key, int(ident)
 
 
-def queue_page(stmt: Select, cursor: str = "", size: int = PAGE_SIZE) -> Page:
-    """One page of a queue, most urgent first; ``cursor`` is the last row of the page before."""
+def _keyset_page(
+    stmt: Select,
+    column,  # type: ignore[no-untyped-def]
+    parse,  # type: ignore[no-untyped-def]
+    cursor: str,
+    size: int,
+    newest_first: bool,
+) -> Page:
+    """One page ordered on (``column``, id); ``cursor`` names the last row of the page before.
+
+    The cursor is compared as a row value, which PostgreSQL turns into an index range, so a
+    deep page costs what the first one costs. A malformed cursor gives the first page.
+    """
     parsed = _parse_cursor(cursor)
     if parsed:
         try:
-            due = date.fromisoformat(parsed[0])
+            key = parse(parsed[0])
         except ValueError:
-            due = None
-        if due is not None:
-            # A row-value comparison, which PostgreSQL turns into an index range.
-            stmt = stmt.where(tuple_(Dossier.due_date, Dossier.id) > (due, parsed[1]))
-    stmt = stmt.order_by(Dossier.due_date, Dossier.id).limit(size + 1)
-    stmt = stmt.options(joinedload(Dossier.procedure))
+            key = None
+        if key is not None:
+            row, after = tuple_(column, Dossier.id), (key, parsed[1])
+            stmt = stmt.where(row < after if newest_first else row > after)
+    order = (column.desc(), Dossier.id.desc()) if newest_first else (column, Dossier.id)
+    stmt = stmt.order_by(*order).limit(size + 1).options(joinedload(Dossier.procedure))
     rows = list(db.session.scalars(stmt).unique())
-    more = len(rows) > size
-    rows = rows[:size]
-    last = rows[-1] if rows and more else None
-    cursor_out = f"{last.due_date.isoformat()}_{last.id}" if last and last.due_date else ""
-    return Page(rows, cursor_out)
+    if len(rows) <= size:
+        return Page(rows)
+    last = rows[size - 1]
+    value = getattr(last, column.key)
+    return Page(rows[:size], f"{value.isoformat()}_{last.id}" if value else "")
+
+
+def queue_page(stmt: Select, cursor: str = "", size: int = PAGE_SIZE) -> Page:
+    """One page of a queue, most urgent first."""
+    return _keyset_page(stmt, Dossier.due_date, date.fromisoformat, cursor, size, False)
 
 
 def queue_counts(
-    unit_ids: frozenset[int], user_id: int, today: date, calendar: WorkingCalendar
+    unit_ids: frozenset[int], today: date, calendar: WorkingCalendar
 ) -> dict[str, int]:
     counts = {}
     for queue in QUEUES:
-        stmt = queue_statement(queue, unit_ids, user_id, Filters(), today, calendar)
+        stmt = queue_statement(queue, unit_ids, Filters(), today, calendar)
         counts[queue.slug] = db.session.scalar(
             select(func.count()).select_from(stmt.order_by(None).subquery())
         )
@@ -229,20 +243,5 @@ def register_statement(unit_ids: frozenset[int], filters: RegisterFilters) -> Se
 
 
 def register_page(stmt: Select, cursor: str = "", size: int = 50) -> Page:
-    """Newest first, keyset on (submitted_at, id)."""
-    parsed = _parse_cursor(cursor)
-    if parsed:
-        try:
-            at = datetime.fromisoformat(parsed[0])
-        except ValueError:
-            at = None
-        if at is not None:
-            stmt = stmt.where(tuple_(Dossier.submitted_at, Dossier.id) < (at, parsed[1]))
-    stmt = stmt.order_by(Dossier.submitted_at.desc(), Dossier.id.desc()).limit(size + 1)
-    stmt = stmt.options(joinedload(Dossier.procedure))
-    rows = list(db.session.scalars(stmt).unique())
-    more = len(rows) > size
-    rows = rows[:size]
-    last = rows[-1] if rows and more else None
-    cursor_out = f"{last.submitted_at.isoformat()}_{last.id}" if last and last.submitted_at else ""
-    return Page(rows, cursor_out)
+    """One page of the register, newest first."""
+    return _keyset_page(stmt, Dossier.submitted_at, datetime.fromisoformat, cursor, size, True)

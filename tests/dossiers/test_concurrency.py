@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from helpers import PASSWORD, jpeg_bytes, sample_answers
+from helpers import PASSWORD
+from helpers import complete_draft as filled_draft
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -24,7 +25,6 @@ from app.catalogue.models import Procedure, Unit
 from app.core import clock
 from app.dossiers import services
 from app.dossiers.models import Dossier, DossierEvent, DossierSequence, DossierStatus
-from app.dossiers.uploads import process_upload
 from app.extensions import db
 
 pytestmark = pytest.mark.postgres_only
@@ -65,20 +65,8 @@ def logged_in_client(app: Flask, phone: str):  # type: ignore[no-untyped-def]
 
 
 def complete_draft(owner: User, procedure: Procedure, token: str) -> Dossier:
-    """A draft with every step done, built through the services layer (no HTTP)."""
-    dossier = services.start_application(owner, procedure, token)
-    db.session.flush()
-    services.save_applicant(
-        dossier,
-        {"phone": owner.phone, "email": "", "commune": COMMUNE, "village": "Bản Huồi Tụ"},
-    )
-    assert services.save_answers(dossier, sample_answers(procedure)) == {}
-    scan = process_upload(jpeg_bytes(320, 240), max_bytes=5 * 1024 * 1024, max_side=1600)
-    for document in procedure.documents:
-        if document.is_required and document.scan_required:
-            services.add_attachment(dossier, document.code, "anh.jpg", scan, owner)
-    services.save_delivery(dossier, {"intake_channel": "online", "return_channel": "online"})
-    db.session.commit()
+    """A draft with every step done (helpers.complete_draft), ready to submit."""
+    dossier = filled_draft(owner, procedure, token)
     assert services.missing_for_submit(dossier) == []
     return dossier
 

@@ -118,7 +118,7 @@ def test_the_queue_pages_follow_each_other_without_overlap(
     officer = make_user(role=Role.OFFICER, units=[mine])
     queue = worklist.QUEUE_BY_SLUG["moi"]
     stmt = worklist.queue_statement(
-        queue, officer.unit_ids, officer.id, worklist.Filters(), TODAY, services.working_calendar()
+        queue, officer.unit_ids, worklist.Filters(), TODAY, services.working_calendar()
     )
     pages = _walk(lambda cursor: worklist.queue_page(stmt, cursor), worklist.PAGE_SIZE)
 
@@ -177,7 +177,6 @@ def test_a_forged_cursor_gives_the_first_page(app, make_user, procedure, unit_pa
     stmt = worklist.queue_statement(
         worklist.QUEUE_BY_SLUG["moi"],
         frozenset({mine.id}),
-        0,
         worklist.Filters(),
         TODAY,
         services.working_calendar(),
@@ -269,7 +268,6 @@ def _queue(officer: User, slug: str, q: str = "") -> Any:
     return worklist.queue_statement(
         worklist.QUEUE_BY_SLUG[slug],
         officer.unit_ids,
-        officer.id,
         worklist.Filters(q=q),
         TODAY,
         services.working_calendar(),

@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     request,
@@ -40,7 +39,7 @@ from app.dossiers.forms import (
 from app.dossiers.models import RETURN_CHANNEL_LABELS, STATUS_LABELS, Dossier
 from app.dossiers.official_forms import available_forms
 from app.dossiers.policy import staff_viewable_or_404
-from app.dossiers.uploads import UploadRejected, process_upload
+from app.dossiers.uploads import UploadRejected
 from app.dossiers.workflow import ACTION_LABELS, Action, allowed_actions
 from app.extensions import db
 
@@ -62,17 +61,17 @@ def queue(slug: str):
     calendar = services.working_calendar()
     filters = worklist.filters_from(request.args)
     units = current_user.unit_ids
-    stmt = worklist.queue_statement(chosen, units, current_user.id, filters, today, calendar)
+    stmt = worklist.queue_statement(chosen, units, filters, today, calendar)
     page = worklist.queue_page(stmt, request.args.get("sau", ""))
     return render(
         "backoffice/queue.html",
         "backoffice/_queue_results.html",
         queue=chosen,
         queues=worklist.QUEUES,
-        counts=worklist.queue_counts(units, current_user.id, today, calendar),
+        counts=worklist.queue_counts(units, today, calendar),
         results=page,
         filters=filters,
-        deadlines={d.id: actions.deadline(d, today) for d in page.rows},
+        deadlines={d.id: actions.deadline(d, today, calendar) for d in page.rows},
         procedures=db.session.scalars(select(Procedure).order_by(Procedure.name)).all(),
         status_labels={s: STATUS_LABELS[s] for s in chosen.statuses},
         units=current_user.units,
@@ -150,7 +149,7 @@ def _dossier_page(dossier: Dossier, status: int = 200, failed=None):  # type: ig
         allowed=allowed,
         forms=forms,
         action_labels=ACTION_LABELS,
-        deadline=actions.deadline(dossier, today),
+        deadline=actions.deadline(dossier, today, services.working_calendar()),
         official_forms=available_forms(dossier, staff=True),
         open_action=failed[0] if failed else None,
     )
@@ -254,11 +253,7 @@ def _result_upload(form):  # type: ignore[no-untyped-def]
     if form.result_kind.data != "file" or file is None or not getattr(file, "filename", ""):
         return None, ""
     try:
-        processed = process_upload(
-            file.read(),
-            max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
-            max_side=current_app.config["UPLOAD_MAX_SIDE"],
-        )
+        processed = services.check_upload(file.read())
     except UploadRejected as rejected:
         raise actions.InvalidInput({"result_file": rejected.message}) from rejected
     return processed, file.filename

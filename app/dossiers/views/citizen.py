@@ -28,7 +28,7 @@ from app.dossiers import receipt as receipts
 from app.dossiers.forms import ApplicantForm, DeliveryForm, WithdrawForm
 from app.dossiers.models import Attachment, DossierStatus
 from app.dossiers.policy import can_edit, editable_or_404, staff_can_view, viewable_or_404
-from app.dossiers.uploads import UploadRejected, process_upload
+from app.dossiers.uploads import UploadRejected
 from app.dossiers.workflow import Action, allowed_actions
 from app.extensions import db
 
@@ -226,11 +226,7 @@ def upload(dossier_id: int, document_code: str):
         error = "Vui lòng chọn tệp trước khi bấm Tải lên."
     else:
         try:
-            processed = process_upload(
-                file.read(),
-                max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
-                max_side=current_app.config["UPLOAD_MAX_SIDE"],
-            )
+            processed = services.check_upload(file.read())
         except UploadRejected as rejected:
             error = rejected.message
         else:
@@ -293,32 +289,27 @@ def file(dossier_id: int, attachment_id: int):
 @bp.route("/ho-so/<int:dossier_id>/nop", methods=["POST"])
 @require(Permission.APPLY)
 def submit(dossier_id: int):
+    """Submit a draft, or send back a dossier completed after a request for more (Mẫu 02).
+
+    Anything else (already submitted: a retry or a double tap) just shows the dossier.
+    """
     dossier = editable_or_404(dossier_id)
-    if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+    resubmitting = dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
+    if resubmitting or dossier.is_draft:
         if not request.form.get("declaration"):
             return _check_page(
                 dossier,
                 services.missing_for_submit(dossier),
                 "Vui lòng đánh dấu ô cam đoan trước khi nộp.",
             )
+        send = actions.resubmit if resubmitting else services.submit
         try:
-            actions.resubmit(dossier, current_user, ip=_client_ip())
+            send(dossier, current_user, ip=_client_ip())
         except services.NotReady as not_ready:
             return _check_page(dossier, not_ready.missing, "")
         db.session.commit()
-        flash("Đã nộp bổ sung. Hồ sơ được chuyển lại cho cán bộ tiếp nhận.", "success")
-    elif dossier.is_draft:
-        if not request.form.get("declaration"):
-            return _check_page(
-                dossier,
-                services.missing_for_submit(dossier),
-                "Vui lòng đánh dấu ô cam đoan trước khi nộp.",
-            )
-        try:
-            services.submit(dossier, current_user, ip=_client_ip())
-        except services.NotReady as not_ready:
-            return _check_page(dossier, not_ready.missing, "")
-        db.session.commit()
+        if resubmitting:
+            flash("Đã nộp bổ sung. Hồ sơ được chuyển lại cho cán bộ tiếp nhận.", "success")
     return _navigate(url_for("dossiers.show", dossier_id=dossier.id))
 
 
