@@ -68,3 +68,11 @@ class Config:
     # are not known [check], so they are configuration; how many days of pickup slots to offer.
     POSTAL_S10_PREFIX = os.environ.get("POSTAL_S10_PREFIX", "EA")
     POSTAL_SLOT_DAYS = _int("POSTAL_SLOT_DAYS", 14)
+    # Postage the citizen pays for each leg, in đồng (capped by Circular 22/2017 [check]):
+    # collected with the papers (leg A) and on delivery of the result (leg B).
+    POSTAL_POSTAGE_PICKUP = _int("POSTAL_POSTAGE_PICKUP", 26000)
+    POSTAL_POSTAGE_RETURN = _int("POSTAL_POSTAGE_RETURN", 26000)
+    # Failed deliveries before the result is held at the post office, and the working days it
+    # is held before going back to the agency (DOMAIN.md §6 [check]).
+    POSTAL_DELIVERY_ATTEMPTS = _int("POSTAL_DELIVERY_ATTEMPTS", 2)
+    POSTAL_HOLD_DAYS = _int("POSTAL_HOLD_DAYS", 5)

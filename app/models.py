@@ -1,12 +1,18 @@
 """Imports every model so SQLAlchemy and Alembic see all tables."""
 
-from app.accounts.models import User  # noqa: F401
+from app.accounts.models import Consent, User  # noqa: F401
 from app.catalogue.models import CalendarOverride, Procedure, RequiredDocument, Unit  # noqa: F401
 from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.postal.models import (  # noqa: F401
+    ApiToken,
+    DeliveryAttempt,
+    HandoverManifest,
+    ManifestItem,
     PickupSlot,
+    PostalPayment,
     PostOffice,
+    PostOfficeClosure,
     PostOfficeCommune,
     S10Serial,
     Shipment,

@@ -30,6 +30,13 @@ from app.extensions import db
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 USER_TABLES = [
+    "api_tokens",
+    "postal_payments",
+    "manifest_items",
+    "handover_manifests",
+    "delivery_attempts",
+    "consents",
+    "post_office_closures",
     "shipments",
     "pickup_slots",
     "slot_templates",

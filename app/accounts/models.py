@@ -38,8 +38,13 @@ class User(UserMixin, db.Model):
     privacy_notice_version: Mapped[str | None] = mapped_column(String(16))
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # Postal staff: the post office they work for (POSTAL_ROLES only).
+    post_office_id: Mapped[int | None] = mapped_column(ForeignKey("post_offices.id"), index=True)
+    # Who created the account, when it was not the citizen (a post-office counter).
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     units = relationship("Unit", secondary=unit_memberships, order_by="Unit.code")
+    post_office = relationship("PostOffice", foreign_keys=[post_office_id])
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -62,3 +67,27 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[Role(self.role)]
+
+
+class Consent(db.Model):
+    """Proof that a citizen agreed to someone else handling their data for them (Law 91/2025:
+    informed, specific, provable): who recorded it, when, how, and against which notice."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    purpose: Mapped[str] = mapped_column(String(30))  # CONSENT_PURPOSES
+    method: Mapped[str] = mapped_column(String(12))  # paper | sms_code
+    notice_version: Mapped[str] = mapped_column(String(16))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    citizen = relationship("User", foreign_keys=[citizen_id])
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+
+
+CONSENT_PURPOSES = {
+    "account_on_behalf": "Tạo tài khoản và nộp hồ sơ thay tại quầy",
+}

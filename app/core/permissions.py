@@ -21,6 +21,7 @@ class Role(StrEnum):
     OFFICER = "officer"
     SPECIALIST = "specialist"
     POSTAL = "postal"
+    POSTAL_HEAD = "postal_head"
     COMMUNITY = "community"
     ADMIN = "admin"
 
@@ -30,11 +31,14 @@ ROLE_LABELS = {
     Role.OFFICER: "Cán bộ một cửa",
     Role.SPECIALIST: "Chuyên viên, lãnh đạo xử lý",
     Role.POSTAL: "Nhân viên bưu điện",
+    Role.POSTAL_HEAD: "Trưởng bưu cục",
     Role.COMMUNITY: "Tổ công nghệ số cộng đồng",
     Role.ADMIN: "Quản trị",
 }
 
-STAFF_ROLES = frozenset({Role.OFFICER, Role.SPECIALIST, Role.POSTAL, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.OFFICER, Role.SPECIALIST, Role.POSTAL, Role.POSTAL_HEAD, Role.ADMIN})
+# Roles that work for a post office (User.post_office_id says which).
+POSTAL_ROLES = frozenset({Role.POSTAL, Role.POSTAL_HEAD})
 
 
 class Permission(StrEnum):
@@ -47,7 +51,12 @@ class Permission(StrEnum):
     APPROVE = "approve"  # approve and record the result
     RETURN_RESULT = "return_result"  # hand the result over and close the dossier
     VIEW_REGISTER = "view_register"  # Mẫu 07, the register, and its CSV export
-    MANAGE = "manage"  # units, staff accounts, calendar overrides
+    MANAGE = "manage"  # units, staff accounts, calendar overrides, post offices, API tokens
+    # The public postal service (Decision 45/2016), for the worker's own post office.
+    POSTAL_WORK = "postal_work"  # pickups, deliveries, hand-overs, the counter, own cash
+    POSTAL_MANAGE = "postal_manage"  # slot templates, closed days, assigning workers, office cash
+    # Fill and submit an application for a citizen who is present (the post-office counter).
+    APPLY_ON_BEHALF = "apply_on_behalf"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -65,7 +74,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SPECIALIST: frozenset(
         {Permission.VIEW_UNIT_DOSSIERS, Permission.PROCESS, Permission.APPROVE}
     ),
-    Role.POSTAL: frozenset(),
+    Role.POSTAL: frozenset({Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF}),
+    Role.POSTAL_HEAD: frozenset(
+        {Permission.POSTAL_WORK, Permission.POSTAL_MANAGE, Permission.APPLY_ON_BEHALF}
+    ),
     Role.COMMUNITY: frozenset(),
     Role.ADMIN: frozenset({Permission.MANAGE}),
 }

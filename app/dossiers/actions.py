@@ -115,13 +115,15 @@ def _reason(text: str) -> str:
 def accept(dossier: Dossier, actor: User, *, ip: str = "") -> None:
     """Accept a complete dossier: Mẫu 01 gets its receipt time and final appointment date.
 
-    Counting starts from the moment of acceptance with the procedure's cut-off. After a
-    supplement the clock restarts from zero, or resumes with the working days already used
-    when the procedure's rule says so (DOMAIN.md §5).
+    Counting starts from the moment of acceptance with the procedure's cut-off, or for papers
+    sent by post from the moment the unit confirmed they arrived (postal transit does not
+    count, DOMAIN.md §5). After a supplement the clock restarts from zero, or resumes with the
+    working days already used when the procedure's rule says so.
     """
     now = clock.now()
     calendar = services.working_calendar()
-    start = counting_start(now, calendar, _cutoff(dossier))
+    received = dossier.papers_received_at or now
+    start = counting_start(received, calendar, _cutoff(dossier))
     days = dossier.procedure.processing_days
     if dossier.procedure.supplement_rule == "resume":
         days = max(days - dossier.working_days_used, 0)
@@ -138,7 +140,7 @@ def accept(dossier: Dossier, actor: User, *, ip: str = "") -> None:
             "due": due.isoformat(),
         },
     )
-    dossier.received_at = now
+    dossier.received_at = received
     dossier.counting_start = start
     dossier.due_date = due
     dossier.original_due_date = None
@@ -210,6 +212,7 @@ def refuse(dossier: Dossier, actor: User, reason: str, *, ip: str = "") -> None:
     reason = _reason(reason)
     _apply(dossier, Action.REFUSE, actor, ip=ip, note=reason)
     dossier.closed_at = clock.now()
+    _free_postal_booking(dossier, actor, ip)
     _notify(dossier, Action.REFUSE)
     db.session.flush()
 
@@ -218,8 +221,15 @@ def withdraw(dossier: Dossier, owner: User, reason: str = "", *, ip: str = "") -
     """The applicant withdraws a dossier the agency has not accepted yet."""
     _apply(dossier, Action.WITHDRAW, owner, ip=ip, note=_note(reason))
     dossier.closed_at = clock.now()
+    _free_postal_booking(dossier, owner, ip)
     _notify(dossier, Action.WITHDRAW)
     db.session.flush()
+
+
+def _free_postal_booking(dossier: Dossier, actor: User, ip: str) -> None:
+    from app.postal.legs import on_closed  # the postal module builds on this one
+
+    on_closed(dossier, actor, ip)
 
 
 # --- processing ----------------------------------------------------------------------------
@@ -321,6 +331,9 @@ def approve(
     dossier.current_unit_id = dossier.receiving_unit_id
     dossier.assignee_id = None
     _notify(dossier, Action.APPROVE)
+    from app.postal.legs import on_result_ready  # the postal module builds on this one
+
+    on_result_ready(dossier)
     db.session.flush()
 
 
@@ -358,6 +371,7 @@ def stop(dossier: Dossier, actor: User, reason: str, *, ip: str = "") -> None:
     reason = _reason(reason)
     _apply(dossier, Action.STOP, actor, ip=ip, note=reason)
     dossier.closed_at = clock.now()
+    _free_postal_booking(dossier, actor, ip)
     dossier.on_time = _on_time(dossier, clock.today())
     _notify(dossier, Action.STOP)
     db.session.flush()

@@ -85,11 +85,19 @@ class DeliveryForm(AddressMixin, FlaskForm):
     return_village = StringField("Thôn, bản, tổ dân phố", validators=[Length(max=120)])
     return_street = StringField("Số nhà, đường (nếu có)", validators=[Length(max=200)])
 
-    def restrict_to(self, channels: list[str]) -> None:
-        """Offer only what the procedure allows (DOMAIN.md §2, §6)."""
-        intake = {"online": "online", "post_pickup": "post", "counter": "counter"}
+    def restrict_to(self, channels: list[str], at_post_office: bool = False) -> None:
+        """Offer only what the procedure allows (DOMAIN.md §2, §6). At a post-office counter
+        the clerk takes the papers there and then, so that is the only way they travel."""
+        intake = {
+            "online": "online",
+            "post_pickup": "post",
+            "counter": "counter",
+            "post_office": "post",
+        }
         self.intake_channel.choices = [
-            (k, v) for k, v in INTAKE_CHANNEL_LABELS.items() if intake[k] in channels
+            (k, v)
+            for k, v in INTAKE_CHANNEL_LABELS.items()
+            if intake[k] in channels and (k == "post_office") == at_post_office
         ]
         self.return_channel.choices = [
             (k, v) for k, v in RETURN_CHANNEL_LABELS.items() if k in channels

@@ -66,6 +66,20 @@ EVENT_LABELS = {
     "withdrawn": "Bạn đã rút hồ sơ",
     "result_downloaded": "Đã tải kết quả",
     "viewed": "Cán bộ xem hồ sơ",
+    # The public postal service (app/postal): every event in plain words for the citizen.
+    "pickup_booked": "Đã hẹn bưu điện đến nhận hồ sơ",
+    "pickup_rescheduled": "Đã đổi lịch bưu điện đến nhận hồ sơ",
+    "pickup_cancelled": "Đã hủy lịch bưu điện đến nhận hồ sơ",
+    "postal_picked_up": "Bưu điện đã nhận hồ sơ",
+    "postal_in_transit": "Bưu điện đang chuyển hồ sơ đến cơ quan",
+    "postal_handed_to_agency": "Bưu điện đã giao hồ sơ cho cơ quan",
+    "postal_not_received": "Cơ quan chưa nhận được hồ sơ từ bưu điện, bưu điện đang kiểm tra",
+    "postal_result_collected": "Bưu điện đã nhận kết quả từ cơ quan",
+    "postal_out_for_delivery": "Bưu điện đang giao kết quả",
+    "postal_delivered": "Đã giao kết quả",
+    "postal_delivery_failed": "Giao kết quả không thành công",
+    "postal_held": "Kết quả đang được lưu giữ tại bưu điện",
+    "postal_returned_to_agency": "Bưu điện đã trả kết quả về cơ quan",
 }
 
 RESULT_KIND_LABELS = {"file": "Kết quả điện tử (tệp PDF)", "paper": "Kết quả bản giấy"}
@@ -74,7 +88,11 @@ INTAKE_CHANNEL_LABELS = {
     "online": "Chỉ nộp trực tuyến (không gửi giấy tờ)",
     "post_pickup": "Bưu điện đến nhận hồ sơ tại nhà",
     "counter": "Mang giấy tờ đến Bộ phận Một cửa",
+    # Only post-office staff filling an application at their counter choose this.
+    "post_office": "Nộp giấy tờ tại quầy bưu điện",
 }
+# Intake channels whose papers travel with the public postal service (leg A).
+POSTAL_INTAKE = frozenset({"post_pickup", "post_office"})
 RETURN_CHANNEL_LABELS = {
     "online": "Nhận kết quả trực tuyến",
     "post": "Qua dịch vụ bưu chính công ích",
@@ -106,6 +124,8 @@ class Dossier(db.Model):
     client_token: Mapped[str] = mapped_column(String(40))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Who started the draft when it was not the applicant (post-office staff at the counter).
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
     receiving_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     status: Mapped[str] = mapped_column(String(20), default=DossierStatus.DRAFT, index=True)
@@ -139,6 +159,9 @@ class Dossier(db.Model):
     submitted_at: Mapped[datetime | None]
     # Accepted by an officer (Mẫu 01): the moment counting is based on, and the day it starts.
     received_at: Mapped[datetime | None]
+    # Papers sent by post: when the receiving unit confirmed they arrived. Counting starts from
+    # this moment, not from the pickup (time in postal transit does not count, DOMAIN.md §5).
+    papers_received_at: Mapped[datetime | None]
     counting_start: Mapped[date | None]
     # The date the result is due now; provisional until accepted, moved by an apology (Mẫu 04),
     # in which case the date first promised is kept in original_due_date.
@@ -161,6 +184,7 @@ class Dossier(db.Model):
 
     owner = relationship("User", foreign_keys=[owner_id])
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
     procedure = relationship("Procedure")
     receiving_unit = relationship("Unit", foreign_keys=[receiving_unit_id])
     current_unit = relationship("Unit", foreign_keys=[current_unit_id])
@@ -237,6 +261,9 @@ class DossierEvent(db.Model):
     ip: Mapped[str] = mapped_column(String(45), default="")
     # Structured detail: a hand-over's from/to (Mẫu 06), a supplement's items, a new date.
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # An event reported by another system (the postal operator's tracking API), as
+    # "<post office code>:<their event id>": the same event sent twice is recorded once.
+    external_id: Mapped[str | None] = mapped_column(String(120), unique=True)
 
     dossier: Mapped[Dossier] = relationship(back_populates="events")
 

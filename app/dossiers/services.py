@@ -41,8 +41,12 @@ def next_step(step: str) -> str:
 # --- starting and saving a draft ----------------------------------------------------------
 
 
-def start_application(owner: User, procedure: Procedure, client_token: str) -> Dossier:
-    """Create a draft, or find the one this same form already created (retry, double tap)."""
+def start_application(
+    owner: User, procedure: Procedure, client_token: str, actor: User | None = None
+) -> Dossier:
+    """Create a draft, or find the one this same form already created (retry, double tap).
+
+    ``actor`` is the staff member filling it in for ``owner`` at a counter, if any."""
     token = (client_token or "")[:40] or os.urandom(12).hex()
     existing = db.session.scalar(select(Dossier).filter_by(owner_id=owner.id, client_token=token))
     if existing is not None:
@@ -59,6 +63,7 @@ def start_application(owner: User, procedure: Procedure, client_token: str) -> D
         applicant_email=owner.email or "",
         answers={},
         steps_saved=[],
+        created_by_id=actor.id if actor is not None and actor.id != owner.id else None,
     )
     try:
         with db.session.begin_nested():
@@ -107,6 +112,10 @@ def save_answers(dossier: Dossier, raw: dict[str, str]) -> dict[str, str]:
 
 
 def save_delivery(dossier: Dossier, data: dict[str, Any]) -> None:
+    if dossier.intake_channel == "post_pickup" and data["intake_channel"] != "post_pickup":
+        from app.postal.legs import on_closed  # a booked pickup is no longer wanted
+
+        on_closed(dossier, dossier.owner)
     dossier.intake_channel = data["intake_channel"]
     dossier.return_channel = data["return_channel"]
     if data["return_channel"] == "post":
@@ -125,7 +134,10 @@ def purge_stale_drafts(older_than_days: int) -> int:
         select(Dossier).where(Dossier.status == DossierStatus.DRAFT, Dossier.updated_at < limit)
     ).all()
     paths = [attachment_path(a) for d in stale for a in d.attachments]
+    from app.postal.legs import on_closed  # a pickup booked on a forgotten draft frees its place
+
     for dossier in stale:
+        on_closed(dossier, None)
         db.session.delete(dossier)
     db.session.flush()
     for path in paths:
@@ -281,6 +293,9 @@ def submit(dossier: Dossier, actor: User, ip: str = "") -> bool:
     dossier.declared_at = dossier.declared_at or moment
     dossier.due_date = provisional_due_date(dossier, moment)
     log_event(dossier, actor, "submitted", DossierStatus.DRAFT, DossierStatus.SUBMITTED, ip=ip)
+    from app.postal.legs import on_submitted  # the postal module builds on this one
+
+    on_submitted(dossier, actor, ip)
     db.session.flush()
     return True
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.core.permissions import Permission, has_permission
+from app.dossiers.models import POSTAL_INTAKE
 from app.dossiers.models import DossierStatus as S
 
 
@@ -81,6 +82,11 @@ def _not_yet_accepted(dossier: Any, today: date) -> bool:
     return dossier.received_at is None
 
 
+def _papers_arrived(dossier: Any, today: date) -> bool:
+    """Papers sent by post are accepted once the receiving unit has them (leg A confirmed)."""
+    return dossier.intake_channel not in POSTAL_INTAKE or dossier.papers_received_at is not None
+
+
 def _before_due_date_passes(dossier: Any, today: date) -> bool:
     return dossier.due_date is not None and today <= dossier.due_date
 
@@ -90,10 +96,21 @@ _LATE_MESSAGE = (
     "hồ sơ này đã quá hạn."
 )
 _ACCEPTED_MESSAGE = "Hồ sơ đã được cơ quan tiếp nhận nên không thể rút trực tuyến."
+_PAPERS_MESSAGE = (
+    "Giấy tờ của hồ sơ này được gửi qua bưu điện và chưa đến đơn vị. Hãy xác nhận biên bản "
+    "giao nhận của bưu điện trước khi tiếp nhận."
+)
 
 TRANSITIONS: tuple[Transition, ...] = (
     # Intake: the one-stop officer checks what the citizen submitted.
-    Transition(S.SUBMITTED, Action.ACCEPT, S.RECEIVED, Permission.RECEIVE),
+    Transition(
+        S.SUBMITTED,
+        Action.ACCEPT,
+        S.RECEIVED,
+        Permission.RECEIVE,
+        _papers_arrived,
+        _PAPERS_MESSAGE,
+    ),
     Transition(S.SUBMITTED, Action.REQUEST_SUPPLEMENT, S.SUPPLEMENT_REQUESTED, Permission.RECEIVE),
     Transition(S.SUBMITTED, Action.REFUSE, S.REFUSED, Permission.RECEIVE),
     Transition(S.SUBMITTED, Action.WITHDRAW, S.WITHDRAWN, Permission.APPLY),

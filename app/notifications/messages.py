@@ -25,6 +25,12 @@ KINDS: tuple[str, ...] = (
     "approved",
     "returned",
     "withdrawn",
+    # The public postal service (app/postal).
+    "pickup_booked",
+    "pickup_reminder",
+    "pickup_missing",
+    "out_for_delivery",
+    "held_at_post_office",
 )
 RETURN_CHANNELS: tuple[str, ...] = ("online", "counter", "post")
 # Longest officer's reason quoted in an SMS (the e-mail quotes it whole).
@@ -42,13 +48,19 @@ class MessageContext:
     due_date: date | None = None  # appointment (accepted) or new date (extended)
     reason: str = ""  # supplement request: what to add and why
     return_channel: str = ""  # online | counter | post
+    # Postal messages: when the worker comes ("08:00–11:00 ngày 24/11/2026"), the post office,
+    # and the S10 item number. A post office is a public place, not the citizen's address.
+    when: str = ""
+    place: str = ""
+    item_number: str = ""
 
 
 @dataclass(frozen=True)
 class Template:
-    """Format strings. SMS: {code} {due} {reason} {lookup}; subject: {code} {due}; e-mail
-    paragraph: {code} {due} {reason} {procedure} (the layout adds greeting, code and link).
-    {reason}, {lookup} and {procedure} are whole phrases or ""."""
+    """Format strings. SMS: {code} {due} {reason} {lookup} {when} {place} {item}; subject:
+    {code} {due}; e-mail paragraph: {code} {due} {reason} {procedure} {when} {place} {item}
+    (the layout adds greeting, code and link). {reason}, {lookup} and {procedure} are whole
+    phrases or ""."""
 
     sms: str
     subject: str
@@ -155,6 +167,51 @@ TEMPLATES: dict[str, Template] = {
             "Nếu Ông/Bà không yêu cầu rút hồ sơ, vui lòng liên hệ ngay Bộ phận Một cửa."
         ),
     ),
+    "pickup_booked": Template(
+        sms="Hồ sơ {code}: bưu điện đến nhận giấy tờ {when}.{lookup}",
+        subject="Hồ sơ {code}: đã hẹn bưu điện đến nhận hồ sơ",
+        email=(
+            "Ông/Bà đã hẹn nhân viên bưu điện đến nhận giấy tờ của hồ sơ {procedure}"
+            "vào {when}.\n"
+            "Vui lòng chuẩn bị đủ bản chính, bản sao theo danh sách giấy tờ và giữ điện thoại "
+            "để nhân viên liên lạc."
+        ),
+    ),
+    "pickup_reminder": Template(
+        sms="Nhắc hẹn: bưu điện đến nhận hồ sơ {code} {when}.{lookup}",
+        subject="Nhắc hẹn: bưu điện đến nhận hồ sơ {code}",
+        email=(
+            "Nhân viên bưu điện sẽ đến nhận giấy tờ của hồ sơ {procedure}vào {when}.\n"
+            "Vui lòng chuẩn bị đủ giấy tờ và lệ phí, giữ điện thoại để nhân viên liên lạc."
+        ),
+    ),
+    "pickup_missing": Template(
+        sms="Hồ sơ {code} còn thiếu giấy tờ. Đăng nhập để xem cần bổ sung gì.{lookup}",
+        subject="Hồ sơ {code} còn thiếu giấy tờ",
+        email=(
+            "Khi nhận hồ sơ {procedure}của Ông/Bà, nhân viên bưu điện ghi nhận còn thiếu "
+            "giấy tờ.{reason}\n"
+            "Ông/Bà vui lòng chuẩn bị để bổ sung khi cơ quan yêu cầu."
+        ),
+    ),
+    "out_for_delivery": Template(
+        sms="Bưu điện đang giao kết quả hồ sơ {code}, bưu gửi {item}.{lookup}",
+        subject="Hồ sơ {code}: bưu điện đang giao kết quả",
+        email=(
+            "Nhân viên bưu điện đang mang kết quả hồ sơ {procedure}đến địa chỉ của Ông/Bà "
+            "(số hiệu bưu gửi {item}).\n"
+            "Vui lòng giữ điện thoại và chuẩn bị thẻ căn cước để nhận."
+        ),
+    ),
+    "held_at_post_office": Template(
+        sms="Kết quả hồ sơ {code} đang giữ tại bưu điện đến {due}.{lookup}",
+        subject="Hồ sơ {code}: mời nhận kết quả tại bưu điện",
+        email=(
+            "Bưu điện đã đến giao kết quả hồ sơ {procedure}nhưng chưa giao được.\n"
+            "Kết quả được lưu giữ tại {place} đến hết ngày {due}; Ông/Bà mang thẻ căn cước "
+            "đến nhận (số hiệu bưu gửi {item}). Sau thời hạn này kết quả được trả lại cơ quan."
+        ),
+    ),
 }
 
 EMAIL_LAYOUT = (
@@ -177,6 +234,9 @@ SAMPLE = MessageContext(
     due_date=date(2026, 11, 25),
     reason="Bổ sung bản chụp Giấy chứng sinh rõ nét",
     return_channel="online",
+    when="08:00-11:00 24/11",
+    place="Bưu điện xã Mường Xén",
+    item_number="EA000000015VN",
 )
 
 
@@ -209,14 +269,17 @@ def render_key(key: str, ctx: MessageContext) -> Message:
     """Render one template (by key, see :data:`TEMPLATES`) for a context."""
     template = TEMPLATES[key]
     common = {"code": ctx.code, "due": _date(ctx.due_date)}
+    postal = {"when": ctx.when, "place": ctx.place, "item": ctx.item_number}
     reason = normalise_spaces(ctx.reason)
     sms = template.sms.format(
         **common,
+        **postal,
         reason=f" Lý do: {_sentence(reason, SMS_REASON_MAX)}" if reason else "",
         lookup=f" Tra cứu: {ctx.lookup_url}" if ctx.lookup_url else "",
     )
     paragraph = template.email.format(
         **common,
+        **postal,
         procedure=f"“{ctx.procedure_name}” " if ctx.procedure_name else "",
         reason=f"\nLý do: {_sentence(reason)}" if reason else "",
     )

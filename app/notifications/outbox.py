@@ -13,8 +13,9 @@ sends that message again on the next run. Two workers never send the same row co
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, select
@@ -61,13 +62,14 @@ def message_context(dossier: Dossier) -> MessageContext:
     )
 
 
-def notify(dossier: Dossier, kind: str) -> list[Notification]:
+def notify(dossier: Dossier, kind: str, **context: Any) -> list[Notification]:
     """Queue the SMS and the e-mail for event ``kind`` of ``dossier`` (no commit).
 
     One SMS if the dossier has an applicant phone, one e-mail if it has an applicant e-mail;
-    :class:`ValueError` for an unknown kind, even when there is no one to tell.
+    :class:`ValueError` for an unknown kind, even when there is no one to tell. ``context``
+    overrides fields of the message context (a postal message's time window, place, item).
     """
-    message = render(kind, message_context(dossier))
+    message = render(kind, replace(message_context(dossier), **context))
     moment = clock.now()
     rows: list[Notification] = []
     common = {

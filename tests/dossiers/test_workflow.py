@@ -54,6 +54,8 @@ def dossier(status: S, **fields) -> SimpleNamespace:  # type: ignore[no-untyped-
         "assignee_id": None,
         "received_at": None,
         "due_date": DUE,
+        "intake_channel": "online",
+        "papers_received_at": None,
     }
     if status in (S.RECEIVED, S.PROCESSING, S.RESULT_READY, S.RETURNED, S.STOPPED):
         values["received_at"] = datetime(2026, 11, 20, 9, 0)
@@ -307,3 +309,20 @@ def test_every_event_has_a_label_on_the_citizens_timeline() -> None:
 
 def test_every_status_has_a_label() -> None:
     assert set(STATUS_LABELS) == set(S)
+
+
+@pytest.mark.parametrize("intake", ["post_pickup", "post_office"])
+def test_papers_sent_by_post_are_accepted_only_once_the_unit_has_them(intake: str) -> None:
+    officer = user(Role.OFFICER)
+    waiting = dossier(S.SUBMITTED, intake_channel=intake)
+    assert A.ACCEPT not in allowed_actions(waiting, officer, TODAY)
+    with pytest.raises(IllegalTransition) as refused:
+        check(waiting, A.ACCEPT, officer, TODAY)
+    assert "bưu điện" in refused.value.message
+    assert_vietnamese(refused.value.message)
+    # Asking for more or refusing does not wait for the papers.
+    assert {A.REQUEST_SUPPLEMENT, A.REFUSE} <= set(allowed_actions(waiting, officer, TODAY))
+    arrived = dossier(
+        S.SUBMITTED, intake_channel=intake, papers_received_at=datetime(2026, 11, 23, 8)
+    )
+    assert check(arrived, A.ACCEPT, officer, TODAY).target == S.RECEIVED

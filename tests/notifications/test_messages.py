@@ -36,6 +36,11 @@ def test_the_kinds_the_workflow_needs() -> None:
         "approved",
         "returned",
         "withdrawn",
+        "pickup_booked",
+        "pickup_reminder",
+        "pickup_missing",
+        "out_for_delivery",
+        "held_at_post_office",
     }
     used = {template_key(kind, channel) for kind in KINDS for channel in ("", "online", "post")}
     assert used | {"approved.counter"} == set(TEMPLATES)
@@ -88,6 +93,9 @@ def test_no_id_number_can_reach_a_message() -> None:
         "due_date",
         "reason",
         "return_channel",
+        "when",
+        "place",
+        "item_number",
     }
 
 
