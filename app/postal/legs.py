@@ -73,9 +73,13 @@ def _step(
     note: str = "",
     data: dict[str, Any] | None = None,
     external_id: str | None = None,
+    source: str = "",
     **values: Any,
 ) -> flow.Transition:
-    """Check and take ``step``; ``values`` are set on the shipment in the same UPDATE."""
+    """Check and take ``step``; ``values`` are set on the shipment in the same UPDATE.
+
+    ``external_id`` and ``source`` record an event reported by another system (the postal
+    operator's API): the unique external id makes the same event impossible to record twice."""
     transition = flow.check(shipment.status, step, as_actor)
     claimed = db.session.execute(
         update(Shipment)
@@ -104,6 +108,7 @@ def _step(
             "from": transition.source.value,
             "to": transition.target.value,
             "item_number": shipment.item_number,
+            **({"source": source} if source else {}),
             **(data or {}),
         },
     )
@@ -475,7 +480,12 @@ def hand_results_to_post(
 
 
 def out_for_delivery(
-    shipment: Shipment, worker: User | None, *, ip: str = "", external_id: str | None = None
+    shipment: Shipment,
+    worker: User | None,
+    *,
+    ip: str = "",
+    external_id: str | None = None,
+    source: str = "",
 ) -> None:
     values: dict[str, Any] = {"planned_day": clock.today()}
     if worker is not None:
@@ -488,6 +498,7 @@ def out_for_delivery(
         as_actor=Actor.POSTAL,
         ip=ip,
         external_id=external_id,
+        source=source,
         **values,
     )
     notify(shipment.dossier, "out_for_delivery", item_number=shipment.item_number or "")
@@ -504,6 +515,7 @@ def deliver(
     note: str = "",
     ip: str = "",
     external_id: str | None = None,
+    source: str = "",
 ) -> PostalPayment | None:
     """Handed to the applicant (or a relative, or someone authorised) who showed their ID."""
     name = " ".join((recipient_name or "").split())[:120]
@@ -526,6 +538,7 @@ def deliver(
         note=f"Người nhận: {name} ({relation_label.lower()})",
         data={"recipient_name": name, "relation": relation, "id_checked": True},
         external_id=external_id,
+        source=source,
         delivered_at=now,
     )
     db.session.add(
@@ -554,6 +567,7 @@ def fail(
     note: str = "",
     ip: str = "",
     external_id: str | None = None,
+    source: str = "",
 ) -> bool:
     """A failed attempt. After the configured number of attempts the result is held at the
     post office and the citizen is told where to collect it, and until when. True if held."""
@@ -575,6 +589,7 @@ def fail(
         note=f"Lần {number}: {label}" + (f" ({note})" if note else ""),
         data={"attempt": number, "reason": reason},
         external_id=external_id,
+        source=source,
         planned_day=calendar.next_working_day(today),
     )
     db.session.add(
@@ -591,12 +606,12 @@ def fail(
     db.session.flush()
     db.session.refresh(shipment)
     if flow.after_failure(shipment.failed_attempts, current_app.config["POSTAL_DELIVERY_ATTEMPTS"]):
-        hold(shipment, worker, ip=ip)
+        hold(shipment, worker, ip=ip, source=source)
         return True
     return False
 
 
-def hold(shipment: Shipment, worker: User | None, *, ip: str = "") -> None:
+def hold(shipment: Shipment, worker: User | None, *, ip: str = "", source: str = "") -> None:
     until = add_working_days(
         clock.today(), current_app.config["POSTAL_HOLD_DAYS"], dossier_services.working_calendar()
     )
@@ -609,6 +624,7 @@ def hold(shipment: Shipment, worker: User | None, *, ip: str = "") -> None:
         ip=ip,
         note=f"Tại {office.name}, {office.address}, đến hết ngày {until:%d/%m/%Y}",
         data={"held_until": until.isoformat()},
+        source=source,
         held_until=until,
     )
     notify(
@@ -626,6 +642,7 @@ def return_to_agency(
     *,
     ip: str = "",
     external_id: str | None = None,
+    source: str = "",
     today: date | None = None,
 ) -> None:
     """The holding period is over and nobody came: the result goes back to the agency."""
@@ -645,6 +662,7 @@ def return_to_agency(
         ip=ip,
         note="Hết thời hạn lưu giữ; Ông/Bà liên hệ Bộ phận Một cửa để nhận kết quả.",
         external_id=external_id,
+        source=source,
     )
 
 
