@@ -1,0 +1,370 @@
+"""Both postal legs through the services, on SQLite and PostgreSQL.
+
+Leg A: booked, collected (checklist, seal, fees, S10), dispatched on a manifest, confirmed item
+by item by the officer; the deadline counts from that confirmation. Leg B: the result waits at
+the agency, is handed to the post on a manifest, fails once, is delivered; or is held and goes
+back to the agency after the holding period.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from helpers import complete_draft
+from sqlalchemy import func, select
+
+from app.core import clock
+from app.dossiers import actions
+from app.dossiers import services as dossier_services
+from app.dossiers.models import DossierEvent, DossierStatus
+from app.dossiers.workflow import IllegalTransition
+from app.extensions import db
+from app.notifications.models import Notification
+from app.postal import legs, s10, services
+from app.postal.flow import IllegalStep, Leg, ShipmentStatus
+from app.postal.models import DeliveryAttempt, PostalPayment, Shipment
+
+MONDAY = datetime(2026, 11, 23, 9, 0)  # Tuesday 24/11 is a holiday (Vietnam Culture Day)
+COMMUNE = "17329"
+
+
+def _events(dossier) -> list[str]:  # type: ignore[no-untyped-def]
+    return [
+        e.action
+        for e in db.session.scalars(
+            select(DossierEvent).filter_by(dossier_id=dossier.id).order_by(DossierEvent.id)
+        )
+    ]
+
+
+def _sms(dossier) -> list[str]:  # type: ignore[no-untyped-def]
+    return [
+        n.template
+        for n in db.session.scalars(
+            select(Notification).filter_by(dossier_id=dossier.id, channel="sms")
+        )
+    ]
+
+
+def _booked_dossier(citizen, procedure, office, token="p1", return_channel="online"):  # type: ignore[no-untyped-def]
+    """A draft booked for the first offered slot (Wednesday 25/11), then submitted."""
+    clock.freeze(MONDAY)
+    dossier = complete_draft(citizen, procedure, token)
+    if return_channel == "post":
+        dossier.return_channel = "post"
+        dossier.return_commune_code = COMMUNE
+        dossier.return_village = "Bản Huồi Tụ"
+    slot = services.offered_slots(office)[0]
+    services.book_pickup(
+        dossier,
+        slot,
+        commune_code=COMMUNE,
+        village="Bản Huồi Tụ",
+        landmark="Cạnh nhà văn hóa bản",
+        contact_phone=citizen.phone,
+    )
+    db.session.commit()
+    assert services.pickup_shipment(dossier) is not None
+    assert dossier_services.submit(dossier, citizen)
+    db.session.commit()
+    return dossier, slot
+
+
+def _counted(dossier, missing: set[str] = frozenset()):  # type: ignore[no-untyped-def]
+    return [
+        legs.CountedDocument(d.code, present=d.code not in missing, kind="original")
+        for d in dossier.procedure.documents
+    ]
+
+
+def test_a_booking_on_a_draft_is_announced_once_submitted(office, citizen, residence) -> None:  # type: ignore[no-untyped-def]
+    dossier, slot = _booked_dossier(citizen, residence, office)
+    assert slot.day == date(2026, 11, 25)  # not today, not the holiday
+    assert dossier.intake_channel == "post_pickup"
+    assert _events(dossier) == ["submitted", "pickup_booked"]
+    assert _sms(dossier) == ["pickup_booked"]
+    sms = db.session.scalar(select(Notification.body).filter_by(dossier_id=dossier.id))
+    assert "08:00-11:00 25/11" in sms
+
+
+def test_rescheduling_frees_the_place_and_is_told(office, citizen, residence) -> None:  # type: ignore[no-untyped-def]
+    dossier, slot = _booked_dossier(citizen, residence, office)
+    later = services.offered_slots(office)[1]
+    services.book_pickup(
+        dossier, later, commune_code=COMMUNE, village="Bản Huồi Tụ", contact_phone=citizen.phone
+    )
+    db.session.commit()
+    db.session.refresh(slot)
+    assert (slot.booked, later.booked) == (0, 1)
+    assert _events(dossier)[-1] == "pickup_rescheduled"
+    assert _sms(dossier) == ["pickup_booked", "pickup_booked"]
+
+
+def test_withdrawing_frees_the_booked_place(office, citizen, residence) -> None:  # type: ignore[no-untyped-def]
+    dossier, slot = _booked_dossier(citizen, residence, office)
+    actions.withdraw(dossier, citizen)
+    db.session.commit()
+    db.session.refresh(slot)
+    assert slot.booked == 0
+    assert services.pickup_shipment(dossier) is None
+    assert "pickup_cancelled" in _events(dossier)
+
+
+def test_a_slot_of_another_office_is_refused(office, citizen, residence) -> None:  # type: ignore[no-untyped-def]
+    clock.freeze(MONDAY)
+    dossier = complete_draft(citizen, residence, "x")
+    slot = services.offered_slots(office)[0]
+    with pytest.raises(services.PostalError):
+        services.book_pickup(
+            dossier, slot, commune_code="16813", village="X", contact_phone="0912345678"
+        )
+
+
+def test_leg_a_collect_dispatch_confirm_then_the_deadline_counts_from_receipt(
+    office, worker, officer, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    dossier, _ = _booked_dossier(citizen, residence, office)
+    shipment = services.pickup_shipment(dossier)
+
+    # The officer cannot accept before the papers arrive.
+    with pytest.raises(IllegalTransition):
+        actions.accept(dossier, officer)
+    db.session.rollback()
+
+    # Wednesday: the worker counts the papers; one optional document is not there, and the
+    # required "giay_to_cho_o" is missing too: recorded, and the citizen is told.
+    clock.freeze(datetime(2026, 11, 25, 9, 30))
+    payment = legs.collect(
+        shipment,
+        worker,
+        _counted(dossier, missing={"giay_to_cho_o"}),
+        seal_number="NP-000123",
+        fee=legs.expected_fee(dossier),
+        postage=26000,
+    )
+    db.session.commit()
+    assert shipment.status == ShipmentStatus.PICKED_UP
+    assert s10.is_valid(shipment.item_number)
+    assert shipment.item_number.startswith("EA") and shipment.item_number.endswith("VN")
+    assert [d["code"] for d in shipment.missing_documents] == ["giay_to_cho_o"]
+    assert (payment.fee, payment.postage) == (20000, 26000)
+    assert payment.receipt_number == f"BL-{office.code}-{payment.id:07d}"
+    assert "postal_picked_up" in _events(dossier)
+    assert _sms(dossier)[-1] == "pickup_missing"
+
+    # Collecting twice (a double tap) is refused by the state machine.
+    with pytest.raises(IllegalStep):
+        legs.collect(shipment, worker, _counted(dossier), seal_number="X", fee=0, postage=0)
+    db.session.rollback()
+
+    # Thursday afternoon the worker hands it over; Friday 10:00 the officer confirms.
+    clock.freeze(datetime(2026, 11, 26, 16, 0))
+    manifest = legs.dispatch(worker, dossier.receiving_unit, [shipment])
+    db.session.commit()
+    assert manifest.number == f"BBGN-{office.code}-{manifest.id:06d}"
+    assert shipment.status == ShipmentStatus.IN_TRANSIT
+    clock.freeze(datetime(2026, 11, 27, 10, 0))
+    legs.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
+    db.session.commit()
+    assert shipment.status == ShipmentStatus.HANDED_TO_AGENCY
+    assert dossier.papers_received_at == datetime(2026, 11, 27, 10, 0)
+
+    # The officer accepts on Monday: 7 working days count from Friday's receipt, not from
+    # Monday and not from Wednesday's pickup: counting starts Fri 27/11, due Tue 8/12.
+    clock.freeze(datetime(2026, 11, 30, 14, 0))
+    actions.accept(dossier, officer)
+    db.session.commit()
+    assert dossier.received_at == datetime(2026, 11, 27, 10, 0)
+    assert dossier.counting_start == date(2026, 11, 27)
+    assert dossier.due_date == date(2026, 12, 8)
+
+
+def test_an_item_flagged_missing_goes_back_on_the_post_office_list(
+    office, worker, officer, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    dossier, _ = _booked_dossier(citizen, residence, office)
+    shipment = services.pickup_shipment(dossier)
+    clock.freeze(datetime(2026, 11, 25, 9, 30))
+    legs.collect(shipment, worker, _counted(dossier), seal_number="NP-1", fee=0, postage=0)
+    manifest = legs.dispatch(worker, dossier.receiving_unit, [shipment])
+    db.session.commit()
+    with pytest.raises(services.PostalError):
+        legs.confirm_manifest(manifest, officer, {})  # every item must be decided
+    legs.confirm_manifest(manifest, officer, {manifest.items[0].id: (False, "Không có trong túi")})
+    db.session.commit()
+    assert shipment.status == ShipmentStatus.PICKED_UP
+    assert manifest.items[0].received is False
+    assert dossier.papers_received_at is None
+    hidden = db.session.scalar(
+        select(DossierEvent).filter_by(dossier_id=dossier.id, action="postal_not_received")
+    )
+    assert hidden.internal  # settled between the post and the agency
+    # It can be brought again on a new manifest.
+    again = legs.dispatch(worker, dossier.receiving_unit, [shipment])
+    db.session.commit()
+    assert again.id != manifest.id and shipment.status == ShipmentStatus.IN_TRANSIT
+
+
+def test_a_worker_of_another_office_cannot_touch_the_item(
+    office, make_user, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    from app.core.permissions import Role
+    from app.postal.models import PostOffice
+
+    other = PostOffice(code="463200", name="Bưu điện khác")
+    db.session.add(other)
+    db.session.commit()
+    stranger = make_user(role=Role.POSTAL, post_office_id=other.id)
+    dossier, _ = _booked_dossier(citizen, residence, office)
+    with pytest.raises(services.PostalError):
+        legs.collect(
+            services.pickup_shipment(dossier),
+            stranger,
+            _counted(dossier),
+            seal_number="X",
+            fee=0,
+            postage=0,
+        )
+
+
+def _result_by_post(office, worker, officer, specialist_user, citizen, residence):  # type: ignore[no-untyped-def]
+    dossier, _ = _booked_dossier(citizen, residence, office, return_channel="post")
+    shipment = services.pickup_shipment(dossier)
+    clock.freeze(datetime(2026, 11, 25, 9, 30))
+    legs.collect(shipment, worker, _counted(dossier), seal_number="NP-1", fee=20000, postage=26000)
+    manifest = legs.dispatch(worker, dossier.receiving_unit, [shipment])
+    legs.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
+    actions.accept(dossier, officer)
+    clock.freeze(datetime(2026, 12, 2, 9, 0))
+    actions.approve(dossier, officer, result_kind="paper", note="Đã đăng ký thường trú")
+    db.session.commit()
+    return dossier
+
+
+def test_leg_b_hand_over_fail_once_then_deliver(
+    app, office, worker, officer, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    dossier = _result_by_post(office, worker, officer, None, citizen, residence)
+    back = services.shipment_of(dossier, Leg.RETURN)
+    assert back.status == ShipmentStatus.RESULT_READY
+    assert back.post_office_id == office.id
+    assert [s.id for s in legs.waiting_results(officer.unit_ids)] == [back.id]
+
+    manifest = legs.hand_results_to_post(officer, worker, [back])
+    db.session.commit()
+    assert manifest.direction == "from_agency"
+    assert dossier.status == DossierStatus.RETURNED and dossier.returned_via == "post"
+    assert dossier.on_time is True
+    assert back.status == ShipmentStatus.COLLECTED and s10.is_valid(back.item_number)
+    assert back.item_number != services.pickup_shipment(dossier).item_number
+
+    legs.out_for_delivery(back, worker)
+    db.session.commit()
+    assert _sms(dossier)[-1] == "out_for_delivery"
+    held = legs.fail(back, worker, reason="nobody_home", note="Gọi không nghe máy")
+    db.session.commit()
+    assert held is False and back.status == ShipmentStatus.DELIVERY_FAILED
+    assert back.planned_day == date(2026, 12, 3)
+
+    clock.freeze(datetime(2026, 12, 3, 10, 0))
+    legs.out_for_delivery(back, worker)
+    with pytest.raises(services.PostalError):
+        legs.deliver(
+            back, worker, recipient_name="Lò Văn Hùng", relation="family", id_checked=False
+        )
+    payment = legs.deliver(
+        back,
+        worker,
+        recipient_name="Lò Văn Hùng",
+        relation="family",
+        id_checked=True,
+        postage=26000,
+    )
+    db.session.commit()
+    assert back.status == ShipmentStatus.DELIVERED
+    assert [a.outcome for a in back.attempts] == ["failed", "delivered"]
+    assert back.attempts[1].recipient_relation == "family" and back.attempts[1].id_checked
+    assert payment.postage == 26000 and payment.fee == 0
+    timeline = _events(dossier)
+    for action in (
+        "postal_picked_up",
+        "postal_in_transit",
+        "postal_handed_to_agency",
+        "postal_result_collected",
+        "postal_out_for_delivery",
+        "postal_delivery_failed",
+        "postal_delivered",
+    ):
+        assert action in timeline, action
+    assert db.session.scalar(select(func.count()).select_from(PostalPayment)) == 2
+
+
+def test_attempts_exhausted_hold_then_back_to_the_agency(
+    app, office, worker, officer, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    app.config["POSTAL_DELIVERY_ATTEMPTS"] = 2
+    app.config["POSTAL_HOLD_DAYS"] = 3
+    dossier = _result_by_post(office, worker, officer, None, citizen, residence)
+    back = services.shipment_of(dossier, Leg.RETURN)
+    legs.hand_results_to_post(officer, worker, [back])
+    for day in (2, 3):
+        clock.freeze(datetime(2026, 12, day, 10, 0))
+        legs.out_for_delivery(back, worker)
+        held = legs.fail(back, worker, reason="wrong_address")
+    db.session.commit()
+    assert held is True and back.status == ShipmentStatus.HELD
+    assert back.held_until == date(2026, 12, 8)  # 3 working days after Thursday 3/12
+    assert _sms(dossier)[-1] == "held_at_post_office"
+    with pytest.raises(services.PostalError):
+        legs.return_to_agency(back, worker, today=date(2026, 12, 8))
+    legs.return_to_agency(back, worker, today=date(2026, 12, 9))
+    db.session.commit()
+    assert back.status == ShipmentStatus.RETURNED_TO_AGENCY
+    assert db.session.scalar(select(func.count()).select_from(DeliveryAttempt)) == 2
+
+
+def test_two_workers_collecting_the_same_item_at_once_record_it_once(
+    app, backend, office, worker, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    """The guarded UPDATE: of several concurrent "collect" taps, exactly one is recorded."""
+    if backend != "postgresql":
+        pytest.skip(
+            "concurrency tests need PostgreSQL (SQLite serialises writers): "
+            "set TEST_DATABASE_URL=postgresql+psycopg://… to run them"
+        )
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.accounts.models import User
+
+    dossier, _ = _booked_dossier(citizen, residence, office)
+    shipment_id, worker_id, dossier_id = services.pickup_shipment(dossier).id, worker.id, dossier.id
+    barrier = threading.Barrier(4, timeout=30)
+
+    def tap(n: int) -> str:
+        with app.app_context():
+            shipment = db.session.get(Shipment, shipment_id)
+            who = db.session.get(User, worker_id)
+            counted = _counted(shipment.dossier)
+            barrier.wait()
+            try:
+                legs.collect(shipment, who, counted, seal_number=f"NP-{n}", fee=0, postage=0)
+                db.session.commit()
+                return "collected"
+            except IllegalStep as refused:
+                db.session.rollback()
+                return refused.code
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(tap, range(4)))
+    assert sorted(results) == ["collected", "conflict", "conflict", "conflict"]
+    db.session.expire_all()
+    events = db.session.scalars(
+        select(DossierEvent).filter_by(dossier_id=dossier_id, action="postal_picked_up")
+    ).all()
+    assert len(events) == 1
+    shipment = db.session.get(Shipment, shipment_id)
+    assert events[0].data["item_number"] == shipment.item_number
