@@ -38,15 +38,34 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app import models  # noqa: F401  (registers every table with SQLAlchemy)
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
+    from app.api.views import bp as api_bp
     from app.catalogue.views import bp as catalogue_bp
     from app.dossiers.views.backoffice import bp as backoffice_bp
     from app.dossiers.views.citizen import bp as dossiers_bp
+    from app.postal.agency import bp as agency_bp
+    from app.postal.booking import bp as booking_bp
+    from app.postal.counter import bp as counter_bp
+    from app.postal.views import bp as postal_bp
     from app.public.views import bp as public_bp
 
     # /can-bo/ and /can-bo/hang-doi/moi show the same queue; no redirect between them.
     app.url_map.redirect_defaults = False
-    for blueprint in (public_bp, accounts_bp, catalogue_bp, dossiers_bp, backoffice_bp, admin_bp):
+    for blueprint in (
+        public_bp,
+        accounts_bp,
+        catalogue_bp,
+        dossiers_bp,
+        backoffice_bp,
+        admin_bp,
+        booking_bp,
+        postal_bp,
+        counter_bp,
+        agency_bp,
+    ):
         app.register_blueprint(blueprint)
+    # The operator's systems authenticate with a bearer token, never a cookie (app/api/auth.py).
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
 
     from app import cli, errors, templating
 

@@ -9,6 +9,7 @@ from flask import Flask
 
 from app import geo
 from app.core.permissions import has_permission
+from app.postal.schedule import WEEKDAY_LABELS
 from app.dossiers.models import (
     EVENT_LABELS,
     INTAKE_CHANNEL_LABELS,
@@ -18,9 +19,15 @@ from app.dossiers.models import (
 
 
 def money(amount: int | None) -> str:
+    """A fee as the citizen reads it: nothing to pay is "Miễn phí"."""
     if not amount:
         return "Miễn phí"
-    return f"{amount:,}".replace(",", ".") + " đ"
+    return vnd(amount)
+
+
+def vnd(amount: int | None) -> str:
+    """An amount of money as it is counted (a cash report): ``135.000 đ``, ``0 đ``."""
+    return f"{amount or 0:,}".replace(",", ".") + " đ"
 
 
 def vn_date(value: date | datetime | None) -> str:
@@ -32,7 +39,7 @@ def vn_datetime(value: datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, vn_date=vn_date, vn_datetime=vn_datetime)
+    app.jinja_env.filters.update(money=money, vnd=vnd, vn_date=vn_date, vn_datetime=vn_datetime)
     app.jinja_env.globals.update(
         commune_name=_commune_name,
         address_line=geo.address_line,
@@ -43,6 +50,7 @@ def init_app(app: Flask) -> None:
         event_labels=EVENT_LABELS,
         has_permission=has_permission,
         status_label=lambda s: STATUS_LABELS.get(s, s),
+        weekday_label=lambda d: WEEKDAY_LABELS[d.weekday()],
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -33,6 +33,19 @@ def new_password_fields(name: str, hint: str) -> tuple[PasswordField, PasswordFi
     )
 
 
+def id_number_agrees(form: Any, field: Any) -> None:
+    """Inline validator: 12 digits that agree with the form's date of birth and sex."""
+    field.data = "".join((field.data or "").split())
+    if form.date_of_birth.data is None or form.sex.data not in ("male", "female"):
+        if len(field.data) != 12 or not field.data.isdigit():
+            raise ValidationError("Số định danh cá nhân phải gồm đúng 12 chữ số.")
+        return
+    try:
+        check_id_number(field.data, form.date_of_birth.data, form.sex.data)
+    except IdNumberError as error:
+        raise ValidationError(str(error)) from error
+
+
 class LoginForm(FlaskForm):
     phone = StringField("Số điện thoại", validators=[required(), MobilePhone()])
     password = PasswordField("Mật khẩu", validators=[required("Vui lòng nhập mật khẩu.")])
@@ -74,16 +87,7 @@ class RegisterForm(FlaskForm):
         ],
     )
 
-    def validate_id_number(self, field: Any) -> None:
-        field.data = "".join((field.data or "").split())
-        if self.date_of_birth.data is None or self.sex.data not in ("male", "female"):
-            if len(field.data) != 12 or not field.data.isdigit():
-                raise ValidationError("Số định danh cá nhân phải gồm đúng 12 chữ số.")
-            return
-        try:
-            check_id_number(field.data, self.date_of_birth.data, self.sex.data)
-        except IdNumberError as error:
-            raise ValidationError(str(error)) from error
+    validate_id_number = id_number_agrees
 
 
 class ChangePasswordForm(FlaskForm):

@@ -89,5 +89,6 @@ class Consent(db.Model):
 
 
 CONSENT_PURPOSES = {
-    "account_on_behalf": "Tạo tài khoản và nộp hồ sơ thay tại quầy",
+    "account_on_behalf": "Tạo tài khoản tại quầy bưu điện",
+    "dossier_on_behalf": "Nộp hồ sơ thay tại quầy bưu điện",
 }

@@ -9,7 +9,7 @@ from app.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
 from app.accounts.models import User
 from app.accounts.services import AccountExists, authenticate, register_citizen
 from app.core.htmx import is_htmx, render
-from app.core.permissions import public, require
+from app.core.permissions import Permission, has_permission, public, require
 from app.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -41,6 +41,17 @@ def _go(target: str):  # type: ignore[no-untyped-def]
     return response
 
 
+def _home(user: User) -> str:
+    """Where a person lands after signing in: their own work."""
+    if has_permission(user, Permission.POSTAL_WORK):
+        return url_for("postal.today")
+    if has_permission(user, Permission.VIEW_UNIT_DOSSIERS):
+        return url_for("backoffice.queue")
+    if has_permission(user, Permission.MANAGE):
+        return url_for("admin.index")
+    return url_for("dossiers.mine")
+
+
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 @public
 def login():
@@ -49,7 +60,7 @@ def login():
         user = authenticate(form.phone.data, form.password.data)
         if user is not None:
             login_user(user)
-            return _go(_safe_next(url_for("dossiers.mine")))
+            return _go(_safe_next(_home(user)))
         form.password.errors.append("Số điện thoại hoặc mật khẩu chưa đúng.")
     status = 422 if form.errors else 200
     return render("accounts/login.html", "accounts/_login_form.html", status, form=form)

@@ -3,6 +3,9 @@
 * the owner sees their own dossiers, drafts included;
 * staff who may work on dossiers see the submitted dossiers of the units they belong to
   (received by, or currently held by, one of them) and those assigned to them;
+* a helper who fills an application for a citizen at a counter (post-office staff) edits the
+  draft they started and sees, once it is submitted, what they need to hand the citizen their
+  papers (the receipt); never the citizen's other dossiers;
 * nobody else sees anything: not other citizens, not postal or community staff, not the
   administrator (who manages units and accounts, not dossiers).
 """
@@ -18,6 +21,16 @@ from app.dossiers.workflow import in_unit_scope
 from app.extensions import db
 
 
+def is_helper(user, dossier: Dossier) -> bool:  # type: ignore[no-untyped-def]
+    """``user`` filled this dossier in for its owner (and may still do that kind of work)."""
+    return (
+        user.is_authenticated
+        and dossier.owner_id != user.id
+        and user.id in (dossier.created_by_id, dossier.submitted_by_id)
+        and has_permission(user, Permission.APPLY_ON_BEHALF)
+    )
+
+
 def staff_can_view(user, dossier: Dossier) -> bool:  # type: ignore[no-untyped-def]
     if dossier.is_draft or not has_permission(user, Permission.VIEW_UNIT_DOSSIERS):
         return False
@@ -27,15 +40,18 @@ def staff_can_view(user, dossier: Dossier) -> bool:  # type: ignore[no-untyped-d
 def can_view(user, dossier: Dossier) -> bool:  # type: ignore[no-untyped-def]
     if not user.is_authenticated:
         return False
-    return dossier.owner_id == user.id or staff_can_view(user, dossier)
+    return dossier.owner_id == user.id or staff_can_view(user, dossier) or is_helper(user, dossier)
 
 
 def can_edit(user, dossier: Dossier) -> bool:  # type: ignore[no-untyped-def]
-    """The owner fills a draft, and completes a dossier sent back for more (Mẫu 02)."""
-    return (
-        user.is_authenticated
-        and dossier.owner_id == user.id
-        and (dossier.is_draft or dossier.status == DossierStatus.SUPPLEMENT_REQUESTED)
+    """The owner fills a draft, and completes a dossier sent back for more (Mẫu 02); a helper
+    fills the draft they started for the citizen in front of them."""
+    if not user.is_authenticated:
+        return False
+    if is_helper(user, dossier):
+        return dossier.is_draft
+    return dossier.owner_id == user.id and (
+        dossier.is_draft or dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
     )
 
 
@@ -54,7 +70,13 @@ def staff_viewable_or_404(dossier_id: int) -> Dossier:
 
 
 def editable_or_404(dossier_id: int) -> Dossier:
+    """The dossier of the owner, or of the citizen a helper is serving (the caller then
+    checks :func:`can_edit` for the current status)."""
     dossier = db.session.get(Dossier, dossier_id)
-    if dossier is None or dossier.owner_id != getattr(current_user, "id", None):
+    if dossier is None:
+        abort(404)
+    if dossier.owner_id != getattr(current_user, "id", None) and not is_helper(
+        current_user, dossier
+    ):
         abort(404)
     return dossier

@@ -105,8 +105,8 @@ def _step(
         data={
             "shipment_id": shipment.id,
             "leg": shipment.leg,
-            "from": transition.source.value,
-            "to": transition.target.value,
+            "shipment_from": transition.source.value,
+            "shipment_to": transition.target.value,
             "item_number": shipment.item_number,
             **({"source": source} if source else {}),
             **(data or {}),

@@ -149,6 +149,7 @@ class Shipment(db.Model):
     attempts: Mapped[list[DeliveryAttempt]] = relationship(
         back_populates="shipment", order_by="DeliveryAttempt.number", cascade="all, delete-orphan"
     )
+    payments: Mapped[list[PostalPayment]] = relationship(order_by="PostalPayment.id", viewonly=True)
 
     @property
     def status_label(self) -> str:

@@ -42,6 +42,9 @@ from app.dossiers.policy import staff_viewable_or_404
 from app.dossiers.uploads import UploadRejected
 from app.dossiers.workflow import ACTION_LABELS, Action, allowed_actions
 from app.extensions import db
+from app.postal import legs
+from app.postal import services as postal_services
+from app.postal.flow import Leg
 
 bp = Blueprint("backoffice", __name__, url_prefix="/can-bo")
 
@@ -152,6 +155,9 @@ def _dossier_page(dossier: Dossier, status: int = 200, failed=None):  # type: ig
         deadline=actions.deadline(dossier, today, services.working_calendar()),
         official_forms=available_forms(dossier, staff=True),
         open_action=failed[0] if failed else None,
+        pickup=postal_services.pickup_shipment(dossier),
+        delivery=postal_services.shipment_of(dossier, Leg.RETURN),
+        awaiting_papers=legs.awaiting_papers(dossier),
     )
 
 
@@ -245,7 +251,12 @@ def _run(dossier: Dossier, action: Action, form) -> None:  # type: ignore[no-unt
     elif action == Action.EXTEND:
         actions.extend(dossier, current_user, form.new_due.data, form.reason.data, ip=ip)
     elif action == Action.RETURN:
-        actions.return_result(dossier, current_user, form.via.data, form.note.data, ip=ip)
+        waiting = postal_services.shipment_of(dossier, Leg.RETURN)
+        if form.via.data == "post" and waiting is not None and waiting.status == "result_ready":
+            # The post office carries it: a hand-over record, and the item gets its number.
+            legs.hand_results_to_post(current_user, None, [waiting], ip=ip)
+        else:
+            actions.return_result(dossier, current_user, form.via.data, form.note.data, ip=ip)
 
 
 def _result_upload(form):  # type: ignore[no-untyped-def]

@@ -27,10 +27,18 @@ from app.dossiers import actions, official_forms, queries, services
 from app.dossiers import receipt as receipts
 from app.dossiers.forms import ApplicantForm, DeliveryForm, WithdrawForm
 from app.dossiers.models import Attachment, DossierStatus
-from app.dossiers.policy import can_edit, editable_or_404, staff_can_view, viewable_or_404
+from app.dossiers.policy import (
+    can_edit,
+    editable_or_404,
+    is_helper,
+    staff_can_view,
+    viewable_or_404,
+)
 from app.dossiers.uploads import UploadRejected
 from app.dossiers.workflow import Action, allowed_actions
 from app.extensions import db
+from app.postal import services as postal_services
+from app.postal.flow import Leg
 
 bp = Blueprint("dossiers", __name__)
 
@@ -62,7 +70,7 @@ def _draft_or_redirect(dossier_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/ho-so/<int:dossier_id>/<step>", methods=["GET", "POST"])
-@require(Permission.APPLY)
+@require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
 def step(dossier_id: int, step: str):
     if step not in services.STEP_NAMES:
         abort(404)
@@ -82,11 +90,21 @@ def step(dossier_id: int, step: str):
 def _after_save(dossier, step: str):  # type: ignore[no-untyped-def]
     db.session.commit()
     if request.form.get("leave"):
-        flash("Đã lưu bản nháp. Bạn có thể tiếp tục bất cứ lúc nào từ “Hồ sơ của tôi”.", "success")
-        target = url_for("dossiers.mine")
-    else:
-        target = url_for("dossiers.step", dossier_id=dossier.id, step=services.next_step(step))
-    return _navigate(target, fragment_target=not request.form.get("leave"))
+        if is_helper(current_user, dossier):
+            flash("Đã lưu bản nháp của người dân.", "success")
+            target = url_for("counter.citizen", user_id=dossier.owner_id)
+        else:
+            flash(
+                "Đã lưu bản nháp. Bạn có thể tiếp tục bất cứ lúc nào từ “Hồ sơ của tôi”.",
+                "success",
+            )
+            target = url_for("dossiers.mine")
+        return _navigate(target)
+    if step == "nhan-tra" and dossier.intake_channel == "post_pickup":
+        # Choosing a home pickup leads straight to picking its day and time.
+        return _navigate(url_for("booking.book", dossier_id=dossier.id))
+    target = url_for("dossiers.step", dossier_id=dossier.id, step=services.next_step(step))
+    return _navigate(target, fragment_target=True)
 
 
 def _navigate(target: str, fragment_target: bool = False):  # type: ignore[no-untyped-def]
@@ -186,7 +204,10 @@ def _delivery_step(dossier):  # type: ignore[no-untyped-def]
             "return_street": dossier.return_street or dossier.address_street,
         }
     )
-    form.restrict_to(dossier.procedure.channels)
+    at_counter = is_helper(current_user, dossier)
+    form.restrict_to(dossier.procedure.channels, at_post_office=at_counter)
+    if at_counter and request.method == "GET":
+        form.intake_channel.data = "post_office"
     form.set_communes("return_", current_app.config["PROVINCE_CODE"])
     if request.method == "POST" and not request.form.get("refresh"):
         if form.validate():
@@ -208,11 +229,12 @@ def _check_page(dossier, missing, declaration_error: str, status: int = 422):  #
         missing=missing,
         id_masked=_masked(dossier),
         declaration_error=declaration_error,
+        pickup=postal_services.pickup_shipment(dossier),
     )
 
 
 @bp.route("/ho-so/<int:dossier_id>/giay-to/<document_code>", methods=["POST"])
-@require(Permission.APPLY)
+@require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
 def upload(dossier_id: int, document_code: str):
     dossier, gone = _draft_or_redirect(dossier_id)
     if gone:
@@ -248,7 +270,7 @@ def upload(dossier_id: int, document_code: str):
 
 
 @bp.route("/ho-so/<int:dossier_id>/tep/<int:attachment_id>/xoa", methods=["POST"])
-@require(Permission.APPLY)
+@require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
 def remove_file(dossier_id: int, attachment_id: int):
     dossier, gone = _draft_or_redirect(dossier_id)
     if gone:
@@ -287,7 +309,7 @@ def file(dossier_id: int, attachment_id: int):
 
 
 @bp.route("/ho-so/<int:dossier_id>/nop", methods=["POST"])
-@require(Permission.APPLY)
+@require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
 def submit(dossier_id: int):
     """Submit a draft, or send back a dossier completed after a request for more (Mẫu 02).
 
@@ -321,7 +343,17 @@ def show(dossier_id: int):
         return redirect(url_for("dossiers.step", dossier_id=dossier.id, step="kiem-tra"), 303)
     if staff_can_view(current_user, dossier) and dossier.owner_id != current_user.id:
         return redirect(url_for("backoffice.dossier", dossier_id=dossier.id), 303)
+    if is_helper(current_user, dossier):
+        return redirect(_helper_page(dossier), 303)
     return _show_page(dossier)
+
+
+def _helper_page(dossier) -> str:  # type: ignore[no-untyped-def]
+    """A counter clerk goes on to check the papers, or back to the citizen's page."""
+    shipment = postal_services.pickup_shipment(dossier)
+    if shipment is not None and shipment.at_counter:
+        return url_for("postal.shipment", shipment_id=shipment.id)
+    return url_for("counter.citizen", user_id=dossier.owner_id)
 
 
 def _show_page(dossier, status: int = 200, withdraw_form=None):  # type: ignore[no-untyped-def]
@@ -336,7 +368,21 @@ def _show_page(dossier, status: int = 200, withdraw_form=None):  # type: ignore[
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
         official_forms=official_forms.available_forms(dossier, staff=False),
         result_downloadable=_result_downloadable(dossier),
+        **_postal_context(dossier),
     )
+
+
+def _postal_context(dossier) -> dict:  # type: ignore[no-untyped-def]
+    """The postal legs of the dossier, and whether a home pickup can still be booked."""
+    pickup = postal_services.pickup_shipment(dossier)
+    return {
+        "pickup": pickup,
+        "delivery": postal_services.shipment_of(dossier, Leg.RETURN),
+        "can_book": dossier.status in postal_services.BOOKABLE_DOSSIER_STATUSES
+        and "post" in (dossier.procedure.channels or [])
+        and dossier.intake_channel in ("post_pickup", "counter")
+        and (pickup is None or pickup.status == postal_services.PICKUP_BOOKED),
+    }
 
 
 def _result_downloadable(dossier) -> bool:  # type: ignore[no-untyped-def]

@@ -1,0 +1,208 @@
+"""The post-office counter: a walk-in citizen applies with the clerk's help.
+
+The clerk finds the citizen's account by the exact phone or ID number (never a partial search:
+a counter is not a directory), or registers the citizen, with their consent recorded; then
+fills the same application journey on their behalf. The dossier records the clerk as the one
+who submitted it; its papers are taken there and then (intake channel ``post_office``), and the
+clerk prints Mẫu 01 and the fee receipt, on A5 or on the 80 mm printer.
+
+A citizen's page opens only for a citizen the clerk found or registered in this session, or
+has served before: the URL alone (a user id) shows nothing.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Blueprint, abort, flash, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts.models import Consent, User
+from app.accounts.services import PRIVACY_NOTICE_VERSION, AccountExists
+from app.catalogue.models import Procedure
+from app.core import clock
+from app.core.htmx import render
+from app.core.identity import mask_id_number, mask_phone
+from app.core.permissions import Permission, Role, require
+from app.core.responses import go
+from app.dossiers import services as dossier_services
+from app.dossiers.models import Dossier
+from app.extensions import db
+from app.postal.forms import CounterCitizenForm, CounterSearchForm, StartForm
+
+bp = Blueprint("counter", __name__, url_prefix="/buu-dien/quay")
+
+SERVED_KEY = "counter_citizens"
+
+
+def _remember(citizen: User) -> None:
+    served = [i for i in session.get(SERVED_KEY, []) if i != citizen.id][-19:]
+    session[SERVED_KEY] = [*served, citizen.id]
+
+
+def _citizen_or_404(user_id: int) -> User:
+    citizen = db.session.get(User, user_id)
+    if citizen is None or citizen.role != Role.CITIZEN:
+        abort(404)
+    served_before = db.session.scalar(
+        select(Dossier.id).where(
+            Dossier.owner_id == citizen.id, Dossier.created_by_id == current_user.id
+        )
+    )
+    if citizen.id not in session.get(SERVED_KEY, []) and served_before is None:
+        abort(404)
+    return citizen
+
+
+@bp.route("/")
+@require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
+def search():
+    form = CounterSearchForm(request.args)
+    found, searched = None, False
+    if form.q.data:
+        searched = True
+        key = form.lookup()
+        if key is None:
+            form.q.errors = [
+                "Nhập đủ số điện thoại di động (10 chữ số) hoặc số định danh cá nhân (12 chữ số)."
+            ]
+        else:
+            field, value = key
+            found = db.session.scalar(
+                select(User).where(getattr(User, field) == value, User.role == Role.CITIZEN)
+            )
+            if found is not None:
+                _remember(found)
+                db.session.commit()
+    return render(
+        "postal/counter/search.html",
+        status=422 if form.q.errors else 200,
+        form=form,
+        found=found,
+        searched=searched,
+        masked_phone=mask_phone(found.phone) if found else "",
+        masked_id=mask_id_number(found.id_number or "") if found else "",
+    )
+
+
+def register_citizen_at_counter(form: CounterCitizenForm, clerk: User) -> User:
+    """A citizen account without a password (the citizen claims it later), with the consent
+    the citizen gave at the counter recorded (who, when, where, against which notice)."""
+    if db.session.scalar(select(User.id).filter_by(phone=form.phone.data)):
+        raise AccountExists("phone", "Số điện thoại này đã có tài khoản: hãy tìm theo số này.")
+    if db.session.scalar(select(User.id).filter_by(id_number=form.id_number.data)):
+        raise AccountExists("id_number", "Số định danh này đã có tài khoản: hãy tìm theo số này.")
+    now = clock.now()
+    citizen = User(
+        full_name=" ".join(form.full_name.data.split()),
+        phone=form.phone.data,
+        id_number=form.id_number.data,
+        date_of_birth=form.date_of_birth.data,
+        sex=form.sex.data,
+        role=Role.CITIZEN,
+        privacy_consent_at=now,
+        privacy_notice_version=PRIVACY_NOTICE_VERSION,
+        created_by_id=clerk.id,
+    )
+    db.session.add(citizen)
+    db.session.flush()
+    _consent(citizen, clerk, "account_on_behalf")
+    return citizen
+
+
+def _consent(citizen: User, clerk: User, purpose: str) -> None:
+    office = clerk.post_office
+    db.session.add(
+        Consent(
+            citizen_id=citizen.id,
+            recorded_by_id=clerk.id,
+            purpose=purpose,
+            method="paper",
+            notice_version=PRIVACY_NOTICE_VERSION,
+            place=office.name if office else "",
+            at=clock.now(),
+        )
+    )
+
+
+@bp.route("/cong-dan-moi", methods=["GET", "POST"])
+@require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
+def new_citizen():
+    form = CounterCitizenForm()
+    if form.validate_on_submit():
+        try:
+            citizen = register_citizen_at_counter(form, current_user)
+        except AccountExists as exists:
+            form[exists.field].errors = [*form[exists.field].errors, exists.message]
+        else:
+            _remember(citizen)
+            db.session.commit()
+            flash(f"Đã tạo tài khoản cho {citizen.full_name}.", "success")
+            return go(url_for("counter.citizen", user_id=citizen.id))
+    elif request.method == "GET" and request.args.get("q"):
+        query = CounterSearchForm(request.args).lookup()
+        if query is not None:
+            form[query[0]].data = query[1]
+    return render("postal/counter/new_citizen.html", status=422 if form.errors else 200, form=form)
+
+
+def _procedures() -> list[Procedure]:
+    """What can be sent through the post (DOMAIN.md §6: not every procedure allows it)."""
+    return [
+        p
+        for p in db.session.scalars(
+            select(Procedure).where(Procedure.is_active.is_(True)).order_by(Procedure.name)
+        )
+        if "post" in (p.channels or [])
+    ]
+
+
+def _citizen_page(citizen: User, form: StartForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    if form is None:
+        form = StartForm(formdata=None, data={"client_token": os.urandom(12).hex()})
+    form.procedure.choices = [(p.id, p.name) for p in _procedures()]
+    dossiers = db.session.scalars(
+        select(Dossier)
+        .where(Dossier.owner_id == citizen.id, Dossier.created_by_id == current_user.id)
+        .order_by(Dossier.id.desc())
+    ).all()
+    return render(
+        "postal/counter/citizen.html",
+        status=status,
+        citizen=citizen,
+        form=form,
+        dossiers=dossiers,
+        masked_phone=mask_phone(citizen.phone),
+        masked_id=mask_id_number(citizen.id_number or ""),
+    )
+
+
+@bp.route("/cong-dan/<int:user_id>")
+@require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
+def citizen(user_id: int):
+    return _citizen_page(_citizen_or_404(user_id))
+
+
+@bp.route("/cong-dan/<int:user_id>/nop-ho-so", methods=["POST"])
+@require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
+def start(user_id: int):
+    citizen = _citizen_or_404(user_id)
+    form = StartForm()
+    form.procedure.choices = [(p.id, p.name) for p in _procedures()]
+    consented = request.form.get("consent") == "1"
+    if not form.validate() or not consented:
+        if not consented:
+            form.form_errors.append(
+                "Cần người dân đồng ý để nhân viên bưu điện nộp hồ sơ thay (đánh dấu ô bên dưới)."
+            )
+        return _citizen_page(citizen, form, 422)
+    procedure = db.session.get(Procedure, form.procedure.data)
+    dossier = dossier_services.start_application(
+        citizen, procedure, form.client_token.data or "", actor=current_user
+    )
+    if dossier.created_by_id != current_user.id:
+        abort(404)  # a token of another helper's draft: never hand it over
+    _consent(citizen, current_user, "dossier_on_behalf")
+    db.session.commit()
+    return go(url_for("dossiers.step", dossier_id=dossier.id, step="nguoi-nop"))
