@@ -14,6 +14,8 @@ from app.dossiers.demo import create_demo_dossiers
 from app.dossiers.services import purge_stale_drafts
 from app.extensions import db
 from app.notifications.cli import notifications_cli
+from app.postal.cli import postal_cli
+from app.postal.demo import create_demo_post_office
 
 
 def seed(with_demo_accounts: bool) -> dict[str, int]:
@@ -29,12 +31,14 @@ def seed(with_demo_accounts: bool) -> dict[str, int]:
     if with_demo_accounts:
         counts["accounts"] = create_demo_accounts(current_app.config["PROVINCE_TREE"])
         counts["dossiers"] = create_demo_dossiers()
+        counts["post offices"] = create_demo_post_office()
     db.session.commit()
     return counts
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(postal_cli)
 
     @app.cli.command("seed")
     @click.option("--demo/--no-demo", default=None, help="Create the demo accounts.")

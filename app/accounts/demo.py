@@ -21,6 +21,7 @@ DEMO_ACCOUNTS = [
     ("0912000004", "Lô Văn Pằn", Role.COMMUNITY, "040088000321", date(1988, 1, 9), "male"),
     ("0912000005", "Phạm Quốc Anh", Role.ADMIN, "040080000654", date(1980, 11, 30), "male"),
     ("0912000006", "Hồ Thị Thu", Role.SPECIALIST, "040187000987", date(1987, 6, 15), "female"),
+    ("0912000007", "Vi Văn Thắng", Role.POSTAL_HEAD, "040083000246", date(1983, 4, 4), "male"),
 ]
 
 

@@ -78,10 +78,21 @@ def receipt_document(dossier: Dossier) -> ReceiptDocument:
         else "",
         register_book=f"Sổ theo dõi hồ sơ năm {received.year}",
         register_number=dossier.sequence_number or 0,
-        receiver_name=receiver.full_name if receiver else "Hệ thống tiếp nhận hồ sơ trực tuyến",
+        receiver_name=_receiver(dossier, receiver),
         lookup_url=lookup_url(dossier.code or ""),
         provisional=dossier.received_at is None,
     )
+
+
+def _receiver(dossier: Dossier, accepted_by: User | None) -> str:
+    """Who received the dossier: the officer who accepted it; before that the clerk who took
+    it at a post-office counter, or else the online system."""
+    if accepted_by is not None:
+        return accepted_by.full_name
+    clerk = dossier.submitted_by
+    if clerk is not None and clerk.id != dossier.owner_id and clerk.post_office is not None:
+        return f"{clerk.full_name} ({clerk.post_office.name})"
+    return "Hệ thống tiếp nhận hồ sơ trực tuyến"
 
 
 def receipt_pdf(dossier: Dossier) -> bytes:

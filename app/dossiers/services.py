@@ -292,12 +292,28 @@ def submit(dossier: Dossier, actor: User, ip: str = "") -> bool:
     dossier.submitted_by_id = actor.id
     dossier.declared_at = dossier.declared_at or moment
     dossier.due_date = provisional_due_date(dossier, moment)
-    log_event(dossier, actor, "submitted", DossierStatus.DRAFT, DossierStatus.SUBMITTED, ip=ip)
+    log_event(
+        dossier,
+        actor,
+        "submitted",
+        DossierStatus.DRAFT,
+        DossierStatus.SUBMITTED,
+        note=_on_behalf_note(dossier, actor),
+        ip=ip,
+    )
     from app.postal.legs import on_submitted  # the postal module builds on this one
 
     on_submitted(dossier, actor, ip)
     db.session.flush()
     return True
+
+
+def _on_behalf_note(dossier: Dossier, actor: User) -> str:
+    """Who submitted for the applicant, for the applicant's own record (Law 91/2025)."""
+    if actor.id == dossier.owner_id:
+        return ""
+    place = f" tại quầy {actor.post_office.name}" if actor.post_office is not None else ""
+    return f"Nộp thay{place}, người nộp thay: {actor.full_name}"
 
 
 def provisional_due_date(dossier: Dossier, moment: datetime) -> date:

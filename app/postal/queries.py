@@ -60,10 +60,10 @@ def _office(office: PostOffice) -> Select:
 
 
 def pickups(office: PostOffice, filters: DayFilter) -> list[Shipment]:
-    """Home pickups booked for the day, in time-window order."""
+    """Home pickups booked for the day, in time-window order, those already made included
+    (the worker sees the round's progress; a sheet reprinted at noon still lists the morning)."""
     stmt = _office(office).where(
         Shipment.leg == Leg.PICKUP,
-        Shipment.status == S.PICKUP_REQUESTED,
         Shipment.at_counter.is_(False),
         Shipment.planned_day == filters.day,
     )

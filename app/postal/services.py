@@ -8,7 +8,7 @@ match, the others see zero rows and are offered another slot. A check constraint
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -328,3 +328,26 @@ def next_item_number(prefix: str) -> str:
     # Serials are never handed out twice, so no number is reused within 12 months (or ever);
     # the 99,999,999th item of a prefix ends it, and a province then configures a new prefix.
     return s10.item_number(prefix, serial)
+
+
+def send_pickup_reminders(today: date) -> int:
+    """Queue the "pickup tomorrow" SMS for every pickup booked for the day after ``today``
+    (once per pickup, however often this runs)."""
+    tomorrow = today + timedelta(days=1)
+    due = db.session.scalars(
+        select(Shipment)
+        .join(Dossier, Dossier.id == Shipment.dossier_id)
+        .where(
+            Shipment.leg == Leg.PICKUP,
+            Shipment.status == PICKUP_BOOKED,
+            Shipment.at_counter.is_(False),
+            Shipment.planned_day == tomorrow,
+            Shipment.reminded_on.is_(None),
+            Dossier.status == DossierStatus.SUBMITTED,
+        )
+    ).all()
+    for shipment in due:
+        notify(shipment.dossier, "pickup_reminder", when=slot_when(shipment.slot))
+        shipment.reminded_on = today
+    db.session.flush()
+    return len(due)

@@ -115,19 +115,21 @@ def today():
 @bp.route("/lo-trinh.pdf")
 @require(Permission.POSTAL_WORK)
 def route_sheet():
+    """The round of one worker (``nhan-vien``), or of the whole office, for one day."""
     office = _office()
     filters = _filters()
-    if not filters.worker.isdigit():
-        filters = queries.DayFilter(filters.day, str(current_user.id), filters.commune)
-    worker = db.session.get(User, int(filters.worker))
-    if worker is None or worker.post_office_id != office.id:
-        abort(404)
+    name = "Cả bưu cục"
+    if filters.worker.isdigit():
+        worker = db.session.get(User, int(filters.worker))
+        if worker is None or worker.post_office_id != office.id:
+            abort(404)
+        name = worker.full_name
     stops = queries.pickups(office, filters) + queries.deliveries(office, filters)
     sheet = papers.route_sheet(
-        office, worker.full_name, filters.day, stops, {s.id: _amount_to_collect(s) for s in stops}
+        office, name, filters.day, stops, {s.id: _amount_to_collect(s) for s in stops}
     )
     return _render_or_503(
-        lambda: docs.render_route_sheet(sheet), f"lo-trinh-{filters.day:%Y%m%d}-{worker.id}.pdf"
+        lambda: docs.render_route_sheet(sheet), f"lo-trinh-{filters.day:%Y%m%d}.pdf"
     )
 
 

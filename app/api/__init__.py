@@ -1,0 +1,14 @@
+"""/api/v1/: a small JSON API for the postal operator's own systems (Decision 45/2016).
+
+The operator's tracking system reads a post office's day (pickups to make, results to deliver),
+looks up one item, and reports what its workers did to an item (out for delivery, delivered,
+failed, returned to the agency). Every call carries a post office's bearer token
+(app/postal/tokens.py) and sees only that office's items.
+
+- :mod:`app.api.openapi` is the contract: the OpenAPI 3.1 document served at
+  ``/api/v1/openapi.json``, whose JSON Schemas the views also validate requests with;
+- :mod:`app.api.auth` checks the token (``@token_required(scope)``);
+- :mod:`app.api.events` turns a reported event into a step of :mod:`app.postal.legs`, once;
+- :mod:`app.api.views` are the thin routes; :mod:`app.api.queries` and
+  :mod:`app.api.serialize` read and shape the office's items.
+"""

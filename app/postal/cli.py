@@ -1,0 +1,37 @@
+"""`flask postal …`: the post office's scheduled jobs."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.core import clock
+from app.dossiers.services import working_calendar
+from app.extensions import db
+from app.postal import services
+from app.postal.models import PostOffice
+
+postal_cli = AppGroup("postal", help="Post office jobs: reminders, pickup slots.")
+
+
+@postal_cli.command("reminders")
+def reminders_command() -> None:
+    """Queue the SMS for pickups booked for tomorrow (run daily, e.g. at 17:00)."""
+    count = services.send_pickup_reminders(clock.today())
+    db.session.commit()
+    click.echo(f"{count} reminders queued")
+
+
+@postal_cli.command("slots")
+def slots_command() -> None:
+    """Create the coming days' pickup slots of every active office from its templates."""
+    calendar = working_calendar()
+    days = current_app.config["POSTAL_SLOT_DAYS"]
+    created = sum(
+        services.ensure_slots(office, clock.today(), days, calendar)
+        for office in db.session.scalars(select(PostOffice).filter_by(is_active=True))
+    )
+    db.session.commit()
+    click.echo(f"{created} slots created")
