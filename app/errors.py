@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -25,6 +25,9 @@ MESSAGES = {
     ),
     503: ("Dịch vụ tạm thời gián đoạn", "Hãy thử lại sau ít phút. Dữ liệu của bạn không bị mất."),
 }
+
+
+_API_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
 def init_app(app: Flask) -> None:
@@ -52,4 +55,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         code = error.code or 500
         title, message = MESSAGES.get(code, (error.name, error.description or ""))
+        if request.path.startswith("/api/"):
+            # Machines get the API's own error shape, even for a path that matches no route.
+            body = {"error": {"code": _API_CODES.get(code, "http_error"), "message": message}}
+            return jsonify(body), code
         return render_template("errors/error.html", code=code, title=title, message=message), code

@@ -87,6 +87,10 @@ def record(token: ApiToken, event: Event, ip: str = "") -> Recorded:
         "ip": ip,
         "external_id": event.external_id(token),
         "source": f"api:{token.prefix}",
+        # When it happened by the operator's clock (the event's own time stays ours).
+        "reported": {"occurred_at": event.fields["occurred_at"]}
+        if event.fields.get("occurred_at")
+        else None,
     }
     fields = event.fields
     try:

@@ -79,7 +79,8 @@ def _step(
     """Check and take ``step``; ``values`` are set on the shipment in the same UPDATE.
 
     ``external_id`` and ``source`` record an event reported by another system (the postal
-    operator's API): the unique external id makes the same event impossible to record twice."""
+    operator's API): the unique external id makes the same event impossible to record twice.
+    The public steps take what that system reported (e.g. its own time) as ``reported``."""
     transition = flow.check(shipment.status, step, as_actor)
     claimed = db.session.execute(
         update(Shipment)
@@ -486,6 +487,7 @@ def out_for_delivery(
     ip: str = "",
     external_id: str | None = None,
     source: str = "",
+    reported: dict[str, Any] | None = None,
 ) -> None:
     values: dict[str, Any] = {"planned_day": clock.today()}
     if worker is not None:
@@ -497,6 +499,7 @@ def out_for_delivery(
         worker,
         as_actor=Actor.POSTAL,
         ip=ip,
+        data=reported,
         external_id=external_id,
         source=source,
         **values,
@@ -516,6 +519,7 @@ def deliver(
     ip: str = "",
     external_id: str | None = None,
     source: str = "",
+    reported: dict[str, Any] | None = None,
 ) -> PostalPayment | None:
     """Handed to the applicant (or a relative, or someone authorised) who showed their ID."""
     name = " ".join((recipient_name or "").split())[:120]
@@ -536,7 +540,7 @@ def deliver(
         as_actor=Actor.POSTAL,
         ip=ip,
         note=f"Người nhận: {name} ({relation_label.lower()})",
-        data={"recipient_name": name, "relation": relation, "id_checked": True},
+        data={**(reported or {}), "recipient_name": name, "relation": relation, "id_checked": True},
         external_id=external_id,
         source=source,
         delivered_at=now,
@@ -556,6 +560,7 @@ def deliver(
     )
     payment = _payment(shipment, worker, 0, postage, office) if worker is not None else None
     db.session.flush()
+    db.session.refresh(shipment)  # the new attempt shows in shipment.attempts
     return payment
 
 
@@ -568,6 +573,7 @@ def fail(
     ip: str = "",
     external_id: str | None = None,
     source: str = "",
+    reported: dict[str, Any] | None = None,
 ) -> bool:
     """A failed attempt. After the configured number of attempts the result is held at the
     post office and the citizen is told where to collect it, and until when. True if held."""
@@ -587,7 +593,7 @@ def fail(
         as_actor=Actor.POSTAL,
         ip=ip,
         note=f"Lần {number}: {label}" + (f" ({note})" if note else ""),
-        data={"attempt": number, "reason": reason},
+        data={**(reported or {}), "attempt": number, "reason": reason},
         external_id=external_id,
         source=source,
         planned_day=calendar.next_working_day(today),
@@ -643,6 +649,7 @@ def return_to_agency(
     ip: str = "",
     external_id: str | None = None,
     source: str = "",
+    reported: dict[str, Any] | None = None,
     today: date | None = None,
 ) -> None:
     """The holding period is over and nobody came: the result goes back to the agency."""
@@ -661,6 +668,7 @@ def return_to_agency(
         as_actor=Actor.POSTAL,
         ip=ip,
         note="Hết thời hạn lưu giữ; Ông/Bà liên hệ Bộ phận Một cửa để nhận kết quả.",
+        data=reported,
         external_id=external_id,
         source=source,
     )

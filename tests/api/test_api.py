@@ -322,6 +322,7 @@ def test_out_for_delivery_then_delivered(api, office, bearer, make_return) -> No
     assert event.actor_id is None
     assert event.data["source"] == f"api:{bearer[:11]}"
     assert event.data["item_number"] == number
+    assert event.data["occurred_at"] == "2026-11-23T08:55:00+07:00"  # the operator's own time
 
     done = api.post(
         "/events",
@@ -666,3 +667,12 @@ def test_the_same_event_sent_at_once_from_several_threads_is_recorded_once(
     assert len(_recorded("463100:at-once")) == 1
     assert _count(DeliveryAttempt, shipment_id=item.id) == 1
     assert _status(item.id) == "delivered"
+
+
+def test_an_unknown_api_path_answers_json(app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    missing = client.get("/api/v1/khong-co")
+    assert missing.status_code == 404 and missing.is_json
+    assert missing.get_json()["error"]["code"] == "not_found"
+    wrong_method = client.delete("/api/v1/events")
+    assert wrong_method.status_code == 405 and wrong_method.get_json()["error"]["code"]
