@@ -143,3 +143,36 @@ def submit_via_services(owner: User, procedure: Procedure, token: str = "s1"):  
     assert services.submit(dossier, owner)
     db.session.commit()
     return dossier
+
+
+def make_post_office(commune: str = "17329", code: str = "463100"):  # type: ignore[no-untyped-def]
+    """A post office serving ``commune``, with a 08:00–11:00 slot of 2 places every weekday."""
+    from datetime import time
+
+    from app.extensions import db
+    from app.postal.models import PostOffice, PostOfficeCommune, SlotTemplateRow
+
+    office = PostOffice(code=code, name="Bưu điện xã Anh Sơn", address="Khối 1, xã Anh Sơn")
+    office.communes.append(PostOfficeCommune(commune_code=commune))
+    for weekday in range(5):
+        office.templates.append(
+            SlotTemplateRow(weekday=weekday, start=time(8), end=time(11), capacity=2)
+        )
+    db.session.add(office)
+    db.session.commit()
+    return office
+
+
+def book_first_slot(dossier, office):  # type: ignore[no-untyped-def]
+    """Book the first offered pickup slot of ``office`` for ``dossier`` (no commit)."""
+    from app.postal import services
+
+    slot = services.offered_slots(office)[0]
+    return services.book_pickup(
+        dossier,
+        slot,
+        commune_code=office.communes[0].commune_code,
+        village="Bản Huồi Tụ",
+        landmark="Cạnh nhà văn hóa bản",
+        contact_phone=dossier.applicant_phone or "0912345678",
+    )

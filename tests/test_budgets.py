@@ -17,7 +17,7 @@ import brotli
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask, url_for
-from helpers import PASSWORD, complete_draft, jpeg_bytes
+from helpers import PASSWORD, book_first_slot, complete_draft, jpeg_bytes, make_post_office
 
 from app import geo
 from app.accounts.models import User
@@ -44,6 +44,10 @@ class Site:
         self.procedure = procedure
         self.draft = complete_draft(citizen, procedure, "draft", street="Nhà số 5")
         self.done = complete_draft(citizen, procedure, "done", street="Nhà số 5")
+        # The post office of the applicants' commune comes to collect the papers.
+        office = make_post_office()
+        book_first_slot(self.draft, office)
+        book_first_slot(self.done, office)
         assert services.submit(self.done, citizen)
         db.session.commit()
         self.anonymous = app.test_client()
@@ -67,6 +71,8 @@ PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "lookup result": (True, lambda s: f"/tra-cuu/{s.done.code}"),
     "my dossiers": (True, lambda s: "/ho-so-cua-toi"),
     "dossier": (True, lambda s: f"/ho-so/{s.done.id}"),
+    "pickup booking": (True, lambda s: f"/ho-so/{s.draft.id}/hen-buu-dien"),
+    "pickup booking later": (True, lambda s: f"/ho-so/{s.done.id}/hen-buu-dien"),
 }
 
 

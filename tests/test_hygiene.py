@@ -15,7 +15,14 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import PASSWORD, complete_draft, jpeg_bytes, sample_answers
+from helpers import (
+    PASSWORD,
+    book_first_slot,
+    complete_draft,
+    jpeg_bytes,
+    make_post_office,
+    sample_answers,
+)
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -59,6 +66,10 @@ class Site:
         self.procedure = procedure
         self.draft = complete_draft(citizen, procedure, "draft")
         self.done = complete_draft(citizen, procedure, "done")
+        # The post office of the applicants' commune comes to collect the papers.
+        office = make_post_office()
+        book_first_slot(self.draft, office)
+        book_first_slot(self.done, office)
         assert services.submit(self.done, citizen)
         db.session.commit()
         self.anonymous = app.test_client()
@@ -83,6 +94,8 @@ PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "lookup result": (False, lambda s: f"/tra-cuu/{s.done.code}"),
     "my dossiers": (True, lambda s: "/ho-so-cua-toi"),
     "dossier": (True, lambda s: f"/ho-so/{s.done.id}"),
+    "pickup booking": (True, lambda s: f"/ho-so/{s.draft.id}/hen-buu-dien"),
+    "pickup booking later": (True, lambda s: f"/ho-so/{s.done.id}/hen-buu-dien"),
     "home signed in": (True, lambda s: "/"),
     "procedure signed in": (True, lambda s: f"/thu-tuc/{s.procedure.code}"),
 }

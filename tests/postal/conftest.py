@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import time
-
 import pytest
+from helpers import make_post_office
 
 from app.catalogue.models import Procedure, Unit
 from app.core.permissions import Role
 from app.extensions import db
-from app.postal.models import PostOffice, PostOfficeCommune, SlotTemplateRow
+from app.postal.models import PostOffice
 
 COMMUNE = "17329"  # where tests/helpers.py's applicants live
 
 
 @pytest.fixture
 def office(app) -> PostOffice:  # type: ignore[no-untyped-def]
-    office = PostOffice(code="463100", name="Bưu điện xã Anh Sơn", address="Khối 1, xã Anh Sơn")
-    office.communes.append(PostOfficeCommune(commune_code=COMMUNE))
-    for weekday in range(5):
-        office.templates.append(
-            SlotTemplateRow(weekday=weekday, start=time(8), end=time(11), capacity=2)
-        )
-    db.session.add(office)
-    db.session.commit()
-    return office
+    return make_post_office(COMMUNE)
 
 
 @pytest.fixture

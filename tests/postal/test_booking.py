@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import pytest
 from helpers import submit_via_services
@@ -17,26 +17,11 @@ from app.postal import s10, services
 from app.postal.models import (
     PickupSlot,
     PostOffice,
-    PostOfficeCommune,
     Shipment,
-    SlotTemplateRow,
 )
 
 MONDAY = datetime(2026, 11, 23, 9, 0)
 COMMUNE = "17329"
-
-
-@pytest.fixture
-def office(app) -> PostOffice:  # type: ignore[no-untyped-def]
-    office = PostOffice(code="463100", name="Bưu điện xã Anh Sơn", address="Khối 1")
-    office.communes.append(PostOfficeCommune(commune_code=COMMUNE))
-    for weekday in range(5):
-        office.templates.append(
-            SlotTemplateRow(weekday=weekday, start=time(8), end=time(11), capacity=2)
-        )
-    db.session.add(office)
-    db.session.commit()
-    return office
 
 
 def _slots(office: PostOffice) -> list[PickupSlot]:
