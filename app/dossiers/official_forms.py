@@ -24,7 +24,16 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 
-HOP_ACTIONS = ("accepted", "assigned", "forwarded", "approved", "returned")
+# Hand-overs of Mẫu 06. Papers brought by post arrive through a hand-over record (biên bản
+# giao nhận), which stands in for the signatures of that hop (DOMAIN.md §3).
+HOP_ACTIONS = (
+    "postal_handed_to_agency",
+    "accepted",
+    "assigned",
+    "forwarded",
+    "approved",
+    "returned",
+)
 
 
 @dataclass(frozen=True)

@@ -399,6 +399,7 @@ def confirm_manifest(
                 officer,
                 as_actor=Actor.OFFICER,
                 ip=ip,
+                note=f"Biên bản giao nhận {manifest.number}",
                 data={
                     "manifest": manifest.number,
                     "from": f"{_name(manifest.worker)} ({manifest.post_office.name})",
@@ -457,6 +458,7 @@ def hand_results_to_post(
             officer,
             as_actor=Actor.OFFICER,
             ip=ip,
+            note=f"Biên bản giao nhận {manifest.number}",
             data={
                 "manifest": manifest.number,
                 "from": actions.person(officer, unit),

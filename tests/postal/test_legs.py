@@ -179,6 +179,14 @@ def test_leg_a_collect_dispatch_confirm_then_the_deadline_counts_from_receipt(
     assert dossier.counting_start == date(2026, 11, 27)
     assert dossier.due_date == date(2026, 12, 8)
 
+    # Mẫu 06: the postal hand-over is the first hop, with its record standing in for signatures.
+    from app.dossiers.official_forms import control_hops
+
+    first = control_hops(dossier)[0]
+    assert first.handed_by == f"Lê Thị Lan ({office.name})"
+    assert first.received_by.startswith("Trần Văn Minh")
+    assert first.note == f"Biên bản giao nhận {manifest.number}"
+
 
 def test_an_item_flagged_missing_goes_back_on_the_post_office_list(
     office, worker, officer, citizen, residence
