@@ -10,7 +10,9 @@ citizen and one submitted dossier through the test client, then prints
   gets the stylesheet uncompressed (marked *);
 * a few htmx fragments (budget 2 KB compressed);
 * the receipt (Mẫu 01) render time, median of 50, beside a bare WeasyPrint render of a blank
-  A5 page measured in the same run (the two are interleaved so drift hits both alike).
+  A5 page measured in the same run (the two are interleaved so drift hits both alike);
+* the post office's papers in the same run: Mẫu 01 on the 80 mm roll (laid out twice, to
+  measure its height) against the A5 one, and the A6 label with its Code 128 barcode.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 import tempfile
 import time
 from datetime import date
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +44,14 @@ from app.catalogue.models import Procedure  # noqa: E402
 from app.cli import seed  # noqa: E402
 from app.core import clock  # noqa: E402
 from app.core.permissions import Role  # noqa: E402
+from app.documents import postal as postal_docs  # noqa: E402
+from app.documents.receipt import render_receipt  # noqa: E402
 from app.dossiers.models import Dossier  # noqa: E402
-from app.dossiers.receipt import receipt_pdf  # noqa: E402
+from app.dossiers.receipt import receipt_document, receipt_pdf  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.postal import legs, papers  # noqa: E402
+from app.postal import services as postal_services  # noqa: E402
+from app.postal.models import PostOffice, PostOfficeCommune, SlotTemplateRow  # noqa: E402
 
 PASSWORD = "Mat-khau-bench-2026"
 PHONE = "0912345678"
@@ -84,6 +92,18 @@ def build_app(workdir: Path) -> Flask:
         )
         user.set_password(PASSWORD)
         db.session.add(user)
+        office = PostOffice(code="463100", name="Bưu điện xã Anh Sơn", address="Khối 1")
+        office.communes.append(PostOfficeCommune(commune_code=COMMUNE))
+        office.templates = [
+            SlotTemplateRow(weekday=d, start=dt_time(8), end=dt_time(11), capacity=9)
+            for d in range(5)
+        ]
+        db.session.add(office)
+        db.session.flush()
+        worker = User(
+            phone="0912000099", full_name="Lê Thị Lan", role=Role.POSTAL, post_office_id=office.id
+        )
+        db.session.add(worker)
         db.session.commit()
     return app
 
@@ -201,6 +221,17 @@ def main() -> None:
             expect(citizen.post("/dang-nhap", data=login), 303, "login")
 
             submitted = fill_draft(citizen, birth, "bench-submitted")
+            office = db.session.scalar(select(PostOffice))
+            booked = db.session.get(Dossier, int(submitted.rsplit("/", 1)[1]))
+            postal_services.book_pickup(
+                booked,
+                postal_services.offered_slots(office)[0],
+                commune_code=COMMUNE,
+                village="Bản Huồi Tụ",
+                landmark="Cạnh nhà văn hóa bản",
+                contact_phone=PHONE,
+            )
+            db.session.commit()
             response = citizen.post(f"{submitted}/nop", data={"declaration": "1"})
             dossier_url = expect(response, 303, "submit").location
             dossier = db.session.scalars(select(Dossier).where(Dossier.code.is_not(None))).one()
@@ -225,6 +256,7 @@ def main() -> None:
                 ("lookup result", f"/tra-cuu/{code}", anonymous),
                 ("my dossiers", "/ho-so-cua-toi", citizen),
                 ("dossier page", dossier_url, citizen),
+                ("pickup booking", f"{draft}/hen-buu-dien", citizen),
             ]
             page_rows = [(name, path, weigh(client, path)) for name, path, client in pages]
             fragments = [
@@ -235,6 +267,11 @@ def main() -> None:
                 ("step 3 documents (htmx)", f"{draft}/giay-to", citizen),
                 ("step 4 delivery (htmx)", f"{draft}/nhan-tra", citizen),
                 ("step 5 check (htmx)", f"{draft}/kiem-tra", citizen),
+                (
+                    "pickup slots (htmx)",
+                    f"{draft}/hen-buu-dien?chi-khung-gio=1&commune={COMMUNE}",
+                    citizen,
+                ),
             ]
             fragment_rows = [
                 (name, path, weigh(client, path, HTMX)) for name, path, client in fragments
@@ -280,6 +317,36 @@ def main() -> None:
                     f" {first * 1000:>7.1f}ms"
                 )
             print(f"ratio (median receipt / median blank A5): {receipt_ms / blank_ms:.1f}x")
+
+            # --- the post office's papers, same run ---
+            with app.test_request_context(base_url="http://localhost"):
+                dossier = db.session.get(Dossier, dossier.id)
+                shipment = postal_services.pickup_shipment(dossier)
+                worker = db.session.scalar(select(User).filter_by(role=Role.POSTAL))
+                counted = [legs.CountedDocument(d.code, True, "original") for d in birth.documents]
+                legs.collect(shipment, worker, counted, seal_number="B-1", fee=0, postage=26000)
+                db.session.commit()
+                document = receipt_document(dossier)
+                label = papers.label(shipment)
+                runs = {"Mẫu 01 A5": [], "Mẫu 01 80 mm roll": [], "A6 label, Code 128": []}
+                for _ in range(RENDERS // 2):
+                    runs["Mẫu 01 A5"].append(timed(lambda: render_receipt(document)))
+                    runs["Mẫu 01 80 mm roll"].append(
+                        timed(lambda: postal_docs.render_receipt_80mm(document))
+                    )
+                    runs["A6 label, Code 128"].append(
+                        timed(lambda: postal_docs.render_label(label))
+                    )
+            print(f"\nPost office papers, {RENDERS // 2} renders each, interleaved")
+            print(f"{'':<30} {'median':>9} {'min':>9} {'max':>9}")
+            for label_text, samples in runs.items():
+                print(
+                    f"{label_text:<30} {statistics.median(samples) * 1000:>7.1f}ms"
+                    f" {min(samples) * 1000:>7.1f}ms {max(samples) * 1000:>7.1f}ms"
+                )
+            a5_ms = statistics.median(runs["Mẫu 01 A5"])
+            roll_ms = statistics.median(runs["Mẫu 01 80 mm roll"])
+            print(f"ratio (80 mm roll / A5): {roll_ms / a5_ms:.1f}x (the roll is laid out twice)")
 
 
 if __name__ == "__main__":
