@@ -1,7 +1,10 @@
-"""Administration forms. Choice lists are filled by the views (units change at run time)."""
+"""Administration forms. Choice lists are filled by the views (units, communes and post offices
+change at run time)."""
 
 from __future__ import annotations
 
+import re
+from datetime import time
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -15,9 +18,11 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
-from app.admin.services import MANAGED_ROLES, OVERRIDE_KINDS, UNIT_KINDS
+from app.admin.services import MANAGED_ROLES, OVERRIDE_KINDS, SLOT_CAPACITY_MAX, UNIT_KINDS
 from app.core.forms import MobilePhone, required
 from app.core.permissions import ROLE_LABELS
+from app.postal.schedule import WEEKDAY_LABELS
+from app.postal.tokens import SCOPES
 
 
 def _max(n: int) -> Length:
@@ -57,6 +62,80 @@ class UnitsField(SelectMultipleField):
         except ValueError as error:
             self.data = []
             raise ValueError("Danh sách đơn vị gửi lên không hợp lệ. Hãy chọn lại.") from error
+
+
+class OptionalIdField(SelectField):
+    """A select of database ids with an empty first option: the data is an int or None."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", _optional_id)
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            self.data = None
+            raise ValueError("Lựa chọn gửi lên không hợp lệ. Hãy chọn lại.") from error
+
+
+def _optional_id(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(text)
+    return int(text)
+
+
+_CLOCK = re.compile(r"(\d{1,2})(?:\s*[:hH.]\s*(\d{2})?)?", re.ASCII)
+
+
+class ClockTimeField(StringField):
+    """A time of day on the 24-hour clock: 08:00, 8:00, 8h00, 13.30 or just 8."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_data = valuelist
+        self.data = None
+        text = (valuelist[0] if valuelist else "") or ""
+        text = text.strip()
+        if not text:
+            return
+        match = _CLOCK.fullmatch(text)
+        hour, minute = (int(match[1]), int(match[2] or 0)) if match else (99, 99)
+        if hour > 23 or minute > 59:
+            raise ValueError(
+                "Giờ chưa đúng. Hãy nhập theo đồng hồ 24 giờ, dạng giờ:phút, ví dụ 08:00 "
+                "hoặc 13:30."
+            )
+        self.data = time(hour, minute)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return self.data.strftime("%H:%M") if self.data else ""
+
+
+class SmallNumberField(StringField):
+    """A whole number typed by hand, with a Vietnamese message when it is not one."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_data = valuelist
+        self.data = None
+        text = ((valuelist[0] if valuelist else "") or "").strip()
+        if not text:
+            return
+        if not (text.isascii() and text.isdigit()) or len(text) > 6:
+            raise ValueError("Vui lòng nhập một số nguyên, ví dụ 6.")
+        self.data = int(text)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else str(self.data)
 
 
 class UnitForm(FlaskForm):
@@ -101,6 +180,11 @@ class StaffForm(FlaskForm):
         description="Cán bộ một cửa và chuyên viên chỉ thấy hồ sơ của các đơn vị được chọn; "
         "bắt buộc chọn ít nhất một đơn vị.",
     )
+    post_office = OptionalIdField(
+        "Bưu cục",
+        description="Bắt buộc với nhân viên bưu điện và trưởng bưu cục; để trống với các vai "
+        "trò khác.",
+    )
 
 
 class StaffCreateForm(StaffForm):
@@ -129,4 +213,85 @@ class OverrideForm(FlaskForm):
         "Ghi chú (không bắt buộc)",
         validators=[_max(200)],
         description="Ví dụ: nghỉ bù Quốc khánh theo thông báo của Bộ Nội vụ.",
+    )
+
+
+class PostOfficeForm(FlaskForm):
+    code = StringField(
+        "Mã bưu cục",
+        validators=[required("Vui lòng nhập mã bưu cục."), _max(10)],
+        description="6 chữ số theo mã của Bưu điện Việt Nam, ví dụ 463100.",
+    )
+    name = StringField(
+        "Tên bưu cục", validators=[required("Vui lòng nhập tên bưu cục."), _max(200)]
+    )
+    address = StringField("Địa chỉ (không bắt buộc)", validators=[_max(300)])
+    phone = StringField(
+        "Số điện thoại liên hệ (không bắt buộc)",
+        validators=[_max(20)],
+        description="Chỉ gồm chữ số, ví dụ 0238 3844 123.",
+    )
+    active = BooleanField(
+        "Bưu cục đang hoạt động (bỏ chọn: người dân các xã của bưu cục không hẹn được lịch "
+        "nhận hồ sơ tại nhà, các lịch đã hẹn vẫn giữ nguyên)",
+        default=True,
+    )
+    communes = SelectMultipleField(
+        "Xã, phường bưu cục phục vụ",
+        validate_choice=False,
+        description="Người dân ở các xã, phường được chọn hẹn bưu cục này đến nhận hồ sơ và "
+        "nhận kết quả qua bưu cục này. Mỗi xã, phường chỉ do một bưu cục phục vụ.",
+    )
+    move_communes = BooleanField(
+        "Chuyển sang bưu cục này những xã, phường đã chọn đang do bưu cục khác phục vụ "
+        "(lịch đã hẹn với bưu cục cũ vẫn giữ nguyên)"
+    )
+
+
+WEEKDAY_CHOICES = [("", "— Chọn thứ —")] + [
+    (str(number), label) for number, label in enumerate(WEEKDAY_LABELS)
+]
+
+
+class SlotTemplateForm(FlaskForm):
+    weekday = SelectField(
+        "Thứ trong tuần",
+        choices=WEEKDAY_CHOICES,
+        validators=[required("Vui lòng chọn thứ trong tuần.")],
+        validate_choice=False,
+    )
+    start = ClockTimeField(
+        "Từ giờ",
+        validators=[required("Vui lòng nhập giờ bắt đầu.")],
+        description="Đồng hồ 24 giờ, ví dụ 08:00.",
+    )
+    end = ClockTimeField(
+        "Đến giờ",
+        validators=[required("Vui lòng nhập giờ kết thúc.")],
+        description="Ví dụ 11:00 hoặc 16:30.",
+    )
+    capacity = SmallNumberField(
+        "Số lượt nhận tối đa",
+        validators=[required("Vui lòng nhập số lượt nhận.")],
+        description=f"Số hồ sơ nhân viên nhận được trong khung giờ, từ 1 đến {SLOT_CAPACITY_MAX}.",
+    )
+
+
+class ClosureForm(FlaskForm):
+    day = VietnameseDateField("Ngày bưu cục nghỉ", validators=[required("Vui lòng chọn ngày.")])
+    note = StringField(
+        "Lý do (không bắt buộc)",
+        validators=[_max(200)],
+        description="Ví dụ: mưa lũ, đường vào bản bị sạt lở.",
+    )
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        "Tên khóa",
+        validators=[required("Vui lòng đặt tên cho khóa."), _max(100)],
+        description="Để phân biệt các khóa, ví dụ “Hệ thống bưu chính Vietnam Post”.",
+    )
+    scopes = SelectMultipleField(
+        "Quyền của khóa", choices=list(SCOPES.items()), validate_choice=False
     )

@@ -23,6 +23,7 @@ from app.dossiers.deadlines import WorkingCalendar
 from app.dossiers.models import Dossier
 from app.dossiers.services import working_calendar
 from app.extensions import db
+from app.postal.models import PostOffice
 
 HTMX = {"HX-Request": "true"}
 NEW_CODE = "000.99.01.H40"
@@ -95,6 +96,22 @@ def admin_urls(unit_id: int, user_id: int, override_id: int) -> list[tuple[str, 
         ("GET", "/quan-tri/ngay-nghi"),
         ("POST", "/quan-tri/ngay-nghi"),
         ("POST", f"/quan-tri/ngay-nghi/{override_id}/xoa"),
+        # Post offices (tests/admin/test_post_offices.py covers them in depth); the refusals
+        # here come before any object is loaded, so the ids need not exist.
+        ("GET", "/quan-tri/buu-cuc"),
+        ("GET", "/quan-tri/buu-cuc/moi"),
+        ("POST", "/quan-tri/buu-cuc/moi"),
+        ("GET", "/quan-tri/buu-cuc/9"),
+        ("POST", "/quan-tri/buu-cuc/9"),
+        ("GET", "/quan-tri/buu-cuc/9/lich"),
+        ("POST", "/quan-tri/buu-cuc/9/lich/khung-gio"),
+        ("POST", "/quan-tri/buu-cuc/9/lich/khung-gio/9/xoa"),
+        ("POST", "/quan-tri/buu-cuc/9/lich/ngay-nghi"),
+        ("POST", "/quan-tri/buu-cuc/9/lich/ngay-nghi/9/xoa"),
+        ("GET", "/quan-tri/buu-cuc/9/khoa-api"),
+        ("POST", "/quan-tri/buu-cuc/9/khoa-api"),
+        ("GET", "/quan-tri/buu-cuc/9/khoa-api/9"),
+        ("POST", "/quan-tri/buu-cuc/9/khoa-api/9/thu-hoi"),
     ]
 
 
@@ -420,9 +437,18 @@ def test_invalid_staff_is_shown_again_with_422(admin_client, citizen, data, fiel
 
 
 def test_postal_staff_need_no_unit(admin_client) -> None:
+    # They need a post office instead (tests/admin/test_post_offices.py).
+    office = PostOffice(code="463100", name="Bưu điện xã Anh Sơn")
+    db.session.add(office)
+    db.session.commit()
     response = admin_client.post(
         "/quan-tri/can-bo/moi",
-        data={"phone": "0977000111", "full_name": "Lê Thị Lan", "role": "postal"},
+        data={
+            "phone": "0977000111",
+            "full_name": "Lê Thị Lan",
+            "role": "postal",
+            "post_office": str(office.id),
+        },
     )
     assert response.status_code == 303
     assert db.session.scalar(select(User).filter_by(phone="0977000111")).role == "postal"
