@@ -9,13 +9,13 @@ from flask import Flask
 
 from app import geo
 from app.core.permissions import has_permission
-from app.postal.schedule import WEEKDAY_LABELS
 from app.dossiers.models import (
     EVENT_LABELS,
     INTAKE_CHANNEL_LABELS,
     RETURN_CHANNEL_LABELS,
     STATUS_LABELS,
 )
+from app.postal.schedule import WEEKDAY_LABELS
 
 
 def money(amount: int | None) -> str:
