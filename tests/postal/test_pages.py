@@ -521,3 +521,43 @@ def test_a_booking_whose_dossier_goes_away_frees_its_place(
     db.session.refresh(slot)
     assert slot.booked == 0
     assert db.session.scalar(select(func.count()).select_from(Shipment)) == 0
+
+
+def test_returning_by_post_from_the_dossier_page_makes_a_hand_over_record(
+    app, office, worker, officer, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    """The back office's own "return" button, by post: the same hand-over as the batch page."""
+    dossier = _booked(citizen, residence, office, return_channel="post")
+    clock.freeze(WEDNESDAY)
+    legs.collect(
+        services.pickup_shipment(dossier),
+        worker,
+        [legs.CountedDocument(d.code, True, "original") for d in residence.documents],
+        seal_number="1",
+        fee=0,
+        postage=0,
+    )
+    manifest = legs.dispatch(worker, dossier.receiving_unit, [services.pickup_shipment(dossier)])
+    legs.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
+    actions.accept(dossier, officer)
+    actions.approve(dossier, officer, result_kind="paper")
+    db.session.commit()
+    desk = client_of(app, officer)
+    response = desk.post(f"/can-bo/ho-so/{dossier.id}/return", data={"return-via": "post"})
+    assert response.status_code == 303
+    back = services.shipment_of(dossier, Leg.RETURN)
+    db.session.refresh(dossier)
+    assert dossier.status == DossierStatus.RETURNED and dossier.returned_via == "post"
+    assert back.status == ShipmentStatus.COLLECTED and s10.is_valid(back.item_number)
+    record = db.session.scalar(
+        select(HandoverManifest).filter_by(
+            direction="from_agency", unit_id=dossier.receiving_unit_id
+        )
+    )
+    assert [i.shipment_id for i in record.items] == [back.id]
+    assert dossier.code in postal_text(client_of(app, worker), back)
+
+
+def postal_text(client, shipment) -> str:  # type: ignore[no-untyped-def]
+    """What the worker's day page lists for the day the item is planned."""
+    return client.get(f"/buu-dien/?ngay={shipment.planned_day.isoformat()}").text
