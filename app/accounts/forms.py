@@ -51,16 +51,14 @@ class LoginForm(FlaskForm):
     password = PasswordField("Mật khẩu", validators=[required("Vui lòng nhập mật khẩu.")])
 
 
-class RegisterForm(FlaskForm):
+class IdentityFields:
+    """Who a citizen is, as on their ID card: name, date of birth, sex and the 12-digit number,
+    checked against each other (registration, and a post-office counter registering someone)."""
+
     full_name = StringField(
         "Họ và tên",
         validators=[required("Vui lòng nhập họ và tên."), Length(max=120)],
         description="Như trên thẻ căn cước, có dấu.",
-    )
-    phone = StringField(
-        "Số điện thoại di động",
-        validators=[required(), MobilePhone()],
-        description="Dùng để đăng nhập và nhận tin nhắn về hồ sơ.",
     )
     date_of_birth = DateField(
         "Ngày sinh",
@@ -75,6 +73,15 @@ class RegisterForm(FlaskForm):
         validators=[required("Vui lòng nhập số định danh cá nhân.")],
         description="12 chữ số.",
     )
+    validate_id_number = id_number_agrees
+
+
+class RegisterForm(IdentityFields, FlaskForm):
+    phone = StringField(
+        "Số điện thoại di động",
+        validators=[required(), MobilePhone()],
+        description="Dùng để đăng nhập và nhận tin nhắn về hồ sơ.",
+    )
     email = EmailField(
         "Thư điện tử (không bắt buộc)",
         validators=[Optional(), Email("Địa chỉ thư điện tử chưa đúng.")],
@@ -86,8 +93,6 @@ class RegisterForm(FlaskForm):
             required("Bạn cần đồng ý với thông báo xử lý dữ liệu cá nhân để tạo tài khoản.")
         ],
     )
-
-    validate_id_number = id_number_agrees
 
 
 class ChangePasswordForm(FlaskForm):

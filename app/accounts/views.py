@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, make_response, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
 from app.accounts.models import User
 from app.accounts.services import AccountExists, authenticate, register_citizen
-from app.core.htmx import is_htmx, render
+from app.core.htmx import render
 from app.core.permissions import Permission, has_permission, public, require
+from app.core.responses import go
 from app.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -26,19 +27,6 @@ def _safe_next(default: str) -> str:
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target
     return default
-
-
-def _go(target: str):  # type: ignore[no-untyped-def]
-    """303 for a plain form; for htmx a full navigation (HX-Redirect), since the header changes.
-
-    A 303 answered to htmx would be followed inside the XHR and the next page swapped into the
-    form, with the address bar still on the old URL.
-    """
-    if not is_htmx():
-        return redirect(target, 303)
-    response = make_response("", 204)
-    response.headers["HX-Redirect"] = target
-    return response
 
 
 def _home(user: User) -> str:
@@ -60,7 +48,7 @@ def login():
         user = authenticate(form.phone.data, form.password.data)
         if user is not None:
             login_user(user)
-            return _go(_safe_next(_home(user)))
+            return go(_safe_next(_home(user)))
         form.password.errors.append("Số điện thoại hoặc mật khẩu chưa đúng.")
     status = 422 if form.errors else 200
     return render("accounts/login.html", "accounts/_login_form.html", status, form=form)
@@ -87,7 +75,7 @@ def register():
             db.session.commit()
             login_user(user)
             flash("Đã tạo tài khoản. Bạn có thể nộp hồ sơ ngay.", "success")
-            return _go(_safe_next(url_for("catalogue.index")))
+            return go(_safe_next(url_for("catalogue.index")))
     status = 422 if form.errors else 200
     return render("accounts/register.html", "accounts/_register_form.html", status, form=form)
 

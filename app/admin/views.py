@@ -17,8 +17,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
-    redirect,
     request,
     session,
     url_for,
@@ -48,8 +46,9 @@ from app.admin.services import (
 )
 from app.catalogue.models import CalendarOverride, Unit
 from app.core import clock
-from app.core.htmx import is_htmx, render
+from app.core.htmx import render
 from app.core.permissions import ROLE_LABELS, Permission, has_permission, require
+from app.core.responses import go
 from app.extensions import db
 from app.postal import services as postal_services
 from app.postal import tokens as postal_tokens
@@ -64,15 +63,6 @@ bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
 ONE_TIME_PASSWORD_KEY = "admin_one_time_password"
 # So does a new API token: shown on one page, then gone (only its hash is stored).
 ONE_TIME_TOKEN_KEY = "admin_one_time_api_token"
-
-
-def _go(target: str) -> Response:
-    """303 for a plain form; for htmx a full navigation (HX-Redirect) so the flash shows."""
-    if not is_htmx():
-        return redirect(target, 303)
-    response = make_response("", 204)
-    response.headers["HX-Redirect"] = target
-    return response
 
 
 def _page_number() -> int:
@@ -177,7 +167,7 @@ def _unit_page(unit: Unit | None) -> Response:
             db.session.commit()
             verb = "Đã thêm" if unit is None else "Đã lưu"
             flash(f"{verb} đơn vị “{saved.name}” ({saved.code}).", "success")
-            return _go(url_for("admin.units", q=saved.code))
+            return go(url_for("admin.units", q=saved.code))
     status = 422 if form.errors else 200
     usage = None
     if unit is not None:
@@ -215,10 +205,10 @@ def unit_delete(unit_id: int):
     except AdminError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return _go(url_for("admin.unit_edit", unit_id=unit_id))
+        return go(url_for("admin.unit_edit", unit_id=unit_id))
     db.session.commit()
     flash(f"Đã xóa đơn vị “{name}” ({code}).", "success")
-    return _go(url_for("admin.units"))
+    return go(url_for("admin.units"))
 
 
 # --- staff accounts -----------------------------------------------------------------------------
@@ -283,7 +273,7 @@ def staff_new():
             db.session.commit()
             session[ONE_TIME_PASSWORD_KEY] = {"user_id": user.id, "password": password}
             flash(f"Đã tạo tài khoản cho {user.full_name}.", "success")
-            return _go(url_for("admin.staff_password", user_id=user.id))
+            return go(url_for("admin.staff_password", user_id=user.id))
     status = 422 if form.errors else 200
     return render(
         "admin/staff_form.html",
@@ -322,7 +312,7 @@ def staff_edit(user_id: int):
             db.session.commit()
             state = "" if user.is_active_account else " Tài khoản đang bị khóa."
             flash(f"Đã lưu thay đổi cho {user.full_name}.{state}", "success")
-            return _go(url_for("admin.staff"))
+            return go(url_for("admin.staff"))
     status = 422 if form.errors else 200
     return render(
         "admin/staff_form.html",
@@ -341,7 +331,7 @@ def staff_reset_password(user_id: int):
     db.session.commit()
     session[ONE_TIME_PASSWORD_KEY] = {"user_id": user.id, "password": password}
     flash(f"Đã cấp mật khẩu mới cho {user.full_name}. Mật khẩu cũ không dùng được nữa.", "success")
-    return _go(url_for("admin.staff_password", user_id=user.id))
+    return go(url_for("admin.staff_password", user_id=user.id))
 
 
 @bp.route("/can-bo/<int:user_id>/mat-khau")
@@ -378,7 +368,7 @@ def calendar():
             db.session.commit()
             verb = "Đã thêm" if created else "Đã cập nhật"
             flash(f"{verb} ngày {row.day:%d/%m/%Y}: {OVERRIDE_KINDS[row.kind]}.", "success")
-            return _go(url_for("admin.calendar"))
+            return go(url_for("admin.calendar"))
     status = 422 if form.errors else 200
     first, last = services.override_window(today)
     return render(
@@ -404,7 +394,7 @@ def calendar_delete(override_id: int):
     services.delete_override(row)
     db.session.commit()
     flash(f"Đã xóa ngày {day:%d/%m/%Y} khỏi danh sách; ngày này theo lịch chính thức.", "success")
-    return _go(url_for("admin.calendar"))
+    return go(url_for("admin.calendar"))
 
 
 # --- post offices -------------------------------------------------------------------------------
@@ -466,7 +456,7 @@ def _post_office_page(office: PostOffice | None) -> Response:
                     + ". Lịch đã hẹn với bưu cục cũ vẫn giữ nguyên.",
                     "success",
                 )
-            return _go(url_for("admin.post_office_edit", office_id=saved.id))
+            return go(url_for("admin.post_office_edit", office_id=saved.id))
     status = 422 if form.errors else 200
     overview = None
     if office is not None:
@@ -568,7 +558,7 @@ def slot_template_add(office_id: int):
                 f"{row.end:%H:%M}, {row.capacity} lượt. Người dân hẹn được từ các ngày tới.",
                 "success",
             )
-            return _go(url_for("admin.post_office_schedule", office_id=office.id))
+            return go(url_for("admin.post_office_schedule", office_id=office.id))
     return _schedule_page(
         office, template_form=form, fragment="admin/_slot_template_form.html", status=422
     )
@@ -589,7 +579,7 @@ def slot_template_delete(office_id: int, row_id: int):
         "nguyên; các ngày chưa ai hẹn không còn được đề nghị.",
         "success",
     )
-    return _go(url_for("admin.post_office_schedule", office_id=office.id))
+    return go(url_for("admin.post_office_schedule", office_id=office.id))
 
 
 @bp.route("/buu-cuc/<int:office_id>/lich/ngay-nghi", methods=["POST"])
@@ -610,7 +600,7 @@ def closure_add(office_id: int):
                 "hồ sơ ngày này.",
                 "success",
             )
-            return _go(url_for("admin.post_office_schedule", office_id=office.id))
+            return go(url_for("admin.post_office_schedule", office_id=office.id))
     return _schedule_page(
         office, closure_form=form, fragment="admin/_closure_form.html", status=422
     )
@@ -630,7 +620,7 @@ def closure_delete(office_id: int, closure_id: int):
         f"Đã mở lại ngày {day:%d/%m/%Y}: người dân lại hẹn được lịch nhận hồ sơ ngày này.",
         "success",
     )
-    return _go(url_for("admin.post_office_schedule", office_id=office.id))
+    return go(url_for("admin.post_office_schedule", office_id=office.id))
 
 
 # --- an office's API tokens ---------------------------------------------------------------------
@@ -660,7 +650,7 @@ def api_tokens(office_id: int):
             db.session.commit()
             session[ONE_TIME_TOKEN_KEY] = {"token_id": token.id, "token": plain}
             flash(f"Đã tạo khóa “{token.name}” cho {office.name}.", "success")
-            return _go(url_for("admin.api_token_shown", office_id=office.id, token_id=token.id))
+            return go(url_for("admin.api_token_shown", office_id=office.id, token_id=token.id))
     status = 422 if form.errors else 200
     return render(
         "admin/api_tokens.html",
@@ -700,4 +690,4 @@ def api_token_revoke(office_id: int, token_id: int):
         "được API nữa.",
         "success",
     )
-    return _go(url_for("admin.api_tokens", office_id=office.id))
+    return go(url_for("admin.api_tokens", office_id=office.id))

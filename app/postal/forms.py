@@ -7,7 +7,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -17,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from app.accounts.forms import SEX_CHOICES, id_number_agrees
+from app.accounts.forms import IdentityFields
 from app.core.forms import MobilePhone, required
 from app.core.identity import normalise_phone
 from app.dossiers.forms import AddressMixin, _commune_in_province
@@ -146,38 +145,19 @@ class CounterSearchForm(FlaskForm):
         return None
 
 
-class CounterCitizenForm(FlaskForm):
+class CounterCitizenForm(IdentityFields, FlaskForm):
     """A citizen without an account, registered at the counter with their consent."""
 
-    full_name = StringField(
-        "Họ và tên",
-        validators=[required("Vui lòng nhập họ và tên."), Length(max=120)],
-        description="Như trên thẻ căn cước, có dấu.",
-    )
     phone = StringField(
         "Số điện thoại di động của người dân",
         validators=[required(), MobilePhone()],
         description="Người dân nhận tin nhắn về hồ sơ qua số này.",
-    )
-    date_of_birth = DateField(
-        "Ngày sinh",
-        validators=[required("Vui lòng nhập ngày sinh.")],
-        format=["%Y-%m-%d", "%d/%m/%Y"],
-    )
-    sex = RadioField(
-        "Giới tính", choices=SEX_CHOICES, validators=[required("Vui lòng chọn giới tính.")]
-    )
-    id_number = StringField(
-        "Số định danh cá nhân (số thẻ căn cước)",
-        validators=[required("Vui lòng nhập số định danh cá nhân.")],
-        description="12 chữ số, đối chiếu với thẻ căn cước người dân xuất trình.",
     )
     consent = BooleanField(
         "Người dân đã được đọc thông báo xử lý dữ liệu cá nhân và đồng ý để nhân viên bưu "
         "điện tạo tài khoản, nộp hồ sơ thay; người dân ký xác nhận trên giấy tiếp nhận.",
         validators=[required("Cần có sự đồng ý của người dân trước khi lưu thông tin.")],
     )
-    validate_id_number = id_number_agrees
 
 
 class StartForm(FlaskForm):
