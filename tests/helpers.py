@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 from flask.testing import FlaskClient
 from PIL import Image
@@ -176,3 +177,29 @@ def book_first_slot(dossier, office):  # type: ignore[no-untyped-def]
         landmark="Cạnh nhà văn hóa bản",
         contact_phone=dossier.applicant_phone or "0912345678",
     )
+
+
+MONDAY = datetime(2026, 11, 23, 9, 0)  # Tuesday 24/11/2026 is a holiday (Vietnam Culture Day)
+
+
+def booked_and_submitted(citizen, procedure, office, token="p1", return_channel="online"):  # type: ignore[no-untyped-def]
+    """On Monday 23/11/2026: a complete draft booked for the first offered slot (Wednesday
+    25/11, 08:00–11:00), then submitted. ``return_channel="post"`` sends the result back by post
+    to the same address."""
+    from app.core import clock
+    from app.dossiers import services as dossier_services
+    from app.extensions import db
+    from app.postal import services
+
+    clock.freeze(MONDAY)
+    dossier = complete_draft(citizen, procedure, token)
+    if return_channel == "post":
+        dossier.return_channel = "post"
+        dossier.return_commune_code = office.communes[0].commune_code
+        dossier.return_village = "Bản Huồi Tụ"
+    book_first_slot(dossier, office)
+    db.session.commit()
+    assert services.pickup_shipment(dossier) is not None
+    assert dossier_services.submit(dossier, citizen)
+    db.session.commit()
+    return dossier

@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from helpers import complete_draft
+from helpers import booked_and_submitted, complete_draft
 from sqlalchemy import func, select
 
 from app.core import clock
 from app.dossiers import actions
-from app.dossiers import services as dossier_services
 from app.dossiers.models import DossierEvent, DossierStatus
 from app.dossiers.workflow import IllegalTransition
 from app.extensions import db
@@ -48,27 +47,8 @@ def _sms(dossier) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _booked_dossier(citizen, procedure, office, token="p1", return_channel="online"):  # type: ignore[no-untyped-def]
-    """A draft booked for the first offered slot (Wednesday 25/11), then submitted."""
-    clock.freeze(MONDAY)
-    dossier = complete_draft(citizen, procedure, token)
-    if return_channel == "post":
-        dossier.return_channel = "post"
-        dossier.return_commune_code = COMMUNE
-        dossier.return_village = "Bản Huồi Tụ"
-    slot = services.offered_slots(office)[0]
-    services.book_pickup(
-        dossier,
-        slot,
-        commune_code=COMMUNE,
-        village="Bản Huồi Tụ",
-        landmark="Cạnh nhà văn hóa bản",
-        contact_phone=citizen.phone,
-    )
-    db.session.commit()
-    assert services.pickup_shipment(dossier) is not None
-    assert dossier_services.submit(dossier, citizen)
-    db.session.commit()
-    return dossier, slot
+    dossier = booked_and_submitted(citizen, procedure, office, token, return_channel)
+    return dossier, services.pickup_shipment(dossier).slot
 
 
 def _counted(dossier, missing: set[str] = frozenset()):  # type: ignore[no-untyped-def]

@@ -13,7 +13,14 @@ from datetime import datetime
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import complete_draft, fill_draft, jpeg_bytes, login, sample_answers
+from helpers import (
+    booked_and_submitted,
+    complete_draft,
+    fill_draft,
+    jpeg_bytes,
+    login,
+    sample_answers,
+)
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -65,20 +72,7 @@ def size_of(reader: PdfReader) -> tuple[float, float]:
     return round(float(box.width), 1), round(float(box.height), 1)
 
 
-def _booked(citizen, procedure, office, token="p1", return_channel="online"):  # type: ignore[no-untyped-def]
-    clock.freeze(MONDAY)
-    dossier = complete_draft(citizen, procedure, token)
-    if return_channel == "post":
-        dossier.return_channel = "post"
-        dossier.return_commune_code = COMMUNE
-        dossier.return_village = "Bản Huồi Tụ"
-    slot = services.offered_slots(office)[0]
-    services.book_pickup(
-        dossier, slot, commune_code=COMMUNE, village="Bản Huồi Tụ", contact_phone=citizen.phone
-    )
-    assert dossier_services.submit(dossier, citizen)
-    db.session.commit()
-    return dossier
+_booked = booked_and_submitted
 
 
 # --- the citizen books -----------------------------------------------------------------------
