@@ -6,7 +6,7 @@ on a manifest; the officer confirms the manifest, accepts, approves with a paper
 hands it to the post; the worker fails once and delivers the next working day; the citizen
 reads every step on the timeline. A second test: a walk-in citizen applies at the post-office
 counter and gets Mẫu 01 on A5 and on the 80 mm printer. Three short tests pin what the booking
-page and the dossier page still get wrong (each xfails with the bug while it is there).
+page and the dossier page once got wrong (each a regression test now).
 
 Three browser contexts (citizen, worker, officer) on a phone viewport, once without JavaScript
 (plain forms) and once with htmx; CSRF stays on. The clock is frozen and moved by the test
@@ -562,13 +562,8 @@ def test_with_htmx_the_slot_list_follows_the_commune(
         with page.expect_response(re.compile(r"chi-khung-gio=1&commune=16813")):
             page.select_option("#commune", NO_OFFICE_COMMUNE)
         page.wait_for_load_state("networkidle")
-        if page.locator("#slots").count() == 0:
-            pytest.xfail(
-                "bug: with htmx, changing the commune on /ho-so/<id>/hen-buu-dien removes the "
-                "slot list (#slots) instead of refreshing it: the commune <select> inherits "
-                'hx-select="#main" and hx-swap="outerHTML" from its <form>, and the '
-                "_slots.html fragment has no #main"
-            )
+        # Once a bug: the select inherited the form's hx-select="#main" / outerHTML swap.
+        assert page.locator("#slots").count() == 1, "the slot list is refreshed, not removed"
         shows(page, "Chưa có bưu điện nhận hồ sơ tại nhà ở xã này", "#slots")
         page.select_option("#commune", COMMUNE)
         page.locator("#slots input[name=slot]").first.wait_for()
@@ -604,12 +599,9 @@ def test_submitting_with_a_booked_pickup_confirms_the_submission(
         page.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
         page.wait_for_url(re.compile(rf"/ho-so/{dossier_id}$"))
         shows(page, "Đã nộp, chờ tiếp nhận", ".facts")
-        if "Đã nộp hồ sơ thành công" not in page.inner_text("main"):
-            pytest.xfail(
-                "bug: after submitting a dossier with a home pickup booked, /ho-so/<id> shows "
-                "no 'Đã nộp hồ sơ thành công' panel: show.html shows it only while the "
-                "citizen's timeline has one entry, and the booking is already on it"
-            )
+        # Once a bug: the panel showed only while the timeline had one entry (the booking is
+        # another).
+        assert "Đã nộp hồ sơ thành công" in page.inner_text("main")
     finally:
         context.close()
 
@@ -626,13 +618,7 @@ def test_with_htmx_changing_the_province_on_the_booking_page_keeps_a_commune_lis
         with page.expect_response(re.compile(r"/dia-chi/xa\?")):
             page.select_option("#province", "42")  # Hà Tĩnh
         page.wait_for_load_state("networkidle")
-        if page.locator("#commune").count() == 0:
-            pytest.xfail(
-                "bug: with htmx, changing the province on /ho-so/<id>/hen-buu-dien removes the "
-                "commune <select> (#commune-box) instead of listing that province's communes: "
-                'the province <select> inherits hx-select="#main" and hx-swap="outerHTML" from '
-                "its <form>, and the /dia-chi/xa fragment has no #main"
-            )
+        assert page.locator("#commune").count() == 1, "the province's communes are listed"
         assert COMMUNE not in page.locator("#commune option").evaluate_all(
             "os => os.map(o => o.value)"
         )
