@@ -258,6 +258,14 @@ def expected_fee(dossier: Dossier) -> int:
     return dossier.procedure.fee_for("post") if "post" in dossier.procedure.channels else 0
 
 
+def amount_to_collect(shipment: Shipment) -> int:
+    """What the worker takes at the stop: the fee and postage with the papers, the postage of
+    the return with the result (DOMAIN.md §8: postage is paid by the citizen)."""
+    if shipment.leg == Leg.PICKUP:
+        return expected_fee(shipment.dossier) + current_app.config["POSTAL_POSTAGE_PICKUP"]
+    return current_app.config["POSTAL_POSTAGE_RETURN"]
+
+
 def collect(
     shipment: Shipment,
     worker: User,

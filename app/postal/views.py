@@ -70,12 +70,6 @@ def _render_or_503(build, filename: str, **context):  # type: ignore[no-untyped-
 # --- the day ----------------------------------------------------------------------------------
 
 
-def _amount_to_collect(shipment: Shipment) -> int:
-    if shipment.leg == Leg.PICKUP:
-        return legs.expected_fee(shipment.dossier) + current_app.config["POSTAL_POSTAGE_PICKUP"]
-    return current_app.config["POSTAL_POSTAGE_RETURN"]
-
-
 def _filters() -> queries.DayFilter:
     return queries.DayFilter(
         day=_day_arg(),
@@ -105,7 +99,7 @@ def today():
         waiting_at_agencies=queries.results_waiting_at_agencies(office),
         staff=queries.office_staff(office),
         communes=sorted({s.commune_code for s in pickups + deliveries} | set(office.commune_codes)),
-        amounts={s.id: _amount_to_collect(s) for s in pickups + deliveries},
+        amounts={s.id: legs.amount_to_collect(s) for s in pickups + deliveries},
         can_assign=has_permission(current_user, Permission.POSTAL_MANAGE),
         previous_day=filters.day - timedelta(days=1),
         next_day=filters.day + timedelta(days=1),
@@ -126,7 +120,7 @@ def route_sheet():
         name = worker.full_name
     stops = queries.pickups(office, filters) + queries.deliveries(office, filters)
     sheet = papers.route_sheet(
-        office, name, filters.day, stops, {s.id: _amount_to_collect(s) for s in stops}
+        office, name, filters.day, stops, {s.id: legs.amount_to_collect(s) for s in stops}
     )
     return _render_or_503(
         lambda: docs.render_route_sheet(sheet), f"lo-trinh-{filters.day:%Y%m%d}.pdf"
