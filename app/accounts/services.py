@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.accounts.models import User
+from app.accounts.models import Consent, User
 from app.core import clock
 from app.core.permissions import Role
 from app.extensions import db
@@ -53,3 +53,53 @@ def authenticate(phone: str, password: str) -> User | None:
     if user is None or not user.is_active or not user.check_password(password):
         return None
     return user
+
+
+def register_on_behalf(
+    *,
+    full_name: str,
+    phone: str,
+    id_number: str,
+    date_of_birth,  # type: ignore[no-untyped-def]
+    sex: str,
+    helper: User,
+    place: str,
+) -> User:
+    """A citizen's account made by someone helping them (a post-office clerk): no password (the
+    citizen claims the account later), and the consent the citizen gave there recorded."""
+    if db.session.scalar(select(User.id).filter_by(phone=phone)):
+        raise AccountExists("phone", "Số điện thoại này đã có tài khoản: hãy tìm theo số này.")
+    if db.session.scalar(select(User.id).filter_by(id_number=id_number)):
+        raise AccountExists("id_number", "Số định danh này đã có tài khoản: hãy tìm theo số này.")
+    citizen = User(
+        full_name=" ".join(full_name.split()),
+        phone=phone,
+        id_number=id_number,
+        date_of_birth=date_of_birth,
+        sex=sex,
+        role=Role.CITIZEN,
+        privacy_consent_at=clock.now(),
+        privacy_notice_version=PRIVACY_NOTICE_VERSION,
+        created_by_id=helper.id,
+    )
+    db.session.add(citizen)
+    db.session.flush()
+    record_consent(citizen, helper, "account_on_behalf", place=place)
+    return citizen
+
+
+def record_consent(
+    citizen: User, helper: User, purpose: str, *, place: str, method: str = "paper"
+) -> Consent:
+    """Proof of consent (Law 91/2025): who recorded it, when, where, how, which notice."""
+    consent = Consent(
+        citizen_id=citizen.id,
+        recorded_by_id=helper.id,
+        purpose=purpose,
+        method=method,
+        notice_version=PRIVACY_NOTICE_VERSION,
+        place=place,
+        at=clock.now(),
+    )
+    db.session.add(consent)
+    return consent

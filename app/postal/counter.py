@@ -18,10 +18,9 @@ from flask import Blueprint, abort, flash, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.models import Consent, User
-from app.accounts.services import PRIVACY_NOTICE_VERSION, AccountExists
+from app.accounts.models import User
+from app.accounts.services import AccountExists, record_consent, register_on_behalf
 from app.catalogue.models import Procedure
-from app.core import clock
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
 from app.core.permissions import Permission, Role, require
@@ -55,6 +54,11 @@ def _citizen_or_404(user_id: int) -> User:
     return citizen
 
 
+def _place() -> str:
+    office = current_user.post_office
+    return office.name if office is not None else ""
+
+
 @bp.route("/")
 @require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
 def search():
@@ -86,53 +90,21 @@ def search():
     )
 
 
-def register_citizen_at_counter(form: CounterCitizenForm, clerk: User) -> User:
-    """A citizen account without a password (the citizen claims it later), with the consent
-    the citizen gave at the counter recorded (who, when, where, against which notice)."""
-    if db.session.scalar(select(User.id).filter_by(phone=form.phone.data)):
-        raise AccountExists("phone", "Số điện thoại này đã có tài khoản: hãy tìm theo số này.")
-    if db.session.scalar(select(User.id).filter_by(id_number=form.id_number.data)):
-        raise AccountExists("id_number", "Số định danh này đã có tài khoản: hãy tìm theo số này.")
-    now = clock.now()
-    citizen = User(
-        full_name=" ".join(form.full_name.data.split()),
-        phone=form.phone.data,
-        id_number=form.id_number.data,
-        date_of_birth=form.date_of_birth.data,
-        sex=form.sex.data,
-        role=Role.CITIZEN,
-        privacy_consent_at=now,
-        privacy_notice_version=PRIVACY_NOTICE_VERSION,
-        created_by_id=clerk.id,
-    )
-    db.session.add(citizen)
-    db.session.flush()
-    _consent(citizen, clerk, "account_on_behalf")
-    return citizen
-
-
-def _consent(citizen: User, clerk: User, purpose: str) -> None:
-    office = clerk.post_office
-    db.session.add(
-        Consent(
-            citizen_id=citizen.id,
-            recorded_by_id=clerk.id,
-            purpose=purpose,
-            method="paper",
-            notice_version=PRIVACY_NOTICE_VERSION,
-            place=office.name if office else "",
-            at=clock.now(),
-        )
-    )
-
-
 @bp.route("/cong-dan-moi", methods=["GET", "POST"])
 @require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
 def new_citizen():
     form = CounterCitizenForm()
     if form.validate_on_submit():
         try:
-            citizen = register_citizen_at_counter(form, current_user)
+            citizen = register_on_behalf(
+                full_name=form.full_name.data,
+                phone=form.phone.data,
+                id_number=form.id_number.data,
+                date_of_birth=form.date_of_birth.data,
+                sex=form.sex.data,
+                helper=current_user,
+                place=_place(),
+            )
         except AccountExists as exists:
             form[exists.field].errors = [*form[exists.field].errors, exists.message]
         else:
@@ -203,6 +175,6 @@ def start(user_id: int):
     )
     if dossier.created_by_id != current_user.id:
         abort(404)  # a token of another helper's draft: never hand it over
-    _consent(citizen, current_user, "dossier_on_behalf")
+    record_consent(citizen, current_user, "dossier_on_behalf", place=_place())
     db.session.commit()
     return go(url_for("dossiers.step", dossier_id=dossier.id, step="nguoi-nop"))
