@@ -30,12 +30,12 @@ from app.extensions import db
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 USER_TABLES = [
+    "one_time_codes",
     "api_tokens",
     "postal_payments",
     "manifest_items",
     "handover_manifests",
     "delivery_attempts",
-    "consents",
     "post_office_closures",
     "shipments",
     "pickup_slots",
@@ -47,10 +47,12 @@ USER_TABLES = [
     "dossier_events",
     "attachments",
     "dossiers",
+    "consents",
     "dossier_sequences",
     "calendar_overrides",
     "unit_memberships",
     "users",
+    "community_teams",
 ]
 _prepared: set[str] = set()
 _phones = itertools.count(1)

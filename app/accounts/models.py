@@ -40,11 +40,14 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     # Postal staff: the post office they work for (POSTAL_ROLES only).
     post_office_id: Mapped[int | None] = mapped_column(ForeignKey("post_offices.id"), index=True)
-    # Who created the account, when it was not the citizen (a post-office counter).
+    # Who created the account, when it was not the citizen (a counter, a community team).
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Community digital technology team members: their team (Role.COMMUNITY only).
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("community_teams.id"), index=True)
 
     units = relationship("Unit", secondary=unit_memberships, order_by="Unit.code")
     post_office = relationship("PostOffice", foreign_keys=[post_office_id])
+    team = relationship("CommunityTeam", back_populates="members", foreign_keys=[team_id])
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -79,7 +82,7 @@ class Consent(db.Model):
     citizen_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     purpose: Mapped[str] = mapped_column(String(30))  # CONSENT_PURPOSES
-    method: Mapped[str] = mapped_column(String(12))  # paper | sms_code
+    method: Mapped[str] = mapped_column(String(12))  # CONSENT_METHODS
     notice_version: Mapped[str] = mapped_column(String(16))
     place: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[datetime] = mapped_column(default=clock.now)
@@ -91,4 +94,9 @@ class Consent(db.Model):
 CONSENT_PURPOSES = {
     "account_on_behalf": "Tạo tài khoản tại quầy bưu điện",
     "dossier_on_behalf": "Nộp hồ sơ thay tại quầy bưu điện",
+    "assisted": "Tổ công nghệ số cộng đồng hỗ trợ kê khai, nộp hồ sơ",
+}
+CONSENT_METHODS = {
+    "paper": "Người dân ký xác nhận trên giấy",
+    "sms_code": "Người dân xác nhận bằng mã gửi qua tin nhắn",
 }

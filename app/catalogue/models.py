@@ -65,6 +65,9 @@ class Procedure(db.Model):
     # The citizen's own fields, declared as data (see app/catalogue/schema.py).
     form_schema: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     to_verify: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Step-by-step "how to" for someone helping another person apply (what to bring, what
+    # photos to take, common mistakes); plain text, one step per line; edited by the admin.
+    helper_guide: Mapped[str] = mapped_column(Text, default="", server_default="")
     is_active: Mapped[bool] = mapped_column(default=True)
 
     documents: Mapped[list[RequiredDocument]] = relationship(

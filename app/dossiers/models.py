@@ -124,8 +124,13 @@ class Dossier(db.Model):
     client_token: Mapped[str] = mapped_column(String(40))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # Who started the draft when it was not the applicant (post-office staff at the counter).
+    # Who started the draft when it was not the applicant (post-office staff at the counter,
+    # a community team member), the citizen's consent to that help, and for a community team
+    # the team and the place (village hall): the submission channel "with assistance".
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id"))
+    assist_team_id: Mapped[int | None] = mapped_column(ForeignKey("community_teams.id"), index=True)
+    assist_place: Mapped[str] = mapped_column(String(200), default="", server_default="")
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
     receiving_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     status: Mapped[str] = mapped_column(String(20), default=DossierStatus.DRAFT, index=True)
@@ -185,6 +190,8 @@ class Dossier(db.Model):
     owner = relationship("User", foreign_keys=[owner_id])
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
+    consent = relationship("Consent")
+    assist_team = relationship("CommunityTeam")
     procedure = relationship("Procedure")
     receiving_unit = relationship("Unit", foreign_keys=[receiving_unit_id])
     current_unit = relationship("Unit", foreign_keys=[current_unit_id])

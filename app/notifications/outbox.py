@@ -109,6 +109,28 @@ def notify(dossier: Dossier, kind: str, **context: Any) -> list[Notification]:
     return rows
 
 
+def notify_phone(phone: str, template: str, text: str, user_id: int | None = None) -> Notification:
+    """Queue an SMS that belongs to no dossier (a one-time code), no commit."""
+    moment = clock.now()
+    body = pick_variant(text, current_app.config.get("SMS_ALPHABET") or "auto")
+    row = Notification(
+        channel="sms",
+        recipient=phone,
+        user_id=user_id,
+        template=template,
+        subject="",
+        body=body,
+        segments=sms_segments(body),
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=moment,
+        last_error="",
+        created_at=moment,
+    )
+    db.session.add(row)
+    return row
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Wait after ``attempts`` failed attempts (1 → 1 min, 2 → 5, 3 → 30, 4 → 120…)."""
     index = min(max(attempts, 1), len(BACKOFF_MINUTES)) - 1

@@ -6,20 +6,21 @@ fills the same application journey on their behalf. The dossier records the cler
 who submitted it; its papers are taken there and then (intake channel ``post_office``), and the
 clerk prints Mẫu 01 and the fee receipt, on A5 or on the 80 mm printer.
 
-A citizen's page opens only for a citizen the clerk found or registered in this session, or
-has served before: the URL alone (a user id) shows nothing.
+A citizen's page, and the dossiers filled in for them, open only while the clerk serves that
+citizen on this device (app/assist/session.py): the URL alone (a user id) shows nothing.
 """
 
 from __future__ import annotations
 
 import os
 
-from flask import Blueprint, abort, flash, request, session, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import AccountExists, record_consent, register_on_behalf
+from app.assist import session as assist_session
 from app.catalogue.models import Procedure
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
@@ -32,24 +33,11 @@ from app.postal.forms import CounterCitizenForm, CounterSearchForm, StartForm
 
 bp = Blueprint("counter", __name__, url_prefix="/buu-dien/quay")
 
-SERVED_KEY = "counter_citizens"
-
-
-def _remember(citizen: User) -> None:
-    served = [i for i in session.get(SERVED_KEY, []) if i != citizen.id][-19:]
-    session[SERVED_KEY] = [*served, citizen.id]
-
 
 def _citizen_or_404(user_id: int) -> User:
+    """The citizen being served at this counter now (found or registered just before)."""
     citizen = db.session.get(User, user_id)
-    if citizen is None or citizen.role != Role.CITIZEN:
-        abort(404)
-    served_before = db.session.scalar(
-        select(Dossier.id).where(
-            Dossier.owner_id == citizen.id, Dossier.created_by_id == current_user.id
-        )
-    )
-    if citizen.id not in session.get(SERVED_KEY, []) and served_before is None:
+    if citizen is None or citizen.role != Role.CITIZEN or assist_session.citizen_id() != user_id:
         abort(404)
     return citizen
 
@@ -77,7 +65,7 @@ def search():
                 select(User).where(getattr(User, field) == value, User.role == Role.CITIZEN)
             )
             if found is not None:
-                _remember(found)
+                assist_session.begin(found.id)
                 db.session.commit()
     return render(
         "postal/counter/search.html",
@@ -108,7 +96,7 @@ def new_citizen():
         except AccountExists as exists:
             form[exists.field].errors = [*form[exists.field].errors, exists.message]
         else:
-            _remember(citizen)
+            assist_session.begin(citizen.id)
             db.session.commit()
             flash(f"Đã tạo tài khoản cho {citizen.full_name}.", "success")
             return go(url_for("counter.citizen", user_id=citizen.id))

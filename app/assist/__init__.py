@@ -1,0 +1,1 @@
+"""Assisted digital: community digital technology teams helping citizens at the village hall."""
