@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app.accounts.demo import create_demo_accounts
+from app.assist.demo import create_demo_team
 from app.catalogue.models import CalendarOverride, Procedure
 from app.catalogue.schema import load_demo_catalogue
 from app.catalogue.services import sync_units, upsert_procedure
@@ -32,6 +33,7 @@ def seed(with_demo_accounts: bool) -> dict[str, int]:
         counts["accounts"] = create_demo_accounts(current_app.config["PROVINCE_TREE"])
         counts["dossiers"] = create_demo_dossiers()
         counts["post offices"] = create_demo_post_office()
+        counts["community teams"] = create_demo_team()
     db.session.commit()
     return counts
 

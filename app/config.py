@@ -76,7 +76,7 @@ class Config:
     # is held before going back to the agency (DOMAIN.md §6 [check]).
     POSTAL_DELIVERY_ATTEMPTS = _int("POSTAL_DELIVERY_ATTEMPTS", 2)
     POSTAL_HOLD_DAYS = _int("POSTAL_HOLD_DAYS", 5)
-    # Shared devices (app/assist): staff and volunteer sessions end after this many idle
+    # Shared devices (app/assist): staff and volunteer sessions end after this many idle (0: never)
     # minutes (a warning shows one minute before); one-time codes live this long and allow
     # this many tries; at most this many codes per phone per hour.
     STAFF_IDLE_MINUTES = _int("STAFF_IDLE_MINUTES", 10)

@@ -88,6 +88,9 @@ def app_config(tmp_path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "UPLOAD_DIR": tmp_path / "uploads",
         "DEMO_MODE": False,
         "SERVER_NAME": "localhost",
+        # Tests move the frozen clock by days between a clerk's requests; the idle sign-out has
+        # its own tests (tests/assist/test_shared_device.py), which switch it back on.
+        "STAFF_IDLE_MINUTES": 0,
     }
 
 

@@ -92,7 +92,7 @@ class Consent(db.Model):
 
 
 CONSENT_PURPOSES = {
-    "account_on_behalf": "Tạo tài khoản tại quầy bưu điện",
+    "account_on_behalf": "Tạo tài khoản giúp người dân",
     "dossier_on_behalf": "Nộp hồ sơ thay tại quầy bưu điện",
     "assisted": "Tổ công nghệ số cộng đồng hỗ trợ kê khai, nộp hồ sơ",
 }

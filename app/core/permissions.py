@@ -55,7 +55,8 @@ class Permission(StrEnum):
     # The public postal service (Decision 45/2016), for the worker's own post office.
     POSTAL_WORK = "postal_work"  # pickups, deliveries, hand-overs, the counter, own cash
     POSTAL_MANAGE = "postal_manage"  # slot templates, closed days, assigning workers, office cash
-    # Fill and submit an application for a citizen who is present (the post-office counter).
+    # Fill and submit an application for a citizen who is present and consents (the post-office
+    # counter, a community digital technology team at the village hall).
     APPLY_ON_BEHALF = "apply_on_behalf"
 
 
@@ -78,7 +79,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.POSTAL_HEAD: frozenset(
         {Permission.POSTAL_WORK, Permission.POSTAL_MANAGE, Permission.APPLY_ON_BEHALF}
     ),
-    Role.COMMUNITY: frozenset(),
+    Role.COMMUNITY: frozenset({Permission.APPLY_ON_BEHALF}),
     Role.ADMIN: frozenset({Permission.MANAGE}),
 }
 

@@ -312,6 +312,11 @@ def _on_behalf_note(dossier: Dossier, actor: User) -> str:
     """Who submitted for the applicant, for the applicant's own record (Law 91/2025)."""
     if actor.id == dossier.owner_id:
         return ""
+    if dossier.assist_team is not None:
+        return (
+            f"Nộp với sự hỗ trợ của {dossier.assist_team.name} tại {dossier.assist_place}, "
+            f"người hỗ trợ: {actor.full_name}"
+        )
     place = f" tại quầy {actor.post_office.name}" if actor.post_office is not None else ""
     return f"Nộp thay{place}, người nộp thay: {actor.full_name}"
 

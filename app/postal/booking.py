@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
 
 from app.core.htmx import render
-from app.core.permissions import Permission, require
+from app.core.permissions import Permission, has_permission, require
 from app.core.responses import go
 from app.dossiers.models import Dossier
 from app.dossiers.policy import editable_or_404, is_helper
@@ -96,8 +96,8 @@ def _page(dossier: Dossier, form: BookingForm, status: int = 200, message: str =
 @require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
 def book(dossier_id: int):
     dossier = editable_or_404(dossier_id)
-    if is_helper(current_user, dossier):
-        abort(404)  # at the counter the papers are taken there and then
+    if is_helper(current_user, dossier) and has_permission(current_user, Permission.POSTAL_WORK):
+        abort(404)  # at the post-office counter the papers are taken there and then
     if "post" not in (dossier.procedure.channels or []):
         abort(404)
     form = _form(dossier)

@@ -30,4 +30,35 @@
       }, "image/jpeg", 0.82);
     }).catch(function () { /* keep the original file */ });
   });
+  // Shared devices (app/assist/idle.py): warn a minute before an idle staff session ends, keep
+  // it alive while someone types, and once it has ended reload so the sign-in page replaces
+  // whatever was on the screen.
+  var idle = +(document.body.getAttribute("data-idle") || 0);
+  var keepalive = document.body.getAttribute("data-keepalive");
+  if (idle > 90 && keepalive && window.fetch) {
+    var lastActive = Date.now(), lastRequest = Date.now(), warning = null;
+    var active = function () {
+      lastActive = Date.now();
+      if (warning) { warning.remove(); warning = null; }
+      if (Date.now() - lastRequest > 30000) {
+        lastRequest = Date.now();
+        fetch(keepalive, { credentials: "same-origin", cache: "no-store" });
+      }
+    };
+    ["keydown", "input", "click", "touchstart"].forEach(function (name) {
+      document.addEventListener(name, active, { passive: true });
+    });
+    document.addEventListener("htmx:afterRequest", function () { lastRequest = Date.now(); });
+    setInterval(function () {
+      var quiet = (Date.now() - Math.max(lastActive, lastRequest)) / 1000;
+      if (quiet > idle) { window.location.reload(); return; }
+      if (quiet > idle - 60 && !warning) {
+        warning = document.createElement("div");
+        warning.className = "idle-warning";
+        warning.setAttribute("role", "alert");
+        warning.textContent = "Phiên làm việc sắp kết thúc vì lâu không thao tác. Chạm vào màn hình để tiếp tục.";
+        document.body.appendChild(warning);
+      }
+    }, 5000);
+  }
 })();

@@ -22,7 +22,7 @@ from app.catalogue.models import Procedure
 from app.core import clock
 from app.core.htmx import is_htmx, render
 from app.core.identity import mask_id_number
-from app.core.permissions import Permission, require
+from app.core.permissions import Permission, has_permission, require
 from app.dossiers import actions, official_forms, queries, services
 from app.dossiers import receipt as receipts
 from app.dossiers.forms import ApplicantForm, DeliveryForm, WithdrawForm
@@ -92,7 +92,7 @@ def _after_save(dossier, step: str):  # type: ignore[no-untyped-def]
     if request.form.get("leave"):
         if is_helper(current_user, dossier):
             flash("Đã lưu bản nháp của người dân.", "success")
-            target = url_for("counter.citizen", user_id=dossier.owner_id)
+            target = _helper_home(dossier)
         else:
             flash(
                 "Đã lưu bản nháp. Bạn có thể tiếp tục bất cứ lúc nào từ “Hồ sơ của tôi”.",
@@ -146,7 +146,14 @@ def _applicant_step(dossier):  # type: ignore[no-untyped-def]
     )
     form.set_communes("", current_app.config["PROVINCE_CODE"])
     if request.method == "POST" and not request.form.get("refresh"):
-        if form.validate():
+        valid = form.validate()
+        if valid and is_helper(current_user, dossier) and form.phone.data == current_user.phone:
+            # The citizen gets the messages about their dossier, not the person helping them.
+            form.phone.errors = [
+                "Đây là số điện thoại của bạn. Hãy nhập số của người dân để họ nhận tin nhắn."
+            ]
+            valid = False
+        if valid:
             services.save_applicant(dossier, form.data)
             return _after_save(dossier, "nguoi-nop")
         return _step_page(dossier, "nguoi-nop", 422, form=form, id_masked=_masked(dossier))
@@ -204,7 +211,7 @@ def _delivery_step(dossier):  # type: ignore[no-untyped-def]
             "return_street": dossier.return_street or dossier.address_street,
         }
     )
-    at_counter = is_helper(current_user, dossier)
+    at_counter = _at_post_office(dossier)
     form.restrict_to(dossier.procedure.channels, at_post_office=at_counter)
     if at_counter and request.method == "GET":
         form.intake_channel.data = "post_office"
@@ -348,12 +355,26 @@ def show(dossier_id: int):
     return _show_page(dossier)
 
 
+def _at_post_office(dossier) -> bool:  # type: ignore[no-untyped-def]
+    """A post-office clerk fills this dossier in at the counter (papers taken there)."""
+    return is_helper(current_user, dossier) and has_permission(current_user, Permission.POSTAL_WORK)
+
+
+def _helper_home(dossier) -> str:  # type: ignore[no-untyped-def]
+    """The page of the citizen the helper is serving: at the counter, or at the village hall."""
+    if _at_post_office(dossier):
+        return url_for("counter.citizen", user_id=dossier.owner_id)
+    return url_for("assist.citizen")
+
+
 def _helper_page(dossier) -> str:  # type: ignore[no-untyped-def]
-    """A counter clerk goes on to check the papers, or back to the citizen's page."""
+    """After submitting: a counter clerk checks the papers; a volunteer prints for the citizen."""
     shipment = postal_services.pickup_shipment(dossier)
     if shipment is not None and shipment.at_counter:
         return url_for("postal.shipment", shipment_id=shipment.id)
-    return url_for("counter.citizen", user_id=dossier.owner_id)
+    if not dossier.is_draft and not _at_post_office(dossier):
+        return url_for("assist.submitted", dossier_id=dossier.id)
+    return _helper_home(dossier)
 
 
 def _show_page(dossier, status: int = 200, withdraw_form=None):  # type: ignore[no-untyped-def]
