@@ -72,6 +72,9 @@ def init_app(app: Flask) -> None:
             context["assisting"] = citizen.full_name if citizen else ""
         return context
 
+    # For macros (imported templates do not see the context): is a helper serving someone?
+    app.jinja_env.globals["helping_someone"] = lambda: assist_session.citizen_id() is not None
+
     @require()
     def keep_alive() -> tuple[str, int]:
         """The page's script calls this while someone is typing (the request is the point)."""

@@ -216,6 +216,11 @@ def test_the_volunteer_cannot_use_their_own_phone_for_the_citizen(
         "/ho-tro/nop-ho-so", data={"procedure": procedure.id, "client_token": "x"}
     )
     base = response.location.rsplit("/", 1)[0]
+    # The shared browser's autofill must not offer this citizen's answers to the next one.
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(browser.get(f"{base}/nguoi-nop").text, "html.parser")
+    assert page.find("form", action=f"{base}/nguoi-nop")["autocomplete"] == "off"
     refused = browser.post(
         f"{base}/nguoi-nop",
         data={"phone": volunteer.phone, "province": "40", "commune": COMMUNE, "village": "Bản Lả"},
