@@ -22,6 +22,8 @@ __all__ = [
     "ReceiptDocumentLine",
     "format_vn_date",
     "format_vn_time",
+    "paper_consent_note",
+    "sms_consent_note",
     "qr_data_uri",
     "qr_svg",
     "render_receipt",
@@ -55,6 +57,28 @@ def format_vn_time(dt: datetime) -> str:
     '09 giờ 05 phút, ngày 23/11/2026'
     """
     return f"{dt.hour:02d} giờ {dt.minute:02d} phút, ngày {dt:%d/%m/%Y}"
+
+
+def paper_consent_note(helper_name: str, organisation: str) -> str:
+    """The sentence a citizen signs on Mẫu 01 when someone filled the dossier in for them and
+    the consent was given on paper (Law 91/2025/QH15: consent must be provable).
+
+    >>> paper_consent_note("Lô Văn Pằn", "Tổ Bản Huồi Tụ")
+    'Người dân đồng ý để Lô Văn Pằn (Tổ Bản Huồi Tụ) kê khai, nộp hồ sơ thay; ký xác nhận:'
+    """
+    helper = f"{helper_name} ({organisation})" if organisation else helper_name
+    return f"Người dân đồng ý để {helper} kê khai, nộp hồ sơ thay; ký xác nhận:"
+
+
+def sms_consent_note(at: datetime) -> str:
+    """The record printed instead of a signature when the consent came back as an SMS code.
+
+    >>> sms_consent_note(datetime(2026, 11, 23, 9, 5))
+    'Người dân đã xác nhận đồng ý bằng mã gửi qua tin nhắn lúc 09:05 ngày 23/11/2026.'
+    """
+    return (
+        f"Người dân đã xác nhận đồng ý bằng mã gửi qua tin nhắn lúc {at:%H:%M} ngày {at:%d/%m/%Y}."
+    )
 
 
 def qr_svg(url: str) -> str:
@@ -125,6 +149,12 @@ class ReceiptDocument:
     receiver_name: str  # e.g. "Hệ thống tiếp nhận trực tuyến"
     lookup_url: str  # absolute URL of /tra-cuu/<code>
     provisional: bool  # the appointment is provisional until an officer accepts
+    # Filled in with help (a community team member): the citizen's consent to that help, printed
+    # above the signatures. Consent on paper: the sentence of paper_consent_note(), and
+    # consent_signature is True: the applicant's signature below signs it too. Consent by SMS
+    # code: the one-line record of sms_consent_note(), nothing to sign.
+    consent_note: str = ""
+    consent_signature: bool = False
 
     def __post_init__(self) -> None:
         # Defence in depth: a receipt must never carry the full ID number.
@@ -148,6 +178,17 @@ class ReceiptDocument:
     @property
     def qr_src(self) -> str:
         return qr_data_uri(self.lookup_url)
+
+    @property
+    def consent_sign_pointer(self) -> str:
+        """Where the consent is signed: in the applicant's block, which says so too."""
+        return "(Ký tại ô “Người nộp hồ sơ” dưới đây.)" if self.consent_signature else ""
+
+    @property
+    def applicant_sign_hint(self) -> str:
+        if self.consent_signature:
+            return "(Ký đồng ý và ghi rõ họ tên)"
+        return "(Ký và ghi rõ họ tên)"
 
 
 def render_receipt(doc: ReceiptDocument) -> bytes:

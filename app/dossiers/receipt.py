@@ -1,4 +1,5 @@
-"""Mẫu 01 for a dossier: plain data built from the dossier, then rendered on demand.
+"""Mẫu 01 and the citizen's guide for a dossier: plain data built from the dossier, then
+rendered on demand.
 
 Rendering on every request (no stored PDF) means a failed render loses nothing: the dossier is
 already committed, and the next request simply renders again.
@@ -8,13 +9,21 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 
 from app import geo
 from app.accounts.models import User
 from app.core import clock
 from app.core.identity import mask_id_number, mask_phone
-from app.documents.receipt import ReceiptDocument, ReceiptDocumentLine, render_receipt
+from app.documents.guide import CitizenGuide, render_guide
+from app.documents.postal import render_receipt_80mm
+from app.documents.receipt import (
+    ReceiptDocument,
+    ReceiptDocumentLine,
+    paper_consent_note,
+    render_receipt,
+    sms_consent_note,
+)
 from app.dossiers.models import RETURN_CHANNEL_LABELS, Dossier
 from app.extensions import db
 
@@ -26,8 +35,13 @@ class RenderFailed(RuntimeError):
 
 
 def lookup_url(code: str) -> str:
-    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
-    return base.rstrip("/") + url_for("public.lookup_code", code=code)
+    """The public look-up page of ``code``, absolute: on PUBLIC_BASE_URL when configured,
+    else on the host of the request (or SERVER_NAME outside a request)."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if base:
+        # Explicitly relative: outside a request url_for would otherwise make it absolute.
+        return base.rstrip("/") + url_for("public.lookup_code", code=code, _external=False)
+    return url_for("public.lookup_code", code=code, _external=True)
 
 
 def receipt_document(dossier: Dossier) -> ReceiptDocument:
@@ -81,24 +95,121 @@ def receipt_document(dossier: Dossier) -> ReceiptDocument:
         receiver_name=_receiver(dossier, receiver),
         lookup_url=lookup_url(dossier.code or ""),
         provisional=dossier.received_at is None,
+        consent_note=_consent_note(dossier),
+        consent_signature=_consent_on_paper(dossier),
     )
+
+
+def _organisation(dossier: Dossier, helper: User) -> str:
+    """Whom a helper acts for on this dossier: the community team recorded on it, else the
+    post office they work at."""
+    if dossier.assist_team is not None:
+        return dossier.assist_team.name
+    return helper.post_office.name if helper.post_office is not None else ""
+
+
+def _consent_on_paper(dossier: Dossier) -> bool:
+    return dossier.consent is not None and dossier.consent.method == "paper"
+
+
+def _consent_note(dossier: Dossier) -> str:
+    """The citizen's consent to the help, as Mẫu 01 prints it: a sentence to sign when it was
+    given on paper, the time the SMS code came back otherwise."""
+    consent = dossier.consent
+    if consent is None:
+        return ""
+    if consent.method == "sms_code":
+        return sms_consent_note(consent.at)
+    helper = consent.recorded_by
+    return paper_consent_note(helper.full_name, _organisation(dossier, helper))
+
+
+def _volunteer(dossier: Dossier) -> User | None:
+    """The community team member who filled the dossier in for the citizen, if one did."""
+    if dossier.assist_team is None:
+        return None
+    consent = dossier.consent
+    candidates = (
+        dossier.submitted_by,
+        dossier.created_by,
+        consent.recorded_by if consent is not None else None,
+    )
+    return next((u for u in candidates if u is not None and u.id != dossier.owner_id), None)
 
 
 def _receiver(dossier: Dossier, accepted_by: User | None) -> str:
     """Who received the dossier: the officer who accepted it; before that the clerk who took
-    it at a post-office counter, or else the online system."""
+    it at a post-office counter or the community team member who submitted it for the
+    citizen, named with their post office or team; or else the online system."""
     if accepted_by is not None:
         return accepted_by.full_name
-    clerk = dossier.submitted_by
-    if clerk is not None and clerk.id != dossier.owner_id and clerk.post_office is not None:
-        return f"{clerk.full_name} ({clerk.post_office.name})"
+    helper = dossier.submitted_by
+    if helper is not None and helper.id != dossier.owner_id:
+        if helper.post_office is not None:
+            return f"{helper.full_name} ({helper.post_office.name})"
+        if dossier.assist_team is not None:
+            return f"{helper.full_name} ({dossier.assist_team.name})"
     return "Hệ thống tiếp nhận hồ sơ trực tuyến"
 
 
-def receipt_pdf(dossier: Dossier) -> bytes:
+def citizen_guide(dossier: Dossier) -> CitizenGuide:
+    """The plain-language guide a helper prints for the citizen: what happens next, the code,
+    the due date, where the result comes. No ID number; the phone masked; for a result by
+    post only the village and commune (the citizen knows their own house)."""
+    unit = dossier.receiving_unit
+    channel = dossier.return_channel
+    if channel == "post":
+        return_place = geo.address_line("", dossier.return_village, dossier.return_commune_code)
+    elif channel == "counter":
+        return_place = ", ".join(part for part in (unit.name, unit.address) if part)
+    else:
+        return_place = ""
+    volunteer = _volunteer(dossier)
+    team = dossier.assist_team
+    return CitizenGuide(
+        dossier_code=dossier.code or "",
+        procedure_name=dossier.procedure.name,
+        applicant_name=dossier.applicant_name,
+        applicant_phone_masked=mask_phone(dossier.applicant_phone)
+        if dossier.applicant_phone
+        else "",
+        receiving_unit=unit.name,
+        submitted_at=dossier.submitted_at or clock.now(),
+        due_date=dossier.due_date,
+        provisional=dossier.received_at is None,
+        return_channel=channel,
+        return_channel_label=RETURN_CHANNEL_LABELS.get(channel, ""),
+        return_place=return_place,
+        lookup_url=lookup_url(dossier.code or ""),
+        helper_name=volunteer.full_name if volunteer is not None else "",
+        team_name=team.name if team is not None else "",
+        assist_place=(dossier.assist_place or team.place) if team is not None else "",
+        printed_at=clock.now(),
+    )
+
+
+RECEIPT_LAYOUTS = ("a5", "80mm")
+
+
+def receipt_pdf(dossier: Dossier, layout: str = "a5") -> bytes:
+    """Mẫu 01 as a PDF: ``"a5"`` (the form) or ``"80mm"`` (a thermal roll, as tall as its
+    content). Raises :exc:`RenderFailed` when rendering fails."""
+    if layout not in RECEIPT_LAYOUTS:
+        raise ValueError(f"Unknown layout {layout!r}: 'a5' or '80mm'")
     document = receipt_document(dossier)
+    render = render_receipt_80mm if layout == "80mm" else render_receipt
     try:
-        return render_receipt(document)
+        return render(document)
     except Exception as error:  # WeasyPrint, fonts, disk: the citizen gets a retry page
         log.exception("receipt rendering failed for %s", dossier.code)
+        raise RenderFailed(str(error)) from error
+
+
+def guide_pdf(dossier: Dossier) -> bytes:
+    """The citizen's guide as a one-page A5 PDF. Raises :exc:`RenderFailed` on failure."""
+    document = citizen_guide(dossier)
+    try:
+        return render_guide(document)
+    except Exception as error:  # as for the receipt: the helper gets a retry page
+        log.exception("guide rendering failed for %s", dossier.code)
         raise RenderFailed(str(error)) from error
