@@ -59,6 +59,13 @@ class Site:
         return f"/ho-so/{self.draft.id}/{name}"
 
 
+def claim_code_page(site: Site) -> str:
+    """Step 2 of claiming an account, reached by asking for a code (every phone looks alike)."""
+    response = site.anonymous.post("/nhan-tai-khoan", data={"phone": "0987000333"})
+    assert response.status_code == 303, response.text
+    return "/nhan-tai-khoan/ma"
+
+
 # name -> (signed in?, url builder)
 PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "home": (True, lambda s: "/"),
@@ -66,6 +73,8 @@ PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "procedure": (True, lambda s: f"/thu-tuc/{s.procedure.code}"),
     "login": (False, lambda s: "/dang-nhap"),
     "register": (False, lambda s: "/dang-ky"),
+    "claim account": (False, lambda s: "/nhan-tai-khoan"),
+    "claim account code": (False, claim_code_page),
     **{f"step {name}": (True, lambda s, name=name: s.step(name)) for name in STEPS},
     "lookup": (True, lambda s: "/tra-cuu"),
     "lookup result": (True, lambda s: f"/tra-cuu/{s.done.code}"),

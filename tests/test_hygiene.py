@@ -83,12 +83,24 @@ class Site:
         return csrf_token_of(self.user.get(self.step("kiem-tra")).text)
 
 
+def claim_code_page(site: Site) -> str:
+    """Step 2 of claiming an account, reached by asking for a code (every phone looks alike)."""
+    token = csrf_token_of(site.anonymous.get("/nhan-tai-khoan").text)
+    response = site.anonymous.post(
+        "/nhan-tai-khoan", data={"phone": "0987000333", "csrf_token": token}
+    )
+    assert response.status_code == 303, response.text
+    return "/nhan-tai-khoan/ma"
+
+
 PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "home": (False, lambda s: "/"),
     "catalogue": (False, lambda s: "/thu-tuc"),
     "procedure": (False, lambda s: f"/thu-tuc/{s.procedure.code}"),
     "login": (False, lambda s: "/dang-nhap"),
     "register": (False, lambda s: "/dang-ky"),
+    "claim account": (False, lambda s: "/nhan-tai-khoan"),
+    "claim account code": (False, claim_code_page),
     **{f"step {name}": (True, lambda s, name=name: s.step(name)) for name in STEPS},
     "lookup": (False, lambda s: "/tra-cuu"),
     "lookup result": (False, lambda s: f"/tra-cuu/{s.done.code}"),

@@ -102,3 +102,29 @@ class ChangePasswordForm(FlaskForm):
     password, password_again = new_password_fields(
         "mật khẩu mới", "Ít nhất 8 ký tự, khác mật khẩu được cấp."
     )
+
+
+def six_digits(form: Any, field: Any) -> None:
+    """Inline validator: the one-time code, spaces allowed ("123 456"), normalised to digits."""
+    field.data = "".join((field.data or "").split())
+    if len(field.data) != 6 or not field.data.isdigit():
+        raise ValidationError("Mã gồm đúng 6 chữ số, trong tin nhắn bạn nhận được.")
+
+
+class ClaimPhoneForm(FlaskForm):
+    phone = StringField(
+        "Số điện thoại di động",
+        validators=[required(), MobilePhone()],
+        description="Số người giúp bạn đã dùng khi tạo tài khoản.",
+    )
+
+
+class ClaimCodeForm(FlaskForm):
+    code = StringField(
+        "Mã trong tin nhắn",
+        validators=[required("Vui lòng nhập mã gồm 6 chữ số."), six_digits],
+        description="6 chữ số.",
+    )
+    password, password_again = new_password_fields(
+        "mật khẩu", "Ít nhất 8 ký tự. Từ nay bạn đăng nhập bằng số điện thoại và mật khẩu này."
+    )

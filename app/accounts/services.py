@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from werkzeug.security import generate_password_hash
 
 from app.accounts.models import Consent, User
+from app.assist import codes
+from app.assist.models import OneTimeCode
 from app.core import clock
 from app.core.permissions import Role
 from app.extensions import db
@@ -103,3 +106,50 @@ def record_consent(
     )
     db.session.add(consent)
     return consent
+
+
+def claimable_account(phone: str) -> User | None:
+    """A citizen's account that someone opened for them and they have not claimed yet: it has
+    no password, so only a code sent to its phone can open it."""
+    return db.session.scalar(
+        select(User).where(
+            User.phone == phone,
+            User.password_hash.is_(None),
+            User.role == Role.CITIZEN,
+            User.is_active_account.is_(True),
+        )
+    )
+
+
+def send_claim_code(phone: str) -> tuple[OneTimeCode | None, str]:
+    """Send a claim code to ``phone`` if it has a claimable account: ``(row, code)``.
+
+    ``(None, "")`` when nothing was sent: no account, an account with a password, or a phone
+    over its hourly limit. The caller answers the same in every case, so that the page never
+    tells whether a phone has an account.
+    """
+    user = claimable_account(phone)
+    if user is None:
+        return None, ""
+    try:
+        return codes.issue("claim", phone, user=user)
+    except codes.CodeRefused:
+        return None, ""
+
+
+def claim_account(row: OneTimeCode, password: str) -> User | None:
+    """The citizen's first password, once the code ``row`` has been checked; ``None`` if the
+    account got a password in the meantime (claimed from another browser), left unchanged.
+
+    A guarded UPDATE, so two claims of the same account cannot both set a password."""
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == row.user_id, User.password_hash.is_(None))
+        .values(password_hash=generate_password_hash(password))
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return None
+    user = db.session.get(User, row.user_id)
+    db.session.refresh(user)
+    return user
