@@ -67,9 +67,11 @@ def register_on_behalf(
     sex: str,
     helper: User,
     place: str,
+    method: str = "paper",
 ) -> User:
-    """A citizen's account made by someone helping them (a post-office clerk): no password (the
-    citizen claims the account later), and the consent the citizen gave there recorded."""
+    """A citizen's account made by someone helping them (a post-office clerk, a community team
+    member): no password (the citizen claims it later with a code sent to their phone), and the
+    consent the citizen gave there recorded (``method``: app.accounts.models.CONSENT_METHODS)."""
     if db.session.scalar(select(User.id).filter_by(phone=phone)):
         raise AccountExists("phone", "Số điện thoại này đã có tài khoản: hãy tìm theo số này.")
     if db.session.scalar(select(User.id).filter_by(id_number=id_number)):
@@ -87,7 +89,7 @@ def register_on_behalf(
     )
     db.session.add(citizen)
     db.session.flush()
-    record_consent(citizen, helper, "account_on_behalf", place=place)
+    record_consent(citizen, helper, "account_on_behalf", place=place, method=method)
     return citizen
 
 
