@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.api.views import bp as api_bp
+    from app.assist.views import bp as assist_bp
     from app.catalogue.views import bp as catalogue_bp
     from app.dossiers.views.backoffice import bp as backoffice_bp
     from app.dossiers.views.citizen import bp as dossiers_bp
@@ -61,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         postal_bp,
         counter_bp,
         agency_bp,
+        assist_bp,
     ):
         app.register_blueprint(blueprint)
     # The operator's systems authenticate with a bearer token, never a cookie (app/api/auth.py).
@@ -68,8 +70,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
 
     from app import cli, errors, templating
+    from app.assist import idle
 
     errors.init_app(app)
+    idle.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
     _static_fingerprints(app)
