@@ -1,5 +1,5 @@
-"""Administration forms. Choice lists are filled by the views (units, communes and post offices
-change at run time)."""
+"""Administration forms. Choice lists are filled by the views (units, communes, post offices and
+community teams change at run time)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import Length
 
 from app.admin.services import MANAGED_ROLES, OVERRIDE_KINDS, SLOT_CAPACITY_MAX, UNIT_KINDS
+from app.catalogue.guide import GUIDE_MAX_LENGTH
 from app.core.forms import MobilePhone, required
 from app.core.permissions import ROLE_LABELS
 from app.postal.schedule import WEEKDAY_LABELS
@@ -185,6 +187,11 @@ class StaffForm(FlaskForm):
         description="Bắt buộc với nhân viên bưu điện và trưởng bưu cục; để trống với các vai "
         "trò khác.",
     )
+    team = OptionalIdField(
+        "Tổ công nghệ số cộng đồng",
+        description="Bắt buộc với thành viên Tổ công nghệ số cộng đồng; để trống với các vai "
+        "trò khác.",
+    )
 
 
 class StaffCreateForm(StaffForm):
@@ -294,4 +301,44 @@ class ApiTokenForm(FlaskForm):
     )
     scopes = SelectMultipleField(
         "Quyền của khóa", choices=list(SCOPES.items()), validate_choice=False
+    )
+
+
+class TeamForm(FlaskForm):
+    commune_code = SelectField(
+        "Xã, phường",
+        validators=[required("Vui lòng chọn xã, phường của tổ.")],
+        validate_choice=False,
+    )
+    village = StringField(
+        "Thôn, bản, tổ dân phố",
+        validators=[required("Vui lòng nhập tên thôn, bản hoặc tổ dân phố."), _max(120)],
+        description="Viết cả chữ thôn, bản hoặc tổ dân phố, ví dụ Bản Huồi Tụ, Thôn 3, Tổ dân "
+        "phố Hòa Bình. Mỗi thôn, bản có một tổ đang hoạt động.",
+    )
+    name = StringField(
+        "Tên tổ (không bắt buộc)",
+        validators=[_max(200)],
+        description="Để trống để đặt tên “Tổ công nghệ số cộng đồng” và tên thôn, bản, ví dụ "
+        "Tổ công nghệ số cộng đồng Bản Huồi Tụ.",
+    )
+    meeting_place = StringField(
+        "Nơi tổ hỗ trợ người dân (không bắt buộc)",
+        validators=[_max(200)],
+        description="In trên giấy tiếp nhận là nơi nộp hồ sơ. Để trống để ghi “Nhà văn hóa” và "
+        "tên thôn, bản, ví dụ Nhà văn hóa Bản Huồi Tụ.",
+    )
+    active = BooleanField(
+        "Tổ đang hoạt động (bỏ chọn khi tổ thôi hỗ trợ người dân; hồ sơ tổ đã giúp vẫn giữ nguyên)",
+        default=True,
+    )
+
+
+class HelperGuideForm(FlaskForm):
+    helper_guide = TextAreaField(
+        "Hướng dẫn cho người hỗ trợ",
+        description="Viết cho người giúp người dân nộp hồ sơ, bằng lời dễ hiểu, mỗi dòng một "
+        "bước: mang theo giấy tờ gì, chụp ảnh giấy tờ nào, lỗi hay gặp. Trang thủ tục tự đánh "
+        f"số các bước. Tối đa {GUIDE_MAX_LENGTH} ký tự. Để trống để dùng hướng dẫn chung "
+        "bên dưới.",
     )

@@ -1,5 +1,6 @@
 """Administration logic: units, staff accounts, working-calendar overrides, post offices (the
-communes they serve, their pickup slot templates and closed days, their API tokens).
+communes they serve, their pickup slot templates and closed days, their API tokens), community
+digital technology teams, and the helpers' guide of each procedure.
 
 Functions here change the session and flush; the views commit. Refusals are raised as
 :class:`AdminError` with a polite Vietnamese message and the form field it belongs to.
@@ -20,7 +21,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import geo
 from app.accounts.models import User, unit_memberships
-from app.catalogue.models import CalendarOverride, Unit
+from app.assist.models import CommunityTeam
+from app.catalogue.guide import GUIDE_MAX_LENGTH, normalise_guide
+from app.catalogue.models import CalendarOverride, Procedure, Unit
 from app.core.permissions import POSTAL_ROLES, Permission, Role, has_permission
 from app.core.text import fold, normalise_spaces
 from app.dossiers.deadlines import WorkingCalendar
@@ -375,6 +378,35 @@ def _staff_post_office(role: str, post_office_id: int | None) -> PostOffice | No
     return office
 
 
+def _staff_team(role: str, team_id: int | None, current: int | None = None) -> CommunityTeam | None:
+    """The community team of a staff account: required for team members, refused for the other
+    roles (a member helps people in their own village, and the team's numbers count by team).
+    A team that stopped working takes no new member; one already in it may stay."""
+    team = db.session.get(CommunityTeam, team_id) if team_id is not None else None
+    if team_id is not None and team is None:
+        raise AdminError("team", "Tổ đã chọn không còn tồn tại. Hãy chọn lại.")
+    if role == Role.COMMUNITY and team is None:
+        raise AdminError(
+            "team",
+            "Thành viên Tổ công nghệ số cộng đồng phải thuộc một tổ: hồ sơ họ giúp người dân "
+            "nộp được ghi tên tổ và nơi hỗ trợ. Nếu chưa có tổ của thôn, bản này, hãy thêm tổ "
+            "ở trang “Tổ công nghệ số cộng đồng” trước.",
+        )
+    if role != Role.COMMUNITY and team is not None:
+        raise AdminError(
+            "team",
+            "Chỉ thành viên Tổ công nghệ số cộng đồng mới thuộc một tổ. Với vai trò này, hãy để "
+            "trống ô “Tổ công nghệ số cộng đồng”.",
+        )
+    if team is not None and not team.is_active and team.id != current:
+        raise AdminError(
+            "team",
+            f"“{team.name}” đã ngừng hoạt động nên không nhận thêm thành viên. Hãy chọn tổ "
+            "khác, hoặc cho tổ hoạt động lại trước.",
+        )
+    return team
+
+
 def create_staff(
     *,
     phone: str,
@@ -382,6 +414,7 @@ def create_staff(
     role: str,
     unit_ids: Iterable[int],
     post_office_id: int | None = None,
+    team_id: int | None = None,
 ) -> tuple[User, str]:
     """Create a staff account with a one-time password; returns the user and that password.
 
@@ -400,6 +433,7 @@ def create_staff(
     units = _units_by_id(unit_ids)
     _check_staff_units(role, units)
     office = _staff_post_office(role, post_office_id)
+    team = _staff_team(role, team_id)
     user = User(
         phone=phone,
         full_name=normalise_spaces(full_name),
@@ -407,6 +441,7 @@ def create_staff(
         is_active_account=True,
         units=units,
         post_office_id=office.id if office else None,
+        team_id=team.id if team else None,
     )
     password = generate_password()
     user.set_password(password)
@@ -424,6 +459,7 @@ def update_staff(
     unit_ids: Iterable[int],
     active: bool,
     post_office_id: int | None = None,
+    team_id: int | None = None,
 ) -> User:
     if role not in MANAGED_ROLES:
         raise AdminError("role", "Vui lòng chọn vai trò.")
@@ -441,10 +477,12 @@ def update_staff(
     units = _units_by_id(unit_ids)
     _check_staff_units(role, units)
     office = _staff_post_office(role, post_office_id)
+    team = _staff_team(role, team_id, current=user.team_id)
     user.full_name = normalise_spaces(full_name)
     user.role = role
     user.units = units
     user.post_office_id = office.id if office else None
+    user.team_id = team.id if team else None
     user.is_active_account = active
     db.session.flush()
     return user
@@ -884,3 +922,171 @@ def issue_api_token(
     if not chosen:
         raise AdminError("scopes", "Vui lòng chọn ít nhất một quyền cho khóa.")
     return tokens.issue(office, name, chosen, actor)
+
+
+# --- community digital technology teams ---------------------------------------------------------
+
+TEAM_NAME_PREFIX: Final = "Tổ công nghệ số cộng đồng"
+MEETING_PLACE_PREFIX: Final = "Nhà văn hóa"
+
+
+def default_team_name(village: str) -> str:
+    return f"{TEAM_NAME_PREFIX} {normalise_spaces(village)}"
+
+
+def default_meeting_place(village: str) -> str:
+    return f"{MEETING_PLACE_PREFIX} {normalise_spaces(village)}"
+
+
+def all_teams() -> list[CommunityTeam]:
+    """Every team, active ones first, then by commune and village without diacritics."""
+    teams = list(db.session.scalars(select(CommunityTeam)))
+    teams.sort(
+        key=lambda t: (not t.is_active, fold(_commune_label(t.commune_code)), fold(t.village))
+    )
+    return teams
+
+
+def search_teams(query: str = "") -> list[CommunityTeam]:
+    """Teams; ``query`` matches name, village, meeting place or commune, without caring about
+    case or diacritics (a province has a few thousand villages at most)."""
+    teams = all_teams()
+    key = fold(query)
+    if not key:
+        return teams
+    return [team for team in teams if key in _team_search_text(team)]
+
+
+def _team_search_text(team: CommunityTeam) -> str:
+    return fold(
+        f"{team.name} {team.village} {team.meeting_place} {_commune_label(team.commune_code)}"
+    )
+
+
+def team_member_counts() -> dict[int, int]:
+    """Number of accounts (active or not) per team id."""
+    rows = db.session.execute(
+        select(User.team_id, func.count()).where(User.team_id.is_not(None)).group_by(User.team_id)
+    )
+    return {team_id: count for team_id, count in rows}
+
+
+def team_members(team: CommunityTeam) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.team_id == team.id)
+            .order_by(User.is_active_account.desc(), User.full_name)
+        )
+    )
+
+
+def commune_name(code: str) -> str:
+    return _commune_label(code)
+
+
+def _active_twin(
+    team: CommunityTeam | None, commune_code: str, village: str
+) -> CommunityTeam | None:
+    """Another active team of the same village of the same commune (spelling aside)."""
+    key = fold(village)
+    rows = db.session.scalars(
+        select(CommunityTeam).where(
+            CommunityTeam.commune_code == commune_code, CommunityTeam.is_active.is_(True)
+        )
+    )
+    return next(
+        (row for row in rows if row is not team and fold(row.village) == key),
+        None,
+    )
+
+
+def save_team(
+    team: CommunityTeam | None,
+    *,
+    name: str,
+    commune_code: str,
+    village: str,
+    meeting_place: str = "",
+    active: bool = True,
+    province_code: int,
+) -> CommunityTeam:
+    """Create (``team`` None) or update a community team. Raises :class:`AdminError`.
+
+    A name or meeting place left empty gets the usual one for the village; one that was the
+    usual one for the former village follows a renamed village. A village of a commune has at
+    most one active team (DOMAIN.md §1); an inactive one may stay beside it, for the record.
+    """
+    village = normalise_spaces(village or "")
+    commune_code = (commune_code or "").strip()
+    if not commune_code:
+        raise AdminError("commune_code", "Vui lòng chọn xã, phường của tổ.")
+    place = geo.commune(commune_code)
+    if place is None or place.province_code != province_code:
+        raise AdminError("commune_code", "Xã, phường đã chọn không thuộc tỉnh này. Hãy chọn lại.")
+    if not village:
+        raise AdminError("village", "Vui lòng nhập tên thôn, bản hoặc tổ dân phố.")
+    name = normalise_spaces(name or "")
+    meeting_place = normalise_spaces(meeting_place or "")
+    if team is not None and fold(team.village) != fold(village):
+        if name == team.name == default_team_name(team.village):
+            name = ""
+        if meeting_place == team.meeting_place == default_meeting_place(team.village):
+            meeting_place = ""
+    name = name or default_team_name(village)
+    meeting_place = meeting_place or default_meeting_place(village)
+    if len(name) > 200:
+        raise AdminError("name", "Tên tổ tối đa 200 ký tự.")
+    if len(meeting_place) > 200:
+        raise AdminError("meeting_place", "Nơi hỗ trợ tối đa 200 ký tự.")
+    if active:
+        twin = _active_twin(team, commune_code, village)
+        if twin is not None:
+            raise AdminError(
+                "village",
+                f"{village} ({place.name}) đã có tổ đang hoạt động: “{twin.name}”. Mỗi thôn, "
+                "bản, tổ dân phố chỉ có một Tổ công nghệ số cộng đồng đang hoạt động; hãy sửa "
+                "tổ đó, hoặc cho tổ đó ngừng hoạt động trước.",
+            )
+    if team is None:
+        team = CommunityTeam()
+        db.session.add(team)
+    team.name = name
+    team.commune_code = commune_code
+    team.village = village
+    team.meeting_place = meeting_place
+    team.is_active = active
+    db.session.flush()
+    return team
+
+
+# --- the helpers' guide of each procedure -------------------------------------------------------
+
+
+def search_procedures(query: str = "") -> list[Procedure]:
+    """Every procedure (inactive ones too: a guide may be written before it opens), by name;
+    ``query`` matches name, code or field without caring about case or diacritics."""
+    procedures = list(db.session.scalars(select(Procedure).order_by(Procedure.name)))
+    procedures.sort(key=lambda p: (not p.is_active, fold(p.name)))
+    key = fold(query)
+    if not key:
+        return procedures
+    return [p for p in procedures if key in fold(f"{p.name} {p.code} {p.field}")]
+
+
+def get_procedure(code: str) -> Procedure | None:
+    return db.session.scalar(select(Procedure).filter_by(code=code))
+
+
+def save_helper_guide(procedure: Procedure, text: str) -> Procedure:
+    """Store the guide as one step per line; empty means the page shows the default guide."""
+    guide = normalise_guide(text)
+    if len(guide) > GUIDE_MAX_LENGTH:
+        raise AdminError(
+            "helper_guide",
+            f"Hướng dẫn dài {len(guide)} ký tự, tối đa {GUIDE_MAX_LENGTH} ký tự. Hãy viết gọn "
+            "lại: mỗi dòng một việc cần làm.",
+        )
+    procedure.helper_guide = guide
+    db.session.flush()
+    return procedure

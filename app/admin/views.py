@@ -1,5 +1,6 @@
 """Administration pages: units, staff accounts and their units, working-calendar overrides,
-post offices (communes served, pickup slot templates, closed days, API tokens).
+post offices (communes served, pickup slot templates, closed days, API tokens), community
+digital technology teams, and the helpers' guide of each procedure.
 
 Every route needs Permission.MANAGE, except an office's schedule (slot templates and closed
 days), which a post office head (Permission.POSTAL_MANAGE) may also manage for their own office;
@@ -31,11 +32,13 @@ from app.admin import services
 from app.admin.forms import (
     ApiTokenForm,
     ClosureForm,
+    HelperGuideForm,
     OverrideForm,
     PostOfficeForm,
     SlotTemplateForm,
     StaffCreateForm,
     StaffEditForm,
+    TeamForm,
     UnitForm,
 )
 from app.admin.services import (
@@ -44,10 +47,12 @@ from app.admin.services import (
     UNIT_KINDS,
     AdminError,
 )
-from app.catalogue.models import CalendarOverride, Unit
+from app.assist.models import CommunityTeam
+from app.catalogue.guide import default_steps, written_steps
+from app.catalogue.models import CalendarOverride, Procedure, Unit
 from app.core import clock
 from app.core.htmx import render
-from app.core.permissions import ROLE_LABELS, Permission, has_permission, require
+from app.core.permissions import ROLE_LABELS, Permission, Role, has_permission, require
 from app.core.responses import go
 from app.extensions import db
 from app.postal import services as postal_services
@@ -106,6 +111,13 @@ def index():
             select(func.count())
             .select_from(CalendarOverride)
             .where(CalendarOverride.day >= first, CalendarOverride.day <= last)
+        ),
+        "teams": db.session.scalar(
+            select(func.count()).select_from(CommunityTeam).where(CommunityTeam.is_active.is_(True))
+        ),
+        "procedures": db.session.scalar(select(func.count()).select_from(Procedure)),
+        "guides": db.session.scalar(
+            select(func.count()).select_from(Procedure).where(Procedure.helper_guide != "")
         ),
     }
     return render("admin/index.html", counts=counts, first=first, last=last)
@@ -218,13 +230,22 @@ def _all_units() -> list[Unit]:
     return list(db.session.scalars(select(Unit).order_by(Unit.code)))
 
 
-def _with_post_offices(form: Any) -> Any:
+def _with_choices(form: Any) -> Any:
+    """The post offices and the community teams a staff account may belong to."""
     form.post_office.choices = [("", "— Không thuộc bưu cục nào —")] + [
         (
             str(office.id),
             f"{office.name} ({office.code})" + ("" if office.is_active else " – ngừng hoạt động"),
         )
         for office in services.all_post_offices()
+    ]
+    form.team.choices = [("", "— Không thuộc tổ nào —")] + [
+        (
+            str(team.id),
+            f"{team.name} ({services.commune_name(team.commune_code)})"
+            + ("" if team.is_active else " – ngừng hoạt động"),
+        )
+        for team in services.all_teams()
     ]
     return form
 
@@ -256,7 +277,12 @@ def staff():
 @bp.route("/can-bo/moi", methods=["GET", "POST"])
 @require(Permission.MANAGE)
 def staff_new():
-    form = _with_post_offices(StaffCreateForm())
+    form = _with_choices(StaffCreateForm())
+    team_arg = request.args.get("to", "")
+    if request.method == "GET" and team_arg.isascii() and team_arg.isdigit():
+        # "Add a member" on a team's page: the role and the team are already chosen.
+        form.role.data = Role.COMMUNITY.value
+        form.team.data = int(team_arg)
     if form.validate_on_submit():
         try:
             user, password = services.create_staff(
@@ -265,6 +291,7 @@ def staff_new():
                 role=form.role.data,
                 unit_ids=form.units.data or [],
                 post_office_id=form.post_office.data,
+                team_id=form.team.data,
             )
         except AdminError as error:
             db.session.rollback()
@@ -287,12 +314,13 @@ def staff_new():
 @require(Permission.MANAGE)
 def staff_edit(user_id: int):
     user = services.get_staff(user_id) or abort(404)
-    form = _with_post_offices(StaffEditForm())
+    form = _with_choices(StaffEditForm())
     if request.method == "GET":
         form.full_name.data = user.full_name
         form.role.data = user.role
         form.units.data = sorted(user.unit_ids)
         form.post_office.data = user.post_office_id
+        form.team.data = user.team_id
         form.active.data = user.is_active_account
     if form.validate_on_submit():
         try:
@@ -304,6 +332,7 @@ def staff_edit(user_id: int):
                 unit_ids=form.units.data or [],
                 active=bool(form.active.data),
                 post_office_id=form.post_office.data,
+                team_id=form.team.data,
             )
         except AdminError as error:
             db.session.rollback()
@@ -691,3 +720,141 @@ def api_token_revoke(office_id: int, token_id: int):
         "success",
     )
     return go(url_for("admin.api_tokens", office_id=office.id))
+
+
+# --- community digital technology teams ---------------------------------------------------------
+
+
+@bp.route("/to-cong-nghe")
+@require(Permission.MANAGE)
+def teams():
+    query = request.args.get("q", "").strip()[:100]
+    page = services.paginate(services.search_teams(query), _page_number())
+    return render(
+        "admin/teams.html",
+        "admin/_teams_results.html",
+        listing=page,
+        query=query,
+        member_counts=services.team_member_counts(),
+        commune_name=services.commune_name,
+    )
+
+
+def _team_form(team: CommunityTeam | None) -> TeamForm:
+    form = TeamForm()
+    province = current_app.config["PROVINCE_CODE"]
+    form.commune_code.choices = [("", "— Chọn xã, phường —")] + [
+        (c.code, c.name) for c in geo.communes(province)
+    ]
+    if request.method == "GET" and team is not None:
+        form.commune_code.data = team.commune_code
+        form.village.data = team.village
+        form.name.data = team.name
+        form.meeting_place.data = team.meeting_place
+        form.active.data = team.is_active
+    return form
+
+
+def _team_page(team: CommunityTeam | None) -> Response:
+    form = _team_form(team)
+    if form.validate_on_submit():
+        was_active = team.is_active if team is not None else True
+        try:
+            saved = services.save_team(
+                team,
+                name=form.name.data or "",
+                commune_code=form.commune_code.data or "",
+                village=form.village.data or "",
+                meeting_place=form.meeting_place.data or "",
+                active=bool(form.active.data),
+                province_code=current_app.config["PROVINCE_CODE"],
+            )
+        except AdminError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            verb = "Đã thêm" if team is None else "Đã lưu"
+            flash(f"{verb} “{saved.name}” ({saved.village}).", "success")
+            members = len(saved.members)
+            if was_active and not saved.is_active and members:
+                flash(
+                    f"Tổ đã ngừng hoạt động; {members} thành viên vẫn giữ tài khoản. Nếu họ "
+                    "không còn giúp người dân, hãy khóa tài khoản ở trang Tài khoản cán bộ.",
+                    "success",
+                )
+            return go(url_for("admin.team_edit", team_id=saved.id))
+    status = 422 if form.errors else 200
+    return render(
+        "admin/team_form.html",
+        "admin/_team_form.html",
+        status,
+        form=form,
+        team=team,
+        members=services.team_members(team) if team is not None else [],
+        commune_name=services.commune_name,
+    )
+
+
+@bp.route("/to-cong-nghe/moi", methods=["GET", "POST"])
+@require(Permission.MANAGE)
+def team_new():
+    return _team_page(None)
+
+
+@bp.route("/to-cong-nghe/<int:team_id>", methods=["GET", "POST"])
+@require(Permission.MANAGE)
+def team_edit(team_id: int):
+    return _team_page(db.get_or_404(CommunityTeam, team_id))
+
+
+# --- the helpers' guide of each procedure -------------------------------------------------------
+
+
+@bp.route("/thu-tuc")
+@require(Permission.MANAGE)
+def procedure_guides():
+    query = request.args.get("q", "").strip()[:100]
+    page = services.paginate(services.search_procedures(query), _page_number())
+    return render(
+        "admin/procedure_guides.html",
+        "admin/_procedure_guides_results.html",
+        listing=page,
+        query=query,
+        steps=written_steps,
+    )
+
+
+@bp.route("/thu-tuc/<code>/huong-dan", methods=["GET", "POST"])
+@require(Permission.MANAGE)
+def procedure_guide(code: str):
+    procedure = services.get_procedure(code) or abort(404)
+    form = HelperGuideForm()
+    if request.method == "GET":
+        form.helper_guide.data = procedure.helper_guide
+    if form.validate_on_submit():
+        try:
+            services.save_helper_guide(procedure, form.helper_guide.data or "")
+        except AdminError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            if procedure.helper_guide:
+                flash(f"Đã lưu hướng dẫn hỗ trợ cho thủ tục “{procedure.name}”.", "success")
+            else:
+                flash(
+                    f"Thủ tục “{procedure.name}” không có hướng dẫn riêng: trang thủ tục hiện "
+                    "hướng dẫn chung, lập từ danh sách giấy tờ.",
+                    "success",
+                )
+            return go(url_for("admin.procedure_guides", q=procedure.code))
+    status = 422 if form.errors else 200
+    return render(
+        "admin/procedure_guide.html",
+        "admin/_procedure_guide_form.html",
+        status,
+        form=form,
+        procedure=procedure,
+        default=default_steps(procedure.documents),
+    )

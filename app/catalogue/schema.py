@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.catalogue.guide import GUIDE_MAX_LENGTH, normalise_guide
+
 FIELD_TYPES = ("text", "textarea", "date", "number", "choice", "commune", "yesno")
 LEVELS = ("toan_trinh", "mot_phan")
 CHANNELS = ("online", "post", "counter")
@@ -49,7 +51,7 @@ _REQUIRED_PROCEDURE_KEYS = (
     "documents",
     "form",
 )
-_OPTIONAL_PROCEDURE_KEYS = ("fee_note", "processing_note", "check")
+_OPTIONAL_PROCEDURE_KEYS = ("fee_note", "processing_note", "helper_guide", "check")
 _PROCEDURE_KEYS = frozenset(_REQUIRED_PROCEDURE_KEYS + _OPTIONAL_PROCEDURE_KEYS)
 
 # Citizen-facing messages (Vietnamese).
@@ -99,6 +101,18 @@ def _optional_text(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise SchemaError(f"{where} must be a string")
     return value.strip()
+
+
+def _helper_guide(value: Any, where: str) -> str:
+    """Plain text, one step per line (app/catalogue/guide.py), at most GUIDE_MAX_LENGTH."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise SchemaError(f"{where} must be a string (one step per line)")
+    guide = normalise_guide(value)
+    if len(guide) > GUIDE_MAX_LENGTH:
+        raise SchemaError(f"{where} is longer than {GUIDE_MAX_LENGTH} characters")
+    return guide
 
 
 def _check_unknown_keys(data: dict, allowed: frozenset[str], where: str) -> None:
@@ -341,6 +355,7 @@ def validate_procedure(data: dict) -> dict:
         "description": _check_text(data["description"], f"{where}: description"),
         "documents": documents,
         "form": form,
+        "helper_guide": _helper_guide(data.get("helper_guide"), f"{where}: helper_guide"),
         "check": list(dict.fromkeys(check)),
     }
 

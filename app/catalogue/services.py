@@ -75,6 +75,7 @@ def upsert_procedure(data: dict[str, Any]) -> Procedure:
     procedure.description = clean.get("description") or ""
     procedure.form_schema = clean["form"]
     procedure.to_verify = list(clean.get("check") or [])
+    procedure.helper_guide = clean.get("helper_guide") or ""
     procedure.documents = [
         RequiredDocument(
             code=doc["code"],

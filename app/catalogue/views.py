@@ -5,6 +5,7 @@ from secrets import token_urlsafe
 from flask import Blueprint, abort, request
 from sqlalchemy import select
 
+from app.catalogue.guide import helper_guide
 from app.catalogue.models import CHANNEL_LABELS, LEVEL_LABELS, Procedure
 from app.catalogue.services import search_procedures
 from app.core.htmx import render
@@ -44,4 +45,5 @@ def procedure(code: str):
         procedure=item,
         channels=CHANNEL_LABELS,
         client_token=token_urlsafe(16),
+        guide=helper_guide(item.helper_guide, item.documents),
     )

@@ -112,6 +112,15 @@ def admin_urls(unit_id: int, user_id: int, override_id: int) -> list[tuple[str, 
         ("POST", "/quan-tri/buu-cuc/9/khoa-api"),
         ("GET", "/quan-tri/buu-cuc/9/khoa-api/9"),
         ("POST", "/quan-tri/buu-cuc/9/khoa-api/9/thu-hoi"),
+        # Community teams and the helpers' guide (tests/admin/test_teams.py covers them).
+        ("GET", "/quan-tri/to-cong-nghe"),
+        ("GET", "/quan-tri/to-cong-nghe/moi"),
+        ("POST", "/quan-tri/to-cong-nghe/moi"),
+        ("GET", "/quan-tri/to-cong-nghe/9"),
+        ("POST", "/quan-tri/to-cong-nghe/9"),
+        ("GET", "/quan-tri/thu-tuc"),
+        ("GET", "/quan-tri/thu-tuc/1.001193/huong-dan"),
+        ("POST", "/quan-tri/thu-tuc/1.001193/huong-dan"),
     ]
 
 
@@ -135,8 +144,11 @@ def test_every_admin_route_is_listed_here(app: Flask) -> None:
         if rule.endpoint.startswith("admin.")
         for method in rule.methods & {"GET", "POST"}
     }
-    listed = {(method, re.sub(r"/\d+(?=/|$)", "/<id>", url)) for method, url in admin_urls(1, 2, 3)}
-    normalised = {(m, re.sub(r"<int:\w+>", "<id>", r)) for m, r in rules}
+    listed = {
+        (method, re.sub(r"/(?:\d\.\d{6}|\d+)(?=/|$)", "/<id>", url))
+        for method, url in admin_urls(1, 2, 3)
+    }
+    normalised = {(m, re.sub(r"<(?:int:)?\w+>", "<id>", r)) for m, r in rules}
     assert normalised == listed
 
 

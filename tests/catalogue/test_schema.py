@@ -354,6 +354,21 @@ def test_mot_phan_may_be_counter_only():
     assert result["fees"] == {"counter": 20000}
 
 
+def test_procedure_helper_guide_is_optional_plain_text():
+    assert validate_procedure(_procedure())["helper_guide"] == ""
+    assert validate_procedure(_procedure(helper_guide=None))["helper_guide"] == ""
+    result = validate_procedure(_procedure(helper_guide="  Mang   thẻ căn cước.\n\n Chụp ảnh. \n"))
+    assert result["helper_guide"] == "Mang thẻ căn cước.\nChụp ảnh."
+    assert validate_procedure(copy.deepcopy(result)) == result
+    with pytest.raises(SchemaError, match="helper_guide must be a string"):
+        validate_procedure(_procedure(helper_guide=["Mang thẻ."]))
+    with pytest.raises(SchemaError, match="helper_guide is longer than 4000"):
+        validate_procedure(_procedure(helper_guide="x" * 4001))
+    demo = {p["code"]: p["helper_guide"] for p in load_demo_catalogue()}
+    for code in ("1.001193", "1.004222", "1.004194", "3.000333"):
+        assert demo[code].count("\n") >= 4, code
+
+
 def test_catalogue_rejects_duplicate_codes_and_reports_entry():
     with pytest.raises(SchemaError, match="appears twice"):
         validate_catalogue([_procedure(), _procedure()])
