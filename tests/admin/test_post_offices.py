@@ -15,6 +15,7 @@ from helpers import login
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.assist.models import CommunityTeam
 from app.core import clock
 from app.core.permissions import Role
 from app.dossiers import services as dossier_services
@@ -575,9 +576,13 @@ def test_editing_staff_keeps_the_post_office_rule(admin_client, office, other_of
     )
     assert response.status_code == 422
     assert "hãy để trống ô “Bưu cục”" in response.text
-    # …and accepted once the office is cleared.
+    # …and accepted once the office is cleared (a community member joins a team instead).
+    team = CommunityTeam(name="Tổ Bản Huồi Tụ", commune_code="16813", village="Bản Huồi Tụ")
+    db.session.add(team)
+    db.session.commit()
     response = admin_client.post(
-        f"/quan-tri/can-bo/{worker.id}", data={**base, "role": "community", "post_office": ""}
+        f"/quan-tri/can-bo/{worker.id}",
+        data={**base, "role": "community", "post_office": "", "team": str(team.id)},
     )
     assert response.status_code == 303
     db.session.expire_all()
