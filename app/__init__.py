@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.api.views import bp as api_bp
+    from app.assist.stats_views import bp as assist_stats_bp
     from app.assist.views import bp as assist_bp
     from app.catalogue.views import bp as catalogue_bp
     from app.dossiers.views.backoffice import bp as backoffice_bp
@@ -62,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         postal_bp,
         counter_bp,
         agency_bp,
+        assist_stats_bp,
         assist_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,0 +1,84 @@
+"""The community teams' numbers (issue 5): a page and its CSV, with the same filters.
+
+A team member sees their own team, an officer or specialist the teams of their units' communes
+(all of them from the provincial centre), the administrator every team: ``stats.scope_for``.
+The permissions let in the roles that may see some teams (team members come in with
+APPLY_ON_BEHALF, the permission with which they apply for citizens); the scope then decides
+what they see, and answers 403 to anyone it gives nothing: postal staff also hold
+APPLY_ON_BEHALF, but the teams' numbers are not theirs. Only counts are shown, never a citizen.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_login import current_user
+
+from app.assist import stats
+from app.core import clock
+from app.core.permissions import Permission, require
+
+# The page is /ho-tro/thong-ke and its file /ho-tro/thong-ke.csv (as the register's, Mẫu 07):
+# a blueprint prefix always joins its rules with "/", so the prefix stops at /ho-tro.
+bp = Blueprint("assist_stats", __name__, url_prefix="/ho-tro")
+
+# Above this many teams (or communes) with dossiers, the page asks to narrow the selection for
+# the week-by-week detail: the CSV has all of it, the page stays light on a phone.
+DETAIL_LIMIT = 20
+ALLOWED = (Permission.VIEW_UNIT_DOSSIERS, Permission.MANAGE, Permission.APPLY_ON_BEHALF)
+
+
+def _report() -> tuple[stats.Report, list[stats.TeamInfo], str]:
+    scope = stats.scope_for(current_user)
+    if scope is None:
+        abort(403)
+    teams = stats.teams_in_scope(scope)
+    filters, note = stats.filters_from(request.args, teams, clock.today())
+    return stats.build_report(scope, filters, teams), teams, note
+
+
+@bp.route("/thong-ke")
+@require(*ALLOWED)
+def index():
+    report, teams, note = _report()
+    communes = list(dict.fromkeys((t.commune_code, t.commune_name) for t in teams))
+    return render_template(
+        "assist/stats.html",
+        report=report,
+        teams=teams,
+        communes=communes,
+        note=note,
+        columns=stats.COLUMN_LABELS,
+        fields=stats.COUNT_FIELDS,
+        detail_limit=DETAIL_LIMIT,
+    )
+
+
+@bp.route("/thong-ke.csv")
+@require(*ALLOWED)
+def export_csv():
+    report, _teams, _note = _report()
+
+    def rows() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        out.write("\ufeff")  # Excel opens UTF-8 with diacritics only with a BOM
+        writer.writerow(stats.CSV_COLUMNS)
+        for row in stats.csv_rows(report):
+            writer.writerow(row)
+            if out.tell() > 8192:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
+
+    period = report.filters.period
+    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="so-lieu-to-cong-nghe-so-{period.first:%Y%m%d}-'
+        f'{period.last:%Y%m%d}.csv"'
+    )
+    return response
