@@ -163,6 +163,9 @@ def start(user_id: int):
     )
     if dossier.created_by_id != current_user.id:
         abort(404)  # a token of another helper's draft: never hand it over
-    record_consent(citizen, current_user, "dossier_on_behalf", place=_place())
+    if dossier.consent_id is None:  # a retried tap finds the draft and its consent
+        consent = record_consent(citizen, current_user, "dossier_on_behalf", place=_place())
+        db.session.flush()
+        dossier.consent_id = consent.id  # printed on Mẫu 01 for the citizen to sign
     db.session.commit()
     return go(url_for("dossiers.step", dossier_id=dossier.id, step="nguoi-nop"))

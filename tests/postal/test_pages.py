@@ -450,6 +450,8 @@ def test_a_walk_in_citizen_applies_at_the_counter(app, office, worker, residence
     a5 = pdf(clerk.get(f"/buu-dien/buu-gui/{counter.id}/giay-tiep-nhan.pdf"))
     assert size_of(a5) == A5_PT and dossier.code in text_of(a5)
     assert "LêThịLan" in text_of(a5)  # received by the clerk, not "the online system"
+    assert "đồngýđểLêThịLan" in text_of(a5)  # and the citizen signs the consent on it
+    assert dossier.consent.purpose == "dossier_on_behalf"
     thermal = pdf(clerk.get(f"/buu-dien/buu-gui/{counter.id}/giay-tiep-nhan.pdf?kho=80"))
     assert size_of(thermal)[0] == MM80_PT and len(thermal.pages) == 1
     assert "040175012345" not in text_of(thermal) and "2345" in text_of(thermal)
