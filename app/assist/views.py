@@ -9,17 +9,15 @@ the team and the place; the citizen, not the volunteer, gets the SMS.
 
 from __future__ import annotations
 
-import os
-
 from flask import Blueprint, abort, flash, make_response, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import AccountExists, record_consent, register_on_behalf
-from app.assist import codes
+from app.assist import codes, helping
 from app.assist import session as assist_session
-from app.assist.forms import CodeForm, ConsentForm, NewCitizenForm, StartForm
+from app.assist.forms import CodeForm, ConsentForm, NewCitizenForm
 from app.assist.models import OneTimeCode
 from app.catalogue.models import Procedure
 from app.core.htmx import render
@@ -280,36 +278,6 @@ def _begin(citizen: User, method: str, team):  # type: ignore[no-untyped-def]
 # --- working for the citizen ----------------------------------------------------------------
 
 
-def _procedures() -> list[Procedure]:
-    return [
-        p
-        for p in db.session.scalars(
-            select(Procedure).where(Procedure.is_active.is_(True)).order_by(Procedure.name)
-        )
-        if "online" in (p.channels or [])
-    ]
-
-
-def _citizen_page(citizen: User, form: StartForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
-    if form is None:
-        form = StartForm(formdata=None, data={"client_token": os.urandom(12).hex()})
-    form.procedure.choices = [(p.id, p.name) for p in _procedures()]
-    dossiers = db.session.scalars(
-        select(Dossier)
-        .where(Dossier.owner_id == citizen.id, Dossier.created_by_id == current_user.id)
-        .order_by(Dossier.id.desc())
-    ).all()
-    return render(
-        "assist/citizen.html",
-        status=status,
-        citizen=citizen,
-        form=form,
-        dossiers=dossiers,
-        masked_phone=mask_phone(citizen.phone),
-        masked_id=mask_id_number(citizen.id_number or ""),
-    )
-
-
 @bp.route("/cong-dan")
 @require(Permission.APPLY_ON_BEHALF)
 def citizen():
@@ -317,7 +285,7 @@ def citizen():
     current = _current_or_home()
     if current is None:
         return redirect(url_for("assist.home"), 303)
-    return _citizen_page(current)
+    return helping.citizen_page("assist/citizen.html", current, helping.start_form("online"))
 
 
 @bp.route("/nop-ho-so", methods=["POST"])
@@ -327,10 +295,9 @@ def start():
     current = _current()
     if current is None:
         abort(404)
-    form = StartForm()
-    form.procedure.choices = [(p.id, p.name) for p in _procedures()]
+    form = helping.start_form("online", request.form)
     if not form.validate():
-        return _citizen_page(current, form, 422)
+        return helping.citizen_page("assist/citizen.html", current, form, 422)
     procedure = db.session.get(Procedure, form.procedure.data)
     dossier = dossier_services.start_application(
         current, procedure, form.client_token.data or "", actor=current_user

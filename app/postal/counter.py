@@ -12,14 +12,13 @@ citizen on this device (app/assist/session.py): the URL alone (a user id) shows 
 
 from __future__ import annotations
 
-import os
-
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import AccountExists, record_consent, register_on_behalf
+from app.assist import helping
 from app.assist import session as assist_session
 from app.catalogue.models import Procedure
 from app.core.htmx import render
@@ -27,9 +26,8 @@ from app.core.identity import mask_id_number, mask_phone
 from app.core.permissions import Permission, Role, require
 from app.core.responses import go
 from app.dossiers import services as dossier_services
-from app.dossiers.models import Dossier
 from app.extensions import db
-from app.postal.forms import CounterCitizenForm, CounterSearchForm, StartForm
+from app.postal.forms import CounterCitizenForm, CounterSearchForm
 
 bp = Blueprint("counter", __name__, url_prefix="/buu-dien/quay")
 
@@ -107,56 +105,25 @@ def new_citizen():
     return render("postal/counter/new_citizen.html", status=422 if form.errors else 200, form=form)
 
 
-def _procedures() -> list[Procedure]:
-    """What can be sent through the post (DOMAIN.md §6: not every procedure allows it)."""
-    return [
-        p
-        for p in db.session.scalars(
-            select(Procedure).where(Procedure.is_active.is_(True)).order_by(Procedure.name)
-        )
-        if "post" in (p.channels or [])
-    ]
-
-
-def _citizen_page(citizen: User, form: StartForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
-    if form is None:
-        form = StartForm(formdata=None, data={"client_token": os.urandom(12).hex()})
-    form.procedure.choices = [(p.id, p.name) for p in _procedures()]
-    dossiers = db.session.scalars(
-        select(Dossier)
-        .where(Dossier.owner_id == citizen.id, Dossier.created_by_id == current_user.id)
-        .order_by(Dossier.id.desc())
-    ).all()
-    return render(
-        "postal/counter/citizen.html",
-        status=status,
-        citizen=citizen,
-        form=form,
-        dossiers=dossiers,
-        masked_phone=mask_phone(citizen.phone),
-        masked_id=mask_id_number(citizen.id_number or ""),
-    )
-
-
 @bp.route("/cong-dan/<int:user_id>")
 @require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
 def citizen(user_id: int):
-    return _citizen_page(_citizen_or_404(user_id))
+    citizen = _citizen_or_404(user_id)
+    return helping.citizen_page("postal/counter/citizen.html", citizen, helping.start_form("post"))
 
 
 @bp.route("/cong-dan/<int:user_id>/nop-ho-so", methods=["POST"])
 @require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
 def start(user_id: int):
     citizen = _citizen_or_404(user_id)
-    form = StartForm()
-    form.procedure.choices = [(p.id, p.name) for p in _procedures()]
+    form = helping.start_form("post", request.form)
     consented = request.form.get("consent") == "1"
     if not form.validate() or not consented:
         if not consented:
             form.form_errors.append(
                 "Cần người dân đồng ý để nhân viên bưu điện nộp hồ sơ thay (đánh dấu ô bên dưới)."
             )
-        return _citizen_page(citizen, form, 422)
+        return helping.citizen_page("postal/counter/citizen.html", citizen, form, 422)
     procedure = db.session.get(Procedure, form.procedure.data)
     dossier = dossier_services.start_application(
         citizen, procedure, form.client_token.data or "", actor=current_user

@@ -158,8 +158,3 @@ class CounterCitizenForm(IdentityFields, FlaskForm):
         "điện tạo tài khoản, nộp hồ sơ thay; người dân ký xác nhận trên giấy tiếp nhận.",
         validators=[required("Cần có sự đồng ý của người dân trước khi lưu thông tin.")],
     )
-
-
-class StartForm(FlaskForm):
-    procedure = SelectField("Thủ tục người dân cần làm", coerce=int, choices=[])
-    client_token = StringField()
