@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 from app import geo
 from app.core.permissions import has_permission
@@ -30,6 +31,12 @@ def vnd(amount: int | None) -> str:
     return f"{amount or 0:,}".replace(",", ".") + " đ"
 
 
+def code_breaks(code: str | None) -> Markup:
+    """A dossier code that wraps after its hyphens, never inside a number (line breaking
+    forbids a break between "-" and a digit, so a long code otherwise splits mid-number)."""
+    return Markup("-<wbr>").join(escape(code or "").split("-"))
+
+
 def vn_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
@@ -39,7 +46,9 @@ def vn_datetime(value: datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, vnd=vnd, vn_date=vn_date, vn_datetime=vn_datetime)
+    app.jinja_env.filters.update(
+        money=money, vnd=vnd, vn_date=vn_date, vn_datetime=vn_datetime, code_breaks=code_breaks
+    )
     app.jinja_env.globals.update(
         commune_name=_commune_name,
         address_line=geo.address_line,

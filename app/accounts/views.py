@@ -59,6 +59,8 @@ def _home(user: User) -> str:
         return url_for("backoffice.queue")
     if has_permission(user, Permission.MANAGE):
         return url_for("admin.index")
+    if has_permission(user, Permission.APPLY_ON_BEHALF):
+        return url_for("assist.home")
     return url_for("dossiers.mine")
 
 

@@ -8,11 +8,32 @@ from wtforms.validators import Length
 
 from app.accounts.forms import IdentityFields
 from app.core.forms import MobilePhone, required
+from app.core.identity import normalise_phone
 
 CONSENT_WAYS = [
     ("sms_code", "Gửi mã xác nhận qua tin nhắn đến điện thoại của người dân"),
     ("paper", "Người dân không nhận được tin nhắn: ký xác nhận trên giấy tiếp nhận"),
 ]
+
+
+class CitizenSearchForm(FlaskForm):
+    """Find a citizen by the exact phone or ID number. Posted, never in the URL: a shared
+    browser's history must not keep anyone's number."""
+
+    q = StringField(
+        "Số điện thoại hoặc số định danh cá nhân của người dân",
+        validators=[required("Nhập số điện thoại hoặc số định danh cá nhân."), Length(max=20)],
+    )
+
+    def lookup(self) -> tuple[str, str] | None:
+        """("phone", 0XXXXXXXXX) or ("id_number", 12 digits), or None."""
+        raw = "".join((self.q.data or "").split())
+        phone = normalise_phone(raw)
+        if phone:
+            return "phone", phone
+        if len(raw) == 12 and raw.isdigit():
+            return "id_number", raw
+        return None
 
 
 class ConsentForm(FlaskForm):

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import os
 
+from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.assist.forms import StartForm
+from app.assist.forms import CitizenSearchForm, StartForm
 from app.catalogue.models import Procedure
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
+from app.core.permissions import Role
 from app.dossiers.models import Dossier
 from app.extensions import db
 
@@ -55,3 +57,24 @@ def citizen_page(template: str, citizen: User, form: StartForm, status: int = 20
         masked_phone=mask_phone(citizen.phone),
         masked_id=mask_id_number(citizen.id_number or ""),
     )
+
+
+def find_citizen(form: CitizenSearchForm) -> User | None:
+    """The citizen with exactly the posted phone or ID number (a counter is not a directory)."""
+    key = form.lookup()
+    if key is None:
+        form.q.errors = [
+            "Nhập đủ số điện thoại di động (10 chữ số) hoặc số định danh cá nhân (12 chữ số)."
+        ]
+        return None
+    return db.session.scalar(
+        select(User).where(getattr(User, key[0]) == key[1], User.role == Role.CITIZEN)
+    )
+
+
+def prefill_registration(form) -> None:  # type: ignore[no-untyped-def]
+    """A "register this person" button posts the number searched for (never in a URL, which
+    the shared browser's history would keep): put it in the registration form."""
+    key = CitizenSearchForm(formdata=None, data={"q": request.form.get("q", "")}).lookup()
+    if key is not None:
+        form[key[0]].data = key[1]

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, session, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import AccountExists, record_consent, register_on_behalf
 from app.assist import codes, helping
 from app.assist import session as assist_session
-from app.assist.forms import CodeForm, ConsentForm, NewCitizenForm
+from app.assist.forms import CitizenSearchForm, CodeForm, ConsentForm, NewCitizenForm
 from app.assist.models import OneTimeCode
 from app.catalogue.models import Procedure
 from app.core.htmx import render
@@ -29,7 +30,6 @@ from app.dossiers import services as dossier_services
 from app.dossiers.models import Dossier
 from app.dossiers.policy import is_helper
 from app.extensions import db
-from app.postal.forms import CounterSearchForm
 
 bp = Blueprint("assist", __name__, url_prefix="/ho-tro")
 
@@ -60,44 +60,37 @@ def _current_or_home():  # type: ignore[no-untyped-def]
 # --- finding the citizen --------------------------------------------------------------------
 
 
-@bp.route("/")
+@bp.route("/", methods=["GET", "POST"])
 @require(Permission.APPLY_ON_BEHALF)
 def home():
     team = _team()
-    form = CounterSearchForm(request.args)
+    form = CitizenSearchForm()
     found = None
-    searched = bool(form.q.data)
-    if searched:
-        key = form.lookup()
-        if key is None:
-            form.q.errors = [
-                "Nhập đủ số điện thoại di động (10 chữ số) hoặc số định danh cá nhân (12 chữ số)."
-            ]
-        else:
-            found = db.session.scalar(
-                select(User).where(getattr(User, key[0]) == key[1], User.role == Role.CITIZEN)
-            )
-            session[FOUND_KEY] = found.id if found else None
+    if form.validate_on_submit():
+        found = helping.find_citizen(form)
+        session[FOUND_KEY] = found.id if found else None
     return render(
         "assist/home.html",
-        status=422 if form.q.errors else 200,
+        status=422 if form.errors else 200,
         team=team,
         form=form,
         found=found,
-        searched=searched,
+        searched=request.method == "POST" and not form.errors,
         masked_phone=mask_phone(found.phone) if found else "",
         masked_id=mask_id_number(found.id_number or "") if found else "",
         current=_current(),
     )
 
 
-def _consent_text(name: str) -> str:
-    return (
-        f"Ông/Bà {name}: thông tin và giấy tờ của Ông/Bà được dùng để kê khai và nộp hồ sơ "
-        "thủ tục hành chính Ông/Bà yêu cầu, gửi đến cơ quan giải quyết. Thành viên Tổ công nghệ "
-        "số cộng đồng chỉ giúp Ông/Bà kê khai tại đây; sau khi xong, thông tin không còn trên "
-        "thiết bị này. Tin nhắn về hồ sơ gửi đến điện thoại của Ông/Bà. Ông/Bà có đồng ý không?"
-    )
+def _consent_text(name: str) -> Markup:
+    """The consent read aloud, with the citizen's name (live while it is being typed)."""
+    return Markup(
+        "Ông/Bà <strong data-consent-name>{}</strong>: thông tin và giấy tờ của Ông/Bà được dùng "
+        "để kê khai và nộp hồ sơ thủ tục hành chính Ông/Bà yêu cầu, gửi đến cơ quan giải quyết. "
+        "Thành viên Tổ công nghệ số cộng đồng chỉ giúp Ông/Bà kê khai tại đây; sau khi xong, "
+        "thông tin không còn trên thiết bị này. Tin nhắn về hồ sơ gửi đến điện thoại của Ông/Bà. "
+        "Ông/Bà có đồng ý không?"
+    ).format(name)
 
 
 def _found_or_404() -> User:
@@ -140,8 +133,11 @@ def consent():
 def new_citizen():
     """Register a citizen: nothing is saved until they consent (on paper now, or by the code)."""
     team = _team()
-    form = NewCitizenForm()
-    if form.validate_on_submit():
+    prefill = bool(request.form.get("prefill"))  # "register this person" from a search
+    form = NewCitizenForm(formdata=None) if prefill else NewCitizenForm()
+    if prefill:
+        helping.prefill_registration(form)
+    elif form.validate_on_submit():
         details = {
             "full_name": " ".join(form.full_name.data.split()),
             "phone": form.phone.data,
@@ -163,11 +159,7 @@ def new_citizen():
                 form.way.errors = [refused.message]
             else:
                 return _await_code(row, code)
-    elif request.method == "GET" and request.args.get("q"):
-        query = CounterSearchForm(request.args).lookup()
-        if query is not None:
-            form[query[0]].data = query[1]
-    name = (form.full_name.data or "").strip() or "…"
+    name = (form.full_name.data or "").strip() or "(tên người dân)"
     return render(
         "assist/new_citizen.html",
         status=422 if form.errors else 200,

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import AccountExists, record_consent, register_on_behalf
 from app.assist import helping
 from app.assist import session as assist_session
+from app.assist.forms import CitizenSearchForm
 from app.catalogue.models import Procedure
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
@@ -27,7 +27,7 @@ from app.core.permissions import Permission, Role, require
 from app.core.responses import go
 from app.dossiers import services as dossier_services
 from app.extensions import db
-from app.postal.forms import CounterCitizenForm, CounterSearchForm
+from app.postal.forms import CounterCitizenForm
 
 bp = Blueprint("counter", __name__, url_prefix="/buu-dien/quay")
 
@@ -45,32 +45,22 @@ def _place() -> str:
     return office.name if office is not None else ""
 
 
-@bp.route("/")
+@bp.route("/", methods=["GET", "POST"])
 @require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
 def search():
-    form = CounterSearchForm(request.args)
-    found, searched = None, False
-    if form.q.data:
-        searched = True
-        key = form.lookup()
-        if key is None:
-            form.q.errors = [
-                "Nhập đủ số điện thoại di động (10 chữ số) hoặc số định danh cá nhân (12 chữ số)."
-            ]
-        else:
-            field, value = key
-            found = db.session.scalar(
-                select(User).where(getattr(User, field) == value, User.role == Role.CITIZEN)
-            )
-            if found is not None:
-                assist_session.begin(found.id)
-                db.session.commit()
+    form = CitizenSearchForm()
+    found = None
+    if form.validate_on_submit():
+        found = helping.find_citizen(form)
+        if found is not None:
+            assist_session.begin(found.id)
+            db.session.commit()
     return render(
         "postal/counter/search.html",
-        status=422 if form.q.errors else 200,
+        status=422 if form.errors else 200,
         form=form,
         found=found,
-        searched=searched,
+        searched=request.method == "POST" and not form.errors,
         masked_phone=mask_phone(found.phone) if found else "",
         masked_id=mask_id_number(found.id_number or "") if found else "",
     )
@@ -79,8 +69,11 @@ def search():
 @bp.route("/cong-dan-moi", methods=["GET", "POST"])
 @require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
 def new_citizen():
-    form = CounterCitizenForm()
-    if form.validate_on_submit():
+    prefill = bool(request.form.get("prefill"))  # "register this person" from a search
+    form = CounterCitizenForm(formdata=None) if prefill else CounterCitizenForm()
+    if prefill:
+        helping.prefill_registration(form)
+    elif form.validate_on_submit():
         try:
             citizen = register_on_behalf(
                 full_name=form.full_name.data,
@@ -98,10 +91,6 @@ def new_citizen():
             db.session.commit()
             flash(f"Đã tạo tài khoản cho {citizen.full_name}.", "success")
             return go(url_for("counter.citizen", user_id=citizen.id))
-    elif request.method == "GET" and request.args.get("q"):
-        query = CounterSearchForm(request.args).lookup()
-        if query is not None:
-            form[query[0]].data = query[1]
     return render("postal/counter/new_citizen.html", status=422 if form.errors else 200, form=form)
 
 

@@ -18,7 +18,6 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.accounts.forms import IdentityFields
 from app.core.forms import MobilePhone, required
-from app.core.identity import normalise_phone
 from app.dossiers.forms import AddressMixin, _commune_in_province
 from app.postal.flow import FAILURE_REASONS, RECIPIENT_RELATIONS
 
@@ -123,26 +122,6 @@ class HandResultsForm(FlaskForm):
     def validate_items(self, field: Any) -> None:
         if not field.data:
             raise ValidationError("Vui lòng chọn ít nhất một kết quả.")
-
-
-class CounterSearchForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search
-
-    q = StringField(
-        "Số điện thoại hoặc số định danh cá nhân của người dân",
-        validators=[Optional(), Length(max=20)],
-    )
-
-    def lookup(self) -> tuple[str, str] | None:
-        """("phone", 0XXXXXXXXX) or ("id_number", 12 digits), or None."""
-        raw = "".join((self.q.data or "").split())
-        phone = normalise_phone(raw)
-        if phone:
-            return "phone", phone
-        if len(raw) == 12 and raw.isdigit():
-            return "id_number", raw
-        return None
 
 
 class CounterCitizenForm(IdentityFields, FlaskForm):

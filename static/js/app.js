@@ -30,6 +30,14 @@
       }, "image/jpeg", 0.82);
     }).catch(function () { /* keep the original file */ });
   });
+  // The consent read to a new citizen names them as their name is typed (app/assist/views.py).
+  var named = document.querySelector("[data-consent-name]");
+  var nameField = document.getElementById("full_name");
+  if (named && nameField) {
+    nameField.addEventListener("input", function () {
+      named.textContent = nameField.value.trim() || "(tên người dân)";
+    });
+  }
   // Shared devices (app/assist/idle.py): warn a minute before an idle staff session ends, keep
   // it alive while someone types, and once it has ended reload so the sign-in page replaces
   // whatever was on the screen.

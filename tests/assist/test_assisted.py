@@ -335,3 +335,33 @@ def test_pages_of_the_volunteer_warn_before_the_idle_end(app, browser, team) -> 
     page = browser.get("/ho-tro/")
     assert 'data-idle="600"' in page.text and 'data-keepalive="/phien"' in page.text
     assert browser.get("/phien").status_code == 204
+
+
+def test_the_search_never_puts_a_number_in_the_address(browser, team) -> None:  # type: ignore[no-untyped-def]
+    """A shared browser's history keeps URLs: a phone or ID number must never be in one."""
+    from bs4 import BeautifulSoup
+
+    home = BeautifulSoup(browser.get("/ho-tro/").text, "html.parser")
+    assert home.find("form", class_="search")["method"] == "post"
+    result = browser.post("/ho-tro/", data={"q": FIRST["phone"]})
+    assert result.status_code == 200 and "Chưa có tài khoản" in result.text
+    register = BeautifulSoup(result.text, "html.parser").find("button", attrs={"name": "prefill"})
+    form = register.find_parent("form")
+    assert form["method"] == "post" and "?" not in form["action"]
+    prefilled = browser.post(form["action"], data={"q": FIRST["phone"], "prefill": "1"})
+    assert prefilled.status_code == 200
+    phone = BeautifulSoup(prefilled.text, "html.parser").find("input", id="phone")
+    assert phone["value"] == FIRST["phone"]
+    assert (
+        db.session.scalar(select(func.count()).select_from(User).filter_by(phone=FIRST["phone"]))
+        == 0
+    )
+    assert FIRST["phone"] not in browser.get("/ho-tro/").text
+
+
+def test_the_volunteer_lands_on_their_work(app, volunteer) -> None:  # type: ignore[no-untyped-def]
+    from helpers import PASSWORD
+
+    client = app.test_client()
+    response = client.post("/dang-nhap", data={"phone": volunteer.phone, "password": PASSWORD})
+    assert response.status_code == 303 and response.location.endswith("/ho-tro/")

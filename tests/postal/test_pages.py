@@ -365,7 +365,7 @@ def test_each_side_sees_only_its_own(
 def test_a_walk_in_citizen_applies_at_the_counter(app, office, worker, residence) -> None:  # type: ignore[no-untyped-def]
     clock.freeze(WEDNESDAY)
     clerk = client_of(app, worker)
-    found = clerk.get("/buu-dien/quay/?q=0987 654 321")
+    found = clerk.post("/buu-dien/quay/", data={"q": "0987 654 321"})
     assert "Chưa có tài khoản với số này" in found.text
 
     citizen_data = {
