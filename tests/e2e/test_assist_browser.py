@@ -51,6 +51,7 @@ from e2e.test_browser import (  # noqa: F401
 )
 from e2e.test_postal_browser import A5_PT, MM80_PT, fetch_pdf, fits_the_phone, size_of, text_of
 from helpers import PASSWORD
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.serving import make_server
@@ -266,14 +267,17 @@ def sign_in(page, phone: str) -> None:  # type: ignore[no-untyped-def]
 
 def search(page, phone: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label(re.compile("Số điện thoại hoặc số định danh")).fill(phone)
-    page.get_by_role("button", name="Tìm").click()
-    page.wait_for_url(re.compile(r"/ho-tro/\?q="))
+    # Posted: the number never lands in the address bar or the browser's history.
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/ho-tro/")):
+        page.get_by_role("button", name="Tìm").click()
+    page.wait_for_load_state()
+    assert phone not in page.url
 
 
 def register_a_with_sms_code(page, shots: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
     search(page, A["phone"])
     shows(page, "Chưa có tài khoản với số này")
-    page.get_by_role("link", name="Đăng ký cho người dân").click()
+    page.get_by_role("button", name="Đăng ký cho người dân").click()
     page.wait_for_url(re.compile(r"/ho-tro/cong-dan-moi"))
     assert page.locator("#phone").input_value().replace(" ", "") == A["phone"]
     page.fill("#full_name", A["full_name"])
@@ -392,10 +396,20 @@ def back_through_the_history(  # type: ignore[no-untyped-def]
     for _ in range(40):
         if "/dang-nhap" in page.url:
             break
-        with page.expect_response(
-            lambda r: r.request.is_navigation_request() and r.request.frame == page.main_frame
-        ):
-            page.go_back()
+        try:
+            with page.expect_response(
+                lambda r: r.request.is_navigation_request() and r.request.frame == page.main_frame
+            ):
+                page.go_back()
+        except PlaywrightError as error:
+            if "ERR_CACHE_MISS" not in str(error):
+                raise
+            # A posted page (a search): the browser will not send it again without asking and
+            # shows its own "confirm resubmission" page instead; it must show nothing either.
+            visited.append("(posted page, not resent)")
+            shown = found_on_screen(page, secrets)
+            assert not shown, shown
+            continue
         page.wait_for_load_state("load")
         path = path_of(page.url)
         visited.append(path)
@@ -434,7 +448,7 @@ def test_a_volunteer_helps_two_citizens_in_turn_on_one_shared_phone(
         name: Path(f"/tmp/e2e-assist-{name}-{mode}.png")
         for name in ("new-citizen", "citizen", "submitted", "citizen-list", "back", "consent")
     }
-    # Found, but not failing the rest of the test at once: reported (xfail) at the end.
+    # Leaks are collected and asserted at the end, so one run shows them all.
     findings: list[str] = []
 
     context, page = new_page(browser, live_server, javascript)
@@ -617,5 +631,5 @@ def test_a_volunteer_helps_two_citizens_in_turn_on_one_shared_phone(
     assert owner.created_by_id == volunteer_id and owner.check_password(NEW_PASSWORD)
     db.session.commit()
 
-    if findings:
-        pytest.xfail("issue 5 bug: " + "; ".join(findings))
+    # Once a bug: the search was a GET, so Back showed A again from /ho-tro/?q=<A's phone>.
+    assert not findings, findings

@@ -463,7 +463,7 @@ def test_walk_in_citizen_applies_at_the_counter_and_gets_mau_01_on_a5_and_80mm(
         page.get_by_label(re.compile("Số điện thoại hoặc số định danh")).fill("0987 654 321")
         page.get_by_role("button", name="Tìm").click()
         shows(page, "Chưa có tài khoản với số này")
-        page.get_by_role("link", name="Tạo tài khoản cho người dân").click()
+        page.get_by_role("button", name="Tạo tài khoản cho người dân").click()
         page.wait_for_url(re.compile(r"/buu-dien/quay/cong-dan-moi"))
         assert page.locator("#phone").input_value().replace(" ", "") == "0987654321"
         page.fill("#full_name", "Vi Thị Xuân")
