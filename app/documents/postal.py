@@ -467,11 +467,34 @@ def render_document_list(doc: DocumentList) -> bytes:
     return _render_one_page(TEMPLATE_DOCUMENT_LIST, doc)
 
 
+class FeeAndPostage:
+    """The procedure fee and the postage, always shown apart (DOMAIN.md §8), and their sum."""
+
+    fee: int
+    postage: int
+
+    @property
+    def total(self) -> int:
+        return self.fee + self.postage
+
+    @property
+    def fee_text(self) -> str:
+        return format_money(self.fee)
+
+    @property
+    def postage_text(self) -> str:
+        return format_money(self.postage)
+
+    @property
+    def total_text(self) -> str:
+        return format_money(self.total)
+
+
 # --- fee receipt (A5 or 80 mm) -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class FeeReceipt:
+class FeeReceipt(FeeAndPostage):
     """ "Biên lai thu phí, lệ phí và cước dịch vụ bưu chính công ích".
 
     The procedure fee and the postage are separate lines, always (DOMAIN.md §8).
@@ -497,24 +520,8 @@ class FeeReceipt:
             raise ValueError("fee and postage cannot be negative")
 
     @property
-    def total(self) -> int:
-        return self.fee + self.postage
-
-    @property
     def total_in_words(self) -> str:
         return f"Bằng chữ: {amount_in_words(self.total)}"
-
-    @property
-    def fee_text(self) -> str:
-        return format_money(self.fee)
-
-    @property
-    def postage_text(self) -> str:
-        return format_money(self.postage)
-
-    @property
-    def total_text(self) -> str:
-        return format_money(self.total)
 
     @property
     def collected_at_text(self) -> str:
@@ -624,7 +631,7 @@ def render_route_sheet(doc: RouteSheet) -> bytes:
 
 
 @dataclass(frozen=True)
-class ManifestLine:
+class ManifestLine(FeeAndPostage):
     """One item handed over: the papers of a dossier (leg A) or its result (leg B)."""
 
     item_number: str
@@ -644,14 +651,6 @@ class ManifestLine:
     @property
     def copies(self) -> int:
         return _count(self.documents, original=False)
-
-    @property
-    def fee_text(self) -> str:
-        return format_money(self.fee)
-
-    @property
-    def postage_text(self) -> str:
-        return format_money(self.postage)
 
     @property
     def received_text(self) -> str:
@@ -782,7 +781,7 @@ def render_manifest(doc: ManifestDocument) -> bytes:
 
 
 @dataclass(frozen=True)
-class CashLine:
+class CashLine(FeeAndPostage):
     """One receipt of the period."""
 
     receipt_number: str
@@ -794,28 +793,12 @@ class CashLine:
     postage: int
 
     @property
-    def total(self) -> int:
-        return self.fee + self.postage
-
-    @property
     def at_text(self) -> str:
         return _short_time(self.at)
 
-    @property
-    def fee_text(self) -> str:
-        return format_money(self.fee)
-
-    @property
-    def postage_text(self) -> str:
-        return format_money(self.postage)
-
-    @property
-    def total_text(self) -> str:
-        return format_money(self.total)
-
 
 @dataclass(frozen=True)
-class CashGroup:
+class CashGroup(FeeAndPostage):
     """A subtotal: by staff member or by procedure."""
 
     label: str  # a staff member's name, or a procedure's name
@@ -823,25 +806,9 @@ class CashGroup:
     fee: int
     postage: int
 
-    @property
-    def total(self) -> int:
-        return self.fee + self.postage
-
-    @property
-    def fee_text(self) -> str:
-        return format_money(self.fee)
-
-    @property
-    def postage_text(self) -> str:
-        return format_money(self.postage)
-
-    @property
-    def total_text(self) -> str:
-        return format_money(self.total)
-
 
 @dataclass(frozen=True)
-class CashReport:
+class CashReport(FeeAndPostage):
     """The end-of-day cash report, A4. Totals are the sums of ``lines``."""
 
     post_office: str
@@ -871,22 +838,6 @@ class CashReport:
     @property
     def postage(self) -> int:
         return sum(line.postage for line in self.lines)
-
-    @property
-    def total(self) -> int:
-        return self.fee + self.postage
-
-    @property
-    def fee_text(self) -> str:
-        return format_money(self.fee)
-
-    @property
-    def postage_text(self) -> str:
-        return format_money(self.postage)
-
-    @property
-    def total_text(self) -> str:
-        return format_money(self.total)
 
     @property
     def total_in_words(self) -> str:
