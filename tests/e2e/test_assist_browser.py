@@ -48,13 +48,13 @@ from e2e.test_browser import (  # noqa: F401
     procedure_named,
     read,
     scan,
+    serving,
 )
 from e2e.test_postal_browser import A5_PT, MM80_PT, fetch_pdf, fits_the_phone, size_of, text_of
 from helpers import PASSWORD
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from app.accounts.models import User
 from app.assist.models import CommunityTeam
@@ -187,15 +187,8 @@ def recorder(app) -> Recorder:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def live_server(backend: str, recorder: Recorder) -> Iterator[str]:
-    if backend != "sqlite":
-        pytest.skip("browser tests run once, on SQLite (the database layer is tested elsewhere)")
-    server = make_server("127.0.0.1", 0, recorder, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serving(recorder, backend) as url:
+        yield url
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -104,17 +105,26 @@ def slow_submits(app) -> SlowSubmits:  # type: ignore[no-untyped-def]
     return SlowSubmits(app)
 
 
-@pytest.fixture
-def live_server(backend: str, slow_submits: SlowSubmits) -> Iterator[str]:
+@contextmanager
+def serving(wsgi: Any, backend: str) -> Iterator[str]:
+    """``wsgi`` served on a free local port in a thread, for the browser; SQLite only."""
     if backend != "sqlite":
         pytest.skip("browser tests run once, on SQLite (the database layer is tested elsewhere)")
-    server = make_server("127.0.0.1", 0, slow_submits, threaded=True)
+    server = make_server("127.0.0.1", 0, wsgi, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture
+def live_server(backend: str, slow_submits: SlowSubmits) -> Iterator[str]:
+    with serving(slow_submits, backend) as url:
+        yield url
 
 
 @pytest.fixture
