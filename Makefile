@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Test processes (pytest-xdist): "auto" is one per CPU; 0 runs the suite in this process.
+TEST_WORKERS ?= auto
 export FLASK_APP := wsgi
 
 .PHONY: run test bench bench-queue lint format assets install install-dev db-upgrade seed serve clean
@@ -42,7 +44,7 @@ run: install assets seed
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev assets
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install-dev assets
 	$(BIN)/python bench/bench.py

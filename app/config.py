@@ -37,6 +37,8 @@ class Config:
     PROVINCE_TREE = os.environ.get("PROVINCE_TREE", "H40")  # QCVN 102 tree letter+digits
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
+    # werkzeug's method string; not read from the environment: only the tests make it cheap.
+    PASSWORD_HASH_METHOD = "scrypt"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = APP_ENV == "production"

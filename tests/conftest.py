@@ -1,23 +1,27 @@
 """Fixtures: one app per test, on SQLite and (when TEST_DATABASE_URL is set) on PostgreSQL.
 
-The schema is built once per backend by the real migrations, the national units and the demo
-catalogue are loaded once, and the rows a test writes are wiped after it.
+The schema is built once per backend by the real migrations into a template, with the national
+units and the demo catalogue; each pytest-xdist worker works in its own copy of it, and the rows
+a test writes are wiped before and after it.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
+from filelock import FileLock
 from flask_migrate import upgrade
 from helpers import PASSWORD
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.accounts.models import User
@@ -54,16 +58,63 @@ USER_TABLES = [
     "users",
     "community_teams",
 ]
-_prepared: set[str] = set()
 _phones = itertools.count(1)
 
 
+def _build(url: str) -> None:
+    """Migrate ``url`` with the real migrations and load the national units and catalogue."""
+    application = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with application.app_context():
+        upgrade()
+        seed(with_demo_accounts=False)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _maintenance_engine(url: str):  # type: ignore[no-untyped-def]
+    """A connection to the server's ``postgres`` database, outside any transaction."""
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"}
-    if PG_URL:
-        urls["postgresql"] = PG_URL
-    return urls
+def database_urls(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[dict[str, str]]:
+    """One database per backend and per pytest-xdist worker, cloned from a template built once.
+
+    The first worker to get the lock migrates and seeds a template on each backend: a SQLite file,
+    and on PostgreSQL the ``TEST_DATABASE_URL`` database itself. Every worker then works in its
+    own copy (a file, or ``CREATE DATABASE … TEMPLATE``), so workers never wipe each other's
+    rows. Without xdist (``worker_id == "master"``) the template is used directly.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the run's directory, shared by its workers
+    urls: dict[str, str] = {}
+    clone = ""
+    with FileLock(str(shared / "databases.lock")):
+        template = shared / "template.sqlite3"
+        if not template.exists():
+            _build(f"sqlite:///{template}")
+        if PG_URL and not (shared / "postgresql.built").exists():
+            _build(PG_URL)
+            (shared / "postgresql.built").touch()
+        own = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        shutil.copyfile(template, own)
+        urls["sqlite"] = f"sqlite:///{own}"
+        if PG_URL and worker_id == "master":
+            urls["postgresql"] = PG_URL
+        elif PG_URL:
+            template_name = make_url(PG_URL).database
+            clone = f"{template_name}_{worker_id}"
+            with _maintenance_engine(PG_URL).connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{clone}" TEMPLATE "{template_name}"'))
+            urls["postgresql"] = make_url(PG_URL).set(database=clone).render_as_string(
+                hide_password=False
+            )
+    yield urls
+    if clone:
+        with _maintenance_engine(PG_URL).connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)'))
 
 
 def _wipe() -> None:
@@ -91,29 +142,45 @@ def app_config(tmp_path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         # Tests move the frozen clock by days between a clerk's requests; the idle sign-out has
         # its own tests (tests/assist/test_shared_device.py), which switch it back on.
         "STAFF_IDLE_MINUTES": 0,
+        # One PBKDF2 round instead of scrypt: a test signs in hundreds of users, and what is
+        # tested is that passwords are checked, not how slowly.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
+
+
+_apps: dict[str, tuple[Flask, dict[str, Any]]] = {}
+
+
+def _app_for(config: dict[str, Any]) -> Flask:
+    """The app of this configuration, made once per worker and given back its configuration
+    as made for every test (tests may change ``app.config``). Making an app compiles every URL
+    rule and every template again, which cost more than most tests."""
+    key = repr(sorted((name, value) for name, value in config.items() if name != "UPLOAD_DIR"))
+    if key not in _apps:
+        application = create_app(config)
+
+        # The app context below stays pushed and test requests reuse it; give every request an
+        # empty ``g`` as production does, so a signed-in user never leaks between test clients.
+        @application.before_request
+        def forget_request_globals() -> None:
+            for name in list(g):
+                g.pop(name)
+
+        _apps[key] = (application, dict(application.config))
+    application, made = _apps[key]
+    application.config.clear()
+    application.config.update(made, UPLOAD_DIR=config["UPLOAD_DIR"])
+    Path(config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    return application
 
 
 @pytest.fixture
 def app(backend: str, database_urls: dict[str, str], app_config: dict[str, Any]) -> Iterator[Flask]:
-    application = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": database_urls[backend]})
-
-    # The app context below stays pushed and test requests reuse it; give every request an
-    # empty ``g`` as production does, so a signed-in user never leaks between test clients.
-    @application.before_request
-    def forget_request_globals() -> None:
-        for name in list(g):
-            g.pop(name)
-
+    application = _app_for({**app_config, "SQLALCHEMY_DATABASE_URI": database_urls[backend]})
     with application.app_context():
-        if backend not in _prepared:
-            upgrade()
-            seed(with_demo_accounts=False)
-            _prepared.add(backend)
         _wipe()
         yield application
         db.session.remove()
-        _wipe()
     clock.freeze(None)
 
 

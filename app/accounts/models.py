@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,6 +20,13 @@ unit_memberships = Table(
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+def hash_password(password: str) -> str:
+    """The installation's password hash (``PASSWORD_HASH_METHOD``; werkzeug's scrypt by default).
+
+    The method is stored in the hash, so a hash made with another method still checks."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 class User(UserMixin, db.Model):
@@ -50,7 +58,7 @@ class User(UserMixin, db.Model):
     team = relationship("CommunityTeam", back_populates="members", foreign_keys=[team_id])
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from werkzeug.security import generate_password_hash
 
-from app.accounts.models import Consent, User
+from app.accounts.models import Consent, User, hash_password
 from app.assist import codes
 from app.assist.models import OneTimeCode
 from app.core import clock
@@ -147,7 +146,7 @@ def claim_account(row: OneTimeCode, password: str) -> User | None:
     claimed = db.session.execute(
         update(User)
         .where(User.id == row.user_id, User.password_hash.is_(None))
-        .values(password_hash=generate_password_hash(password))
+        .values(password_hash=hash_password(password))
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
