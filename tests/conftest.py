@@ -11,14 +11,14 @@ import itertools
 import os
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 from flask import Flask, g
 from flask.testing import FlaskClient
-from filelock import FileLock
 from flask_migrate import upgrade
 from helpers import PASSWORD
 from sqlalchemy import create_engine, make_url, text
@@ -77,7 +77,9 @@ def _maintenance_engine(url: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[dict[str, str]]:
+def database_urls(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Iterator[dict[str, str]]:
     """One database per backend and per pytest-xdist worker, cloned from a template built once.
 
     The first worker to get the lock migrates and seeds a template on each backend: a SQLite file,
@@ -108,8 +110,8 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> I
             with _maintenance_engine(PG_URL).connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)'))
                 connection.execute(text(f'CREATE DATABASE "{clone}" TEMPLATE "{template_name}"'))
-            urls["postgresql"] = make_url(PG_URL).set(database=clone).render_as_string(
-                hide_password=False
+            urls["postgresql"] = (
+                make_url(PG_URL).set(database=clone).render_as_string(hide_password=False)
             )
     yield urls
     if clone:
