@@ -9,7 +9,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from app import geo
-from app.core.permissions import has_permission
+from app.core.roles import has_permission
 from app.dossiers.models import (
     EVENT_LABELS,
     INTAKE_CHANNEL_LABELS,

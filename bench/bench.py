@@ -43,7 +43,7 @@ from app.accounts.models import User  # noqa: E402
 from app.catalogue.models import Procedure  # noqa: E402
 from app.cli import seed  # noqa: E402
 from app.core import clock  # noqa: E402
-from app.core.permissions import Role  # noqa: E402
+from app.core.roles import Role  # noqa: E402
 from app.documents import postal as postal_docs  # noqa: E402
 from app.documents.receipt import render_receipt  # noqa: E402
 from app.dossiers.models import Dossier  # noqa: E402

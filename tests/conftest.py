@@ -28,7 +28,7 @@ from app.accounts.models import User
 from app.catalogue.models import Procedure
 from app.cli import seed
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")

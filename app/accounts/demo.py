@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.catalogue.models import Unit
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.extensions import db
 
 DEMO_PASSWORD = "Demo@2026"

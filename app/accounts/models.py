@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.core import clock
-from app.core.permissions import ROLE_LABELS, STAFF_ROLES, Role
+from app.core.roles import ROLE_LABELS, STAFF_ROLES, Role
 from app.extensions import db
 
 # Staff belong to one or more units (a one-stop officer may serve two centres); officers see

@@ -6,7 +6,7 @@ from app.accounts.models import Consent, User, hash_password
 from app.assist import codes
 from app.assist.models import OneTimeCode
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.extensions import db
 
 PRIVACY_NOTICE_VERSION = "2026-01"

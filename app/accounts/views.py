@@ -31,8 +31,9 @@ from app.assist import codes
 from app.assist.models import OneTimeCode
 from app.core import clock
 from app.core.htmx import render
-from app.core.permissions import Permission, has_permission, public, require
+from app.core.permissions import public, require
 from app.core.responses import go
+from app.core.roles import Permission, has_permission
 from app.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)

@@ -22,7 +22,7 @@ from wtforms.validators import Length
 from app.admin.services import MANAGED_ROLES, OVERRIDE_KINDS, SLOT_CAPACITY_MAX, UNIT_KINDS
 from app.catalogue.guide import GUIDE_MAX_LENGTH
 from app.core.forms import MobilePhone, required
-from app.core.permissions import ROLE_LABELS
+from app.core.roles import ROLE_LABELS
 from app.postal.schedule import WEEKDAY_LABELS
 from app.postal.tokens import SCOPES
 

@@ -24,7 +24,7 @@ from app.accounts.models import User, unit_memberships
 from app.assist.models import CommunityTeam
 from app.catalogue.guide import GUIDE_MAX_LENGTH, normalise_guide
 from app.catalogue.models import CalendarOverride, Procedure, Unit
-from app.core.permissions import POSTAL_ROLES, Permission, Role, has_permission
+from app.core.roles import POSTAL_ROLES, Permission, Role, has_permission
 from app.core.text import fold, normalise_spaces
 from app.dossiers.deadlines import WorkingCalendar
 from app.dossiers.models import Dossier, DossierSequence

@@ -52,8 +52,9 @@ from app.catalogue.guide import default_steps, written_steps
 from app.catalogue.models import CalendarOverride, Procedure, Unit
 from app.core import clock
 from app.core.htmx import render
-from app.core.permissions import ROLE_LABELS, Permission, Role, has_permission, require
+from app.core.permissions import require
 from app.core.responses import go
+from app.core.roles import ROLE_LABELS, Permission, Role, has_permission
 from app.extensions import db
 from app.postal import services as postal_services
 from app.postal import tokens as postal_tokens

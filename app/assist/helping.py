@@ -14,7 +14,7 @@ from app.assist.forms import CitizenSearchForm, StartForm
 from app.catalogue.models import Procedure
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.dossiers.models import Dossier
 from app.extensions import db
 

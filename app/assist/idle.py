@@ -19,8 +19,9 @@ from werkzeug.wrappers import Response
 
 from app.assist import session as assist_session
 from app.core import clock
-from app.core.permissions import Permission, Role, has_permission, require
+from app.core.permissions import require
 from app.core.responses import go
+from app.core.roles import Permission, Role, has_permission
 from app.extensions import db
 
 SEEN_KEY = "seen"

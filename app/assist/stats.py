@@ -23,7 +23,7 @@ from sqlalchemy.sql import Subquery
 
 from app import geo
 from app.assist.models import CommunityTeam
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.core.text import fold
 from app.dossiers.models import Dossier, DossierStatus
 from app.extensions import db

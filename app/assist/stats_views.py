@@ -19,7 +19,8 @@ from flask_login import current_user
 
 from app.assist import stats
 from app.core import clock
-from app.core.permissions import Permission, require
+from app.core.permissions import require
+from app.core.roles import Permission
 
 # The page is /ho-tro/thong-ke and its file /ho-tro/thong-ke.csv (as the register's, Mẫu 07):
 # a blueprint prefix always joins its rules with "/", so the prefix stops at /ho-tro.

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from app.accounts.models import User
 from app.catalogue.models import Unit
 from app.core import clock
-from app.core.permissions import Permission, has_permission
+from app.core.roles import Permission, has_permission
 from app.dossiers import services
 from app.dossiers.deadlines import (
     WorkingCalendar,

@@ -16,7 +16,7 @@ from flask import abort
 from flask_login import current_user
 
 from app.assist import session as assist_session
-from app.core.permissions import Permission, has_permission
+from app.core.roles import Permission, has_permission
 from app.dossiers.models import Dossier, DossierStatus
 from app.dossiers.workflow import in_unit_scope
 from app.extensions import db

@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from app.core.permissions import Permission, has_permission
+from app.core.roles import Permission, has_permission
 from app.dossiers.models import POSTAL_INTAKE
 from app.dossiers.models import DossierStatus as S
 

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.htmx import render
-from app.core.permissions import Permission, has_permission, require
+from app.core.permissions import require
 from app.core.responses import go, pdf
+from app.core.roles import Permission, has_permission
 from app.documents import postal as docs
 from app.extensions import db
 from app.postal import legs, papers, queries

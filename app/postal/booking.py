@@ -13,8 +13,9 @@ from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
 
 from app.core.htmx import render
-from app.core.permissions import Permission, has_permission, require
+from app.core.permissions import require
 from app.core.responses import go
+from app.core.roles import Permission, has_permission
 from app.dossiers.models import Dossier
 from app.dossiers.policy import editable_or_404, is_helper
 from app.extensions import db

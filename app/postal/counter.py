@@ -23,8 +23,9 @@ from app.assist.forms import CitizenSearchForm
 from app.catalogue.models import Procedure
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
-from app.core.permissions import Permission, Role, require
+from app.core.permissions import require
 from app.core.responses import go
+from app.core.roles import Permission, Role
 from app.dossiers import services as dossier_services
 from app.extensions import db
 from app.postal.forms import CounterCitizenForm

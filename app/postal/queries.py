@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
-from app.core.permissions import POSTAL_ROLES
+from app.core.roles import POSTAL_ROLES
 from app.dossiers.models import Dossier, DossierStatus
 from app.extensions import db
 from app.postal.flow import Leg

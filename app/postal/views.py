@@ -17,8 +17,9 @@ from app.accounts.models import User
 from app.catalogue.models import Unit
 from app.core import clock
 from app.core.htmx import render
-from app.core.permissions import Permission, has_permission, require
+from app.core.permissions import require
 from app.core.responses import go, pdf
+from app.core.roles import Permission, has_permission
 from app.documents import postal as docs
 from app.documents.receipt import render_receipt
 from app.dossiers.receipt import receipt_document

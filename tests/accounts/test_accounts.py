@@ -11,7 +11,7 @@ from helpers import PASSWORD, login
 
 from app.accounts.models import User
 from app.core.identity import MSG_ID_SEX, MSG_ID_YEAR
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.extensions import db
 
 HTMX = {"HX-Request": "true"}

@@ -28,7 +28,7 @@ from app.accounts.views import (
 )
 from app.assist.models import OneTimeCode
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.extensions import db
 from app.notifications.models import Notification
 

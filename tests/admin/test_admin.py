@@ -18,7 +18,7 @@ from app.accounts.models import User, unit_memberships
 from app.admin.services import generate_password, upcoming_holidays
 from app.catalogue.models import CalendarOverride, Unit
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.dossiers.deadlines import WorkingCalendar
 from app.dossiers.models import Dossier
 from app.dossiers.services import working_calendar

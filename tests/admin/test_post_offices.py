@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.assist.models import CommunityTeam
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.dossiers import services as dossier_services
 from app.dossiers.models import Dossier
 from app.extensions import db

@@ -16,7 +16,7 @@ from app.accounts.models import User
 from app.assist.models import CommunityTeam
 from app.catalogue.guide import GUIDE_MAX_LENGTH
 from app.catalogue.models import Procedure, Unit
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.extensions import db
 
 HTMX = {"HX-Request": "true"}

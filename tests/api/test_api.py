@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from app import geo
 from app.api import events, queries
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.dossiers.models import DossierEvent
 from app.extensions import db
 from app.notifications.models import Notification

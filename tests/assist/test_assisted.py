@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from app.accounts.models import Consent, User
 from app.assist.models import CommunityTeam, OneTimeCode
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.dossiers import actions
 from app.dossiers.models import Dossier, DossierEvent, DossierStatus
 from app.extensions import db

@@ -19,7 +19,8 @@ from app.assist import stats
 from app.assist.models import CommunityTeam
 from app.catalogue.models import Unit
 from app.core import clock
-from app.core.permissions import ACCESS_ATTRIBUTE, Role
+from app.core.permissions import ACCESS_ATTRIBUTE
+from app.core.roles import Role
 from app.dossiers.models import DossierStatus
 from app.extensions import db
 

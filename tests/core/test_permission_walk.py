@@ -30,7 +30,8 @@ from werkzeug.routing import IntegerConverter, Rule
 
 from app.accounts.models import User
 from app.catalogue.models import Unit
-from app.core.permissions import ACCESS_ATTRIBUTE, ROLE_LABELS, ROLE_PERMISSIONS, Permission, Role
+from app.core.permissions import ACCESS_ATTRIBUTE
+from app.core.roles import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Role
 from app.dossiers import actions, services
 from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierStatus
 from app.dossiers.official_forms import FORMS

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from app.accounts.models import Consent
 from app.assist.models import CommunityTeam
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.documents.guide import CitizenGuide, render_guide
 from app.documents.receipt import ReceiptDocumentLine, render_receipt
 from app.dossiers import receipt as receipts

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.catalogue.models import Unit
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.dossiers.models import Attachment, Dossier, DossierEvent
 from app.extensions import db
 

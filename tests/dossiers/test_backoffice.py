@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.catalogue.models import Procedure, Unit
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.dossiers.models import Dossier, DossierEvent, DossierStatus
 from app.extensions import db
 from app.notifications.models import Notification

@@ -22,7 +22,7 @@ from sqlalchemy import event, insert, select, text
 from app.accounts.models import User
 from app.catalogue.models import Procedure, Unit
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.dossiers import services, worklist
 from app.dossiers.models import Dossier, DossierStatus
 from app.extensions import db

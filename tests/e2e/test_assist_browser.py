@@ -60,7 +60,7 @@ from app.accounts.models import User
 from app.assist.models import CommunityTeam
 from app.core import clock
 from app.core.identity import mask_id_number, mask_phone
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.dossiers.models import Dossier, DossierStatus
 from app.extensions import db
 from app.notifications.models import Notification

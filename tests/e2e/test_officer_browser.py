@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.catalogue.models import Procedure, Unit
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.dossiers.models import Dossier, DossierStatus
 from app.extensions import db
 

@@ -6,7 +6,7 @@ import pytest
 from helpers import make_post_office
 
 from app.catalogue.models import Procedure, Unit
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.extensions import db
 from app.postal.models import PostOffice
 

@@ -197,7 +197,7 @@ def test_an_item_flagged_missing_goes_back_on_the_post_office_list(
 def test_a_worker_of_another_office_cannot_touch_the_item(
     office, make_user, citizen, residence
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.core.permissions import Role
+    from app.core.roles import Role
     from app.postal.models import PostOffice
 
     other = PostOffice(code="463200", name="Bưu điện khác")

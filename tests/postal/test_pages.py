@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Consent, User
 from app.core import clock
-from app.core.permissions import Role
+from app.core.roles import Role
 from app.dossiers import actions
 from app.dossiers import services as dossier_services
 from app.dossiers.models import Dossier, DossierEvent, DossierStatus

@@ -24,7 +24,8 @@ from app.accounts.models import User, unit_memberships
 from app.catalogue.models import Procedure, Unit
 from app.core import clock
 from app.core.htmx import is_htmx, render
-from app.core.permissions import Permission, has_permission, require
+from app.core.permissions import require
+from app.core.roles import Permission, has_permission
 from app.dossiers import actions, services, worklist
 from app.dossiers.forms import (
     ActionForm,

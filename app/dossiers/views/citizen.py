@@ -22,7 +22,8 @@ from app.catalogue.models import Procedure
 from app.core import clock
 from app.core.htmx import is_htmx, render
 from app.core.identity import mask_id_number
-from app.core.permissions import Permission, has_permission, require
+from app.core.permissions import require
+from app.core.roles import Permission, has_permission
 from app.dossiers import actions, official_forms, queries, services
 from app.dossiers import receipt as receipts
 from app.dossiers.forms import ApplicantForm, DeliveryForm, WithdrawForm
