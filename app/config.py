@@ -36,7 +36,6 @@ class Config:
     PROVINCE_CODE = _int("PROVINCE_CODE", 40)  # Nghệ An in the 2025 list
     PROVINCE_TREE = os.environ.get("PROVINCE_TREE", "H40")  # QCVN 102 tree letter+digits
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
-    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
     # werkzeug's method string; not read from the environment: only the tests make it cheap.
     PASSWORD_HASH_METHOD = "scrypt"
     SESSION_COOKIE_HTTPONLY = True

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 from app import geo
 from app.core.roles import has_permission
-from app.dossiers.models import (
+from app.dossiers.statuses import (
     EVENT_LABELS,
     INTAKE_CHANNEL_LABELS,
     RETURN_CHANNEL_LABELS,

@@ -10,7 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from app.api.openapi import PAGE_SIZE
 from app.catalogue.models import Procedure
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.postal.flow import Leg
 from app.postal.flow import ShipmentStatus as S

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from app import geo
+from app.core import clock
 from app.dossiers.models import DossierEvent
 from app.postal.legs import checklist
 from app.postal.models import Shipment
 
 # Every stored time is Vietnam local time without an offset (app/core/clock.py); the API says
 # which zone it is, as RFC 3339 asks. Vietnam keeps +07:00 all year.
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def moment(value: datetime) -> str:
-    return value.replace(tzinfo=VIETNAM, microsecond=0).isoformat()
+    return value.replace(tzinfo=clock.VIETNAM_TZ, microsecond=0).isoformat()
 
 
 def day(value: date | None) -> str | None:

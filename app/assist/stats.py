@@ -25,7 +25,8 @@ from app import geo
 from app.assist.models import CommunityTeam
 from app.core.roles import Role
 from app.core.text import fold
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 
 DEFAULT_WEEKS = 8

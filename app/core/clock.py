@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, timezone
 
-_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# The one time zone of the product. Vietnam has kept UTC+7 all year since 1975 (no daylight
+# saving time), so a fixed offset is exact for every date this product deals with.
+VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 _frozen: datetime | None = None
 
 
@@ -13,7 +14,7 @@ def now() -> datetime:
     """Local wall-clock time in Vietnam, naive (every stored time is Vietnam local time)."""
     if _frozen is not None:
         return _frozen
-    return datetime.now(_TZ).replace(tzinfo=None, microsecond=0)
+    return datetime.now(VIETNAM_TZ).replace(tzinfo=None, microsecond=0)
 
 
 def today() -> date:

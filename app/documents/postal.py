@@ -19,7 +19,7 @@ a property here (the templates do no formatting of their own). Nothing is fetche
 and the QR code are ``data:`` URIs of SVG documents, drawn by WeasyPrint as vector paths.
 
 A thermal roll is cut after the content, so an 80 mm document is laid out twice: once on a
-very tall page to measure how far its content reaches, then on a page exactly that tall (see
+very tall page to find where its end marker lands, then on a page exactly that tall (see
 :func:`layout_thermal`).
 """
 
@@ -33,7 +33,6 @@ from datetime import date, datetime
 from barcode import Code128
 from barcode.writer import SVGWriter
 from weasyprint.document import Document
-from weasyprint.formatting_structure.boxes import MarginBox
 
 from app.documents.pdf import DENSITIES, render_document, render_fitting, render_pdf
 from app.documents.receipt import ReceiptDocument, format_vn_date, format_vn_time, qr_data_uri
@@ -249,50 +248,33 @@ def code128_data_uri(value: str, *, height_mm: float = BARCODE_HEIGHT_MM) -> str
 
 # The first layout's page: far taller than any receipt, so the content is never broken.
 THERMAL_PROBE_HEIGHT_MM = 2000.0
-# Paper fed after the last line before the cut.
+# The page's bottom margin, and paper fed after it before the cut.
+THERMAL_BOTTOM_MARGIN_MM = 5.0
 THERMAL_SLACK_MM = 1.0
+# The id of the empty element every 80 mm template ends with (pdf/postal/_thermal.html).
+THERMAL_END = "roll-end"
 _MM_PER_PX = 25.4 / 96  # WeasyPrint lays out in CSS pixels
-
-
-def _content_bottom_px(document: Document) -> float:
-    """How far down the first page the content reaches, in CSS px from the page's top edge.
-
-    Walks the page's layout boxes (every box WeasyPrint placed, down to the text boxes) and
-    takes the lowest margin edge. Page-margin boxes (running headers, page numbers) belong to
-    the page, not to the content, and are skipped.
-    """
-    page_box = document.pages[0]._page_box
-    bottom = 0.0
-    for box in page_box.descendants():
-        if box is page_box or isinstance(box, MarginBox):
-            continue
-        top = getattr(box, "position_y", None)
-        if top is None:
-            continue
-        try:
-            height = box.margin_height()
-        except (AttributeError, TypeError):  # a box without a used height
-            continue
-        bottom = max(bottom, top + height)
-    return bottom
 
 
 def layout_thermal(template_name: str, context: object) -> Document:
     """Lay ``template_name`` out for an 80 mm roll, on one page as tall as its content.
 
-    The template sizes its page with ``page_height_mm``. First pass: a very tall page; the
-    lowest box gives the content's height. Second pass: that height plus the page's bottom
+    The template sizes its page with ``page_height_mm`` and ends with the ``roll-end`` marker.
+    First pass: a very tall page; the marker's anchor (``Page.anchors``: its position from the
+    page's top edge) is how far the content reaches. Second pass: that height plus the bottom
     margin. Should rounding still push a line over (it should not), a few millimetres are
     added until the document is one page. Needs a Flask application context.
     """
-    probe = render_document(template_name, context, page_height_mm=THERMAL_PROBE_HEIGHT_MM)
+    sizes = {"bottom_margin_mm": THERMAL_BOTTOM_MARGIN_MM}
+    probe = render_document(template_name, context, page_height_mm=THERMAL_PROBE_HEIGHT_MM, **sizes)
     if len(probe.pages) > 1:  # longer than two metres: nothing sensible to measure
         return probe
-    page_box = probe.pages[0]._page_box
-    height_mm = (_content_bottom_px(probe) + page_box.margin_bottom) * _MM_PER_PX
-    height_mm += THERMAL_SLACK_MM
+    content_px = probe.pages[0].anchors[THERMAL_END][1]
+    height_mm = content_px * _MM_PER_PX + THERMAL_BOTTOM_MARGIN_MM + THERMAL_SLACK_MM
     for _ in range(4):
-        document = render_document(template_name, context, page_height_mm=round(height_mm, 2))
+        document = render_document(
+            template_name, context, page_height_mm=round(height_mm, 2), **sizes
+        )
         if len(document.pages) == 1:
             return document
         height_mm += 3.0

@@ -25,7 +25,8 @@ from app.dossiers.deadlines import (
     counting_start,
     working_days_left,
 )
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.dossiers.uploads import ProcessedUpload
 from app.dossiers.workflow import EVENT_OF, Action, IllegalTransition, check, hop_verdict
 from app.extensions import db

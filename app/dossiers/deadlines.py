@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 import holidays
 
-# Vietnam has kept UTC+7 all year since 1975 (no daylight saving time), so a fixed
-# offset is exact for every date this product deals with.
-VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
+from app.core.clock import VIETNAM_TZ
 
 DEFAULT_CUTOFF = time(15, 0)
 

@@ -19,7 +19,7 @@ from wtforms.validators import Email, Length, Optional, ValidationError
 
 from app import geo
 from app.core.forms import MobilePhone, required
-from app.dossiers.models import INTAKE_CHANNEL_LABELS, RETURN_CHANNEL_LABELS
+from app.dossiers.statuses import INTAKE_CHANNEL_LABELS, RETURN_CHANNEL_LABELS
 
 
 def _province_choices() -> list[tuple[int, str]]:

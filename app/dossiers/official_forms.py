@@ -16,6 +16,7 @@ from flask import current_app
 
 from app import geo
 from app.accounts.models import User
+from app.core import clock
 from app.core.identity import mask_id_number, mask_phone
 from app.documents import forms as pdf_forms
 from app.dossiers.models import Dossier, DossierEvent
@@ -192,7 +193,7 @@ def control_hops(dossier: Dossier) -> tuple[pdf_forms.ControlHop, ...]:
 
 
 def _control(dossier: Dossier) -> bytes:
-    last = dossier.events[-1].at if dossier.events else datetime.now()
+    last = dossier.events[-1].at if dossier.events else clock.now()
     return pdf_forms.render_control_sheet(
         pdf_forms.ControlSheet(
             header=_header(dossier, f"{_seq(dossier)}/KS", last),

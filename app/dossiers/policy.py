@@ -17,7 +17,8 @@ from flask_login import current_user
 
 from app.assist import session as assist_session
 from app.core.roles import Permission, has_permission
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.dossiers.workflow import in_unit_scope
 from app.extensions import db
 

@@ -6,7 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from app.dossiers.models import Dossier, DossierEvent, DossierStatus
+from app.dossiers.models import Dossier, DossierEvent
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 
 _CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$")

@@ -24,7 +24,8 @@ from app.documents.receipt import (
     render_receipt,
     sms_consent_note,
 )
-from app.dossiers.models import RETURN_CHANNEL_LABELS, Dossier
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import RETURN_CHANNEL_LABELS
 from app.extensions import db
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,8 @@ from app.catalogue.services import receiving_unit_for
 from app.core import clock
 from app.core.text import fold
 from app.dossiers.deadlines import WorkingCalendar, due_date
-from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence, DossierStatus
+from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence
+from app.dossiers.statuses import DossierStatus
 from app.dossiers.uploads import ProcessedUpload, process_upload
 from app.extensions import db
 

@@ -14,8 +14,8 @@ from enum import StrEnum
 from typing import Any
 
 from app.core.roles import Permission, has_permission
-from app.dossiers.models import POSTAL_INTAKE
-from app.dossiers.models import DossierStatus as S
+from app.dossiers.statuses import POSTAL_INTAKE
+from app.dossiers.statuses import DossierStatus as S
 
 
 class Action(StrEnum):

@@ -17,7 +17,8 @@ from sqlalchemy.orm import joinedload
 from app.core.identity import normalise_phone
 from app.core.text import fold
 from app.dossiers.deadlines import WorkingCalendar, add_working_days
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 
 PAGE_SIZE = 25

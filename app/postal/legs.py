@@ -29,7 +29,8 @@ from app.core import clock
 from app.dossiers import actions
 from app.dossiers import services as dossier_services
 from app.dossiers.deadlines import add_working_days
-from app.dossiers.models import POSTAL_INTAKE, Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import POSTAL_INTAKE, DossierStatus
 from app.dossiers.workflow import hop_verdict
 from app.extensions import db
 from app.notifications.outbox import notify

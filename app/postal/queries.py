@@ -11,7 +11,8 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.core.roles import POSTAL_ROLES
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.postal.flow import Leg
 from app.postal.flow import ShipmentStatus as S

@@ -18,7 +18,8 @@ from app.accounts.models import User
 from app.core import clock
 from app.dossiers import services as dossier_services
 from app.dossiers.deadlines import WorkingCalendar
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.notifications.outbox import notify
 from app.postal import s10

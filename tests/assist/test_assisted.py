@@ -21,7 +21,8 @@ from app.assist.models import CommunityTeam, OneTimeCode
 from app.core import clock
 from app.core.roles import Role
 from app.dossiers import actions
-from app.dossiers.models import Dossier, DossierEvent, DossierStatus
+from app.dossiers.models import Dossier, DossierEvent
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.notifications.models import Notification
 

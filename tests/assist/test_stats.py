@@ -21,7 +21,7 @@ from app.catalogue.models import Unit
 from app.core import clock
 from app.core.permissions import ACCESS_ATTRIBUTE
 from app.core.roles import Role
-from app.dossiers.models import DossierStatus
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 
 NOW = datetime(2026, 12, 1, 10, 0)  # a Tuesday, in ISO week 49 (30/11–06/12/2026)

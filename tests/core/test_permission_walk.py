@@ -33,8 +33,9 @@ from app.catalogue.models import Unit
 from app.core.permissions import ACCESS_ATTRIBUTE
 from app.core.roles import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Role
 from app.dossiers import actions, services
-from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierStatus
+from app.dossiers.models import Attachment, Dossier, DossierEvent
 from app.dossiers.official_forms import FORMS
+from app.dossiers.statuses import DossierStatus
 from app.dossiers.uploads import process_upload
 from app.dossiers.workflow import Action
 from app.extensions import db

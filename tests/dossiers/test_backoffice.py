@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from app.catalogue.models import Procedure, Unit
 from app.core import clock
 from app.core.roles import Role
-from app.dossiers.models import Dossier, DossierEvent, DossierStatus
+from app.dossiers.models import Dossier, DossierEvent
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.notifications.models import Notification
 

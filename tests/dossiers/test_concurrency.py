@@ -24,7 +24,8 @@ from app.accounts.models import User
 from app.catalogue.models import Procedure, Unit
 from app.core import clock
 from app.dossiers import services
-from app.dossiers.models import Dossier, DossierEvent, DossierSequence, DossierStatus
+from app.dossiers.models import Dossier, DossierEvent, DossierSequence
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 
 pytestmark = pytest.mark.postgres_only

@@ -19,7 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from app.catalogue.models import Procedure, Unit
 from app.core import clock
 from app.dossiers import deadlines
-from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierStatus
+from app.dossiers.models import Attachment, Dossier, DossierEvent
+from app.dossiers.statuses import DossierStatus
 from app.dossiers.uploads import MSG_UNSUPPORTED
 from app.extensions import db
 

@@ -24,7 +24,8 @@ from app.catalogue.models import Procedure, Unit
 from app.core import clock
 from app.core.roles import Role
 from app.dossiers import services, worklist
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from bench.crowd import insert_crowd
 

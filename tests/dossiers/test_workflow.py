@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.core.roles import Role
-from app.dossiers.models import EVENT_LABELS, STATUS_LABELS, DossierStatus
+from app.dossiers.statuses import EVENT_LABELS, STATUS_LABELS, DossierStatus
 from app.dossiers.workflow import (
     ACTION_LABELS,
     EVENT_OF,

@@ -61,7 +61,8 @@ from app.assist.models import CommunityTeam
 from app.core import clock
 from app.core.identity import mask_id_number, mask_phone
 from app.core.roles import Role
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.notifications.models import Notification
 

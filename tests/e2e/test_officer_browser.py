@@ -16,7 +16,8 @@ from sqlalchemy import select
 from app.catalogue.models import Procedure, Unit
 from app.core import clock
 from app.core.roles import Role
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 
 pytestmark = pytest.mark.e2e

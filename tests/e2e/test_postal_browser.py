@@ -48,7 +48,8 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core import clock
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.postal import s10, services
 from app.postal.flow import Leg, ShipmentStatus

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from app.core import clock
-from app.dossiers.models import Dossier, DossierStatus
+from app.dossiers.models import Dossier
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.notifications import outbox
 from app.notifications.channels import (

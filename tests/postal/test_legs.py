@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from app.core import clock
 from app.dossiers import actions
-from app.dossiers.models import DossierEvent, DossierStatus
+from app.dossiers.models import DossierEvent
+from app.dossiers.statuses import DossierStatus
 from app.dossiers.workflow import IllegalTransition
 from app.extensions import db
 from app.notifications.models import Notification

@@ -29,7 +29,8 @@ from app.core import clock
 from app.core.roles import Role
 from app.dossiers import actions
 from app.dossiers import services as dossier_services
-from app.dossiers.models import Dossier, DossierEvent, DossierStatus
+from app.dossiers.models import Dossier, DossierEvent
+from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.notifications.models import Notification
 from app.postal import legs, s10, services

@@ -37,9 +37,10 @@ from app.dossiers.forms import (
     ReturnForm,
     SupplementForm,
 )
-from app.dossiers.models import RETURN_CHANNEL_LABELS, STATUS_LABELS, Dossier
+from app.dossiers.models import Dossier
 from app.dossiers.official_forms import available_forms
 from app.dossiers.policy import staff_viewable_or_404
+from app.dossiers.statuses import RETURN_CHANNEL_LABELS, STATUS_LABELS
 from app.dossiers.uploads import UploadRejected
 from app.dossiers.workflow import ACTION_LABELS, Action, allowed_actions
 from app.extensions import db

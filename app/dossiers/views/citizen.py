@@ -27,7 +27,7 @@ from app.core.roles import Permission, has_permission
 from app.dossiers import actions, official_forms, queries, services
 from app.dossiers import receipt as receipts
 from app.dossiers.forms import ApplicantForm, DeliveryForm, WithdrawForm
-from app.dossiers.models import Attachment, DossierStatus
+from app.dossiers.models import Attachment
 from app.dossiers.policy import (
     can_edit,
     editable_or_404,
@@ -35,6 +35,7 @@ from app.dossiers.policy import (
     staff_can_view,
     viewable_or_404,
 )
+from app.dossiers.statuses import DossierStatus
 from app.dossiers.uploads import UploadRejected
 from app.dossiers.workflow import Action, allowed_actions
 from app.extensions import db
