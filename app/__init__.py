@@ -73,7 +73,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from app import cli, errors, templating
     from app.assist import idle
+    from app.core import transaction
 
+    transaction.init_app(app)
     errors.init_app(app)
     idle.init_app(app)
     cli.init_app(app)

@@ -6,9 +6,6 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.dossiers.workflow import IllegalTransition
-from app.extensions import db
-
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Trình duyệt đã gửi một yêu cầu mà hệ thống không hiểu."),
     403: ("Không có quyền truy cập", "Tài khoản của bạn không được phép xem trang này."),
@@ -31,16 +28,6 @@ _API_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(IllegalTransition)
-    def illegal_transition(error: IllegalTransition):  # type: ignore[no-untyped-def]
-        db.session.rollback()
-        return render_template(
-            "errors/error.html",
-            code=409,
-            title="Thao tác không thực hiện được",
-            message=error.message,
-        ), 409
-
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
         return render_template(

@@ -6,17 +6,16 @@ from app.accounts.models import Consent, User, hash_password
 from app.assist import codes
 from app.assist.models import OneTimeCode
 from app.core import clock
+from app.core.errors import Invalid
 from app.core.roles import Role
 from app.extensions import db
 
 PRIVACY_NOTICE_VERSION = "2026-01"
 
 
-class AccountExists(ValueError):
+class AccountExists(Invalid):
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(message, field)
 
 
 def register_citizen(

@@ -24,6 +24,7 @@ from app.accounts.models import User, unit_memberships
 from app.assist.models import CommunityTeam
 from app.catalogue.guide import GUIDE_MAX_LENGTH, normalise_guide
 from app.catalogue.models import CalendarOverride, Procedure, Unit
+from app.core.errors import Invalid
 from app.core.roles import POSTAL_ROLES, Permission, Role, has_permission
 from app.core.text import fold, normalise_spaces
 from app.dossiers.deadlines import WorkingCalendar
@@ -69,13 +70,11 @@ _READABLE: Final = _READABLE_LOWER + _READABLE_UPPER + _READABLE_DIGITS
 T = TypeVar("T")
 
 
-class AdminError(ValueError):
+class AdminError(Invalid):
     """A refusal to show next to ``field`` (or at the top of the page when ``field`` is "")."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(message, field)
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.assist.models import OneTimeCode
 from app.core import clock
+from app.core.errors import Invalid
 from app.extensions import db
 from app.notifications.outbox import notify_phone
 
@@ -37,10 +38,8 @@ TEXTS = {
 }
 
 
-class CodeRefused(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CodeRefused(Invalid):
+    """No code was sent, or the code typed is wrong, used up or expired."""
 
 
 def _digest(code: str) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from app.accounts.models import User
 from app.catalogue.models import Unit
 from app.core import clock
+from app.core.errors import Invalid
 from app.core.roles import Permission, has_permission
 from app.dossiers import services
 from app.dossiers.deadlines import (
@@ -37,12 +38,11 @@ from app.notifications.outbox import notify
 NOTIFIED = frozenset(action for action, event in EVENT_OF.items() if event in KINDS)
 
 
-class InvalidInput(ValueError):
+class InvalidInput(Invalid):
     """The officer's input is wrong (shown beside the form, 422)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        super().__init__("; ".join(errors.values()), errors=errors)
 
 
 def person(user: User | None, unit: Unit | None = None) -> str:

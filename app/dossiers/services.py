@@ -18,6 +18,7 @@ from app.catalogue.models import CalendarOverride, Procedure
 from app.catalogue.schema import clean_answers
 from app.catalogue.services import receiving_unit_for
 from app.core import clock
+from app.core.errors import Invalid
 from app.core.text import fold
 from app.dossiers.deadlines import WorkingCalendar, due_date
 from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence
@@ -252,9 +253,11 @@ def dossier_code(unit_code: str, day: date, number: int) -> str:
     return f"{unit_code}-{day:%y%m%d}-{number:04d}"
 
 
-class NotReady(ValueError):
+class NotReady(Invalid):
+    """The draft cannot be submitted yet: ``missing`` says what each step still needs."""
+
     def __init__(self, missing: list[Missing]) -> None:
-        super().__init__("dossier is incomplete")
+        super().__init__("Hồ sơ còn thiếu thông tin nên chưa nộp được.")
         self.missing = missing
 
 

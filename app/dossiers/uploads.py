@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps
 
+from app.core.errors import Invalid
+
 __all__ = [
     "ALLOWED",
     "MAX_PIXELS",
@@ -119,7 +121,7 @@ MSG_UNCHECKABLE_PDF = (
 )
 
 
-class UploadRejected(ValueError):
+class UploadRejected(Invalid):
     """The upload cannot be accepted.
 
     ``message`` is written for the citizen (Vietnamese) and can be displayed
@@ -128,7 +130,6 @@ class UploadRejected(ValueError):
 
     def __init__(self, message: str, *, code: str = "rejected") -> None:
         super().__init__(message)
-        self.message = message
         self.code = code
 
 

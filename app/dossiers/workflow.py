@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from app.core.errors import Conflict
 from app.core.roles import Permission, has_permission
 from app.dossiers.statuses import POSTAL_INTAKE
 from app.dossiers.statuses import DossierStatus as S
@@ -147,12 +148,8 @@ TRANSITIONS: tuple[Transition, ...] = (
 _BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
 
 
-class IllegalTransition(Exception):
+class IllegalTransition(Conflict):
     """The action cannot be taken on this dossier now, by this user. Shown as a 409 page."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def in_unit_scope(dossier: Any, user: Any) -> bool:

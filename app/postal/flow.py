@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.core.errors import Conflict
+
 
 class Leg(StrEnum):
     PICKUP = "pickup"
@@ -96,12 +98,11 @@ TRANSITIONS: tuple[Transition, ...] = (
 _BY_KEY = {(t.source, t.step): t for t in TRANSITIONS}
 
 
-class IllegalStep(Exception):
+class IllegalStep(Conflict):
     """The step cannot be taken from the shipment's status. ``code`` is for machines."""
 
     def __init__(self, message: str, code: str = "illegal_transition") -> None:
         super().__init__(message)
-        self.message = message
         self.code = code
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import User
 from app.core import clock
+from app.core.errors import Conflict, Invalid
 from app.dossiers import services as dossier_services
 from app.dossiers.deadlines import WorkingCalendar
 from app.dossiers.models import Dossier
@@ -39,21 +40,15 @@ PICKUP_BOOKED = ShipmentStatus.PICKUP_REQUESTED
 BOOKABLE_DOSSIER_STATUSES = frozenset({DossierStatus.DRAFT, DossierStatus.SUBMITTED})
 
 
-class PostalError(ValueError):
+class PostalError(Invalid):
     """A refusal with a polite Vietnamese message (shown beside the form)."""
 
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
-
-class SlotFull(Exception):
+class SlotFull(Conflict):
     """The slot has no place left (or was closed); ``alternatives`` are open slots to offer."""
 
     def __init__(self, alternatives: list[PickupSlot]) -> None:
-        super().__init__("Khung giờ này vừa hết chỗ. Vui lòng chọn khung giờ khác.")
-        self.message = str(self.args[0])
+        super().__init__("Khung giờ này vừa hết chỗ. Vui lòng chọn khung giờ khác.", "slot")
         self.alternatives = alternatives
 
 

@@ -8,6 +8,7 @@ import zlib
 import pytest
 from PIL import ExifTags, Image, PngImagePlugin
 
+from app.core.errors import Invalid
 from app.dossiers.uploads import (
     ALLOWED,
     ProcessedUpload,
@@ -154,7 +155,8 @@ def test_text_file_named_pdf_is_rejected():
         "Chỉ nhận tệp PDF, JPEG hoặc PNG. Tệp bạn chọn không phải là một trong các loại này."
     )
     assert str(error) == error.message
-    assert isinstance(error, ValueError)
+    # A refusal of the domain: a 422 with the message next to the file field.
+    assert isinstance(error, Invalid) and error.status == 422
 
 
 @pytest.mark.parametrize(

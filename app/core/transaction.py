@@ -1,0 +1,82 @@
+"""One transaction per request, committed or rolled back in one place.
+
+Operations only flush. After the view, the request's changes are committed when the response
+is a success (status below 400) and rolled back otherwise; a :class:`~app.core.errors.DomainError`
+that reaches Flask rolls back and answers an error page with its status. A form view that
+must keep what was valid while it shows errors (the journey keeps every valid answer) calls
+:func:`keep_changes`.
+
+:func:`domain_errors` is the form view's side: the operation runs in a savepoint, and a
+refusal undoes only the operation and goes onto the form, so the view answers 422 with the
+form, everything typed still in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, g, render_template
+from werkzeug.wrappers import Response
+
+from app.core.errors import DomainError
+from app.extensions import db
+
+_KEEP = "keep_changes"
+
+
+def keep_changes() -> None:
+    """Commit this request's changes even though its response reports an error (4xx)."""
+    g.setdefault(_KEEP, True)
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def commit_or_roll_back(response: Response) -> Response:
+        if response.status_code < 400 or (response.status_code < 500 and g.get(_KEEP)):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        title = "Thao tác không thực hiện được" if error.status == 409 else "Chưa thực hiện được"
+        return render_template(
+            "errors/error.html", code=error.status, title=title, message=error.message
+        ), error.status
+
+
+def put_on_form(form: Any, error: DomainError) -> None:
+    """Each message next to the field it names; the rest at the top of the form."""
+    for name, message in error.errors.items():
+        field = form[name] if name and name in form else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+@contextmanager
+def domain_errors(form: Any) -> Iterator[None]:
+    """Run the block in a savepoint; a :class:`DomainError` undoes it and goes onto ``form``.
+
+    The block usually ends by returning the view's redirect; when it is refused, the view goes
+    on after the ``with`` and answers the form again, with :func:`form_status`."""
+    savepoint = db.session.begin_nested()
+    try:
+        yield
+    except DomainError as error:
+        if savepoint.is_active:
+            savepoint.rollback()
+        put_on_form(form, error)
+    else:
+        if savepoint.is_active:
+            savepoint.commit()
+
+
+def form_status(form: Any) -> int:
+    """422 when the form carries errors, else 200."""
+    return 422 if form.errors else 200
