@@ -17,11 +17,12 @@ from typing import Any
 
 import pytest
 from filelock import FileLock
-from flask import Flask, g
+from flask import Flask, g, has_request_context, request
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from helpers import PASSWORD
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, inspect, make_url, text
+from sqlalchemy.orm import Session
 
 from app import create_app
 from app.accounts.models import User
@@ -29,6 +30,7 @@ from app.catalogue.models import Procedure
 from app.cli import seed
 from app.core import clock
 from app.core.roles import Role
+from app.dossiers.models import DossierEvent
 from app.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -150,6 +152,55 @@ def app_config(tmp_path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     }
 
 
+# A GET never writes (issue 10), checked on every request of every test: a flush with changes
+# or an INSERT / UPDATE / DELETE during a GET is recorded and fails the test that made it.
+# Only the read log is written on a GET: who read a dossier's personal data, who downloaded
+# its result (Law 91/2025), and when an API token was last used.
+READ_LOG = frozenset({"viewed", "result_downloaded"})
+READ_LOG_COLUMNS = {"ApiToken": {"last_used_at"}}
+# Issue 10, still to fix: the booking page creates the coming days' pickup slots when shown.
+STILL_WRITING_ON_GET = ("/hen-buu-dien",)
+_writes_on_get: list[str] = []
+
+
+def _in_a_get() -> bool:
+    return has_request_context() and request.method in ("GET", "HEAD")
+
+
+def _is_read_log(instance: object) -> bool:
+    return isinstance(instance, DossierEvent) and instance.action in READ_LOG
+
+
+@event.listens_for(Session, "before_flush")
+def _changes_flushed_on_get(session: Session, flush_context: Any, instances: Any) -> None:
+    if not _in_a_get():
+        return
+    changed = [
+        *(o for o in session.new if not _is_read_log(o)),
+        *(o for o in session.dirty if _changed_columns(o)),
+        *session.deleted,
+    ]
+    for instance in changed:
+        _writes_on_get.append(f"GET {request.path} writes {type(instance).__name__}")
+
+
+def _changed_columns(instance: object) -> set[str]:
+    """Columns of ``instance`` with a pending change, beyond those of the read log."""
+    state = inspect(instance)
+    changed = {
+        a.key for a in state.attrs if a.key in state.mapper.columns and a.history.has_changes()
+    }
+    return changed - READ_LOG_COLUMNS.get(type(instance).__name__, set())
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _statement_on_get(state: Any) -> None:
+    if request.path.endswith(STILL_WRITING_ON_GET) if _in_a_get() else True:
+        return
+    if state.is_insert or state.is_update or state.is_delete:
+        _writes_on_get.append(f"GET {request.path} runs {str(state.statement).split()[0]}")
+
+
 _apps: dict[str, tuple[Flask, dict[str, Any]]] = {}
 
 
@@ -179,11 +230,14 @@ def _app_for(config: dict[str, Any]) -> Flask:
 @pytest.fixture
 def app(backend: str, database_urls: dict[str, str], app_config: dict[str, Any]) -> Iterator[Flask]:
     application = _app_for({**app_config, "SQLALCHEMY_DATABASE_URI": database_urls[backend]})
+    _writes_on_get.clear()
     with application.app_context():
         _wipe()
         yield application
         db.session.remove()
     clock.freeze(None)
+    writes, _writes_on_get[:] = sorted(set(_writes_on_get)), []
+    assert writes == [], "a GET must not write"
 
 
 @pytest.fixture
