@@ -35,49 +35,39 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "info"
 
-    from app import models  # noqa: F401  (registers every table with SQLAlchemy)
-    from app.accounts.views import bp as accounts_bp
-    from app.admin.views import bp as admin_bp
-    from app.api.views import bp as api_bp
-    from app.assist.stats_views import bp as assist_stats_bp
-    from app.assist.views import bp as assist_bp
-    from app.catalogue.views import bp as catalogue_bp
-    from app.dossiers.views.backoffice import bp as backoffice_bp
-    from app.dossiers.views.citizen import bp as dossiers_bp
-    from app.postal.agency import bp as agency_bp
-    from app.postal.booking import bp as booking_bp
-    from app.postal.counter import bp as counter_bp
-    from app.postal.views import bp as postal_bp
-    from app.public.views import bp as public_bp
+    from app import (
+        accounts,
+        admin,
+        api,
+        assist,
+        catalogue,
+        cli,
+        dossiers,
+        errors,
+        models,  # noqa: F401  (registers every table with SQLAlchemy)
+        notifications,
+        postal,
+        public,
+        templating,
+    )
+    from app.core import transaction
 
     # /can-bo/ and /can-bo/hang-doi/moi show the same queue; no redirect between them.
     app.url_map.redirect_defaults = False
-    for blueprint in (
-        public_bp,
-        accounts_bp,
-        catalogue_bp,
-        dossiers_bp,
-        backoffice_bp,
-        admin_bp,
-        booking_bp,
-        postal_bp,
-        counter_bp,
-        agency_bp,
-        assist_stats_bp,
-        assist_bp,
-    ):
-        app.register_blueprint(blueprint)
-    # The operator's systems authenticate with a bearer token, never a cookie (app/api/auth.py).
-    csrf.exempt(api_bp)
-    app.register_blueprint(api_bp)
-
-    from app import cli, errors, templating
-    from app.assist import idle
-    from app.core import transaction
-
     transaction.init_app(app)
     errors.init_app(app)
-    idle.init_app(app)
+    for domain in (
+        public,
+        accounts,
+        catalogue,
+        dossiers,
+        admin,
+        postal,
+        assist,
+        notifications,
+        api,
+    ):
+        domain.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
     _static_fingerprints(app)

@@ -14,8 +14,6 @@ from app.catalogue.services import sync_units, upsert_procedure
 from app.dossiers.demo import create_demo_dossiers
 from app.dossiers.services import purge_stale_drafts
 from app.extensions import db
-from app.notifications.cli import notifications_cli
-from app.postal.cli import postal_cli
 from app.postal.demo import create_demo_post_office
 
 
@@ -39,9 +37,6 @@ def seed(with_demo_accounts: bool) -> dict[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(notifications_cli)
-    app.cli.add_command(postal_cli)
-
     @app.cli.command("seed")
     @click.option("--demo/--no-demo", default=None, help="Create the demo accounts.")
     def seed_command(demo: bool | None) -> None:

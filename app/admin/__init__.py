@@ -1,1 +1,11 @@
 """Administration: units, staff accounts and their units, working-calendar overrides."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from app.admin.views import bp
+
+    app.register_blueprint(bp)

@@ -12,3 +12,16 @@ failed, returned to the agency). Every call carries a post office's bearer token
 - :mod:`app.api.views` are the thin routes; :mod:`app.api.queries` and
   :mod:`app.api.serialize` read and shape the office's items.
 """
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from app.api.views import bp
+    from app.extensions import csrf
+
+    # The operator's systems authenticate with a bearer token, never a cookie (app/api/auth.py).
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

@@ -1,1 +1,15 @@
 """Assisted digital: community digital technology teams helping citizens at the village hall."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from app.assist import idle
+    from app.assist.stats_views import bp as stats
+    from app.assist.views import bp as assist
+
+    app.register_blueprint(stats)
+    app.register_blueprint(assist)
+    idle.init_app(app)

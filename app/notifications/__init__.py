@@ -1,1 +1,11 @@
 """Messages to citizens (SMS and e-mail) through an outbox: queued with the action, sent later."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from app.notifications.cli import notifications_cli
+
+    app.cli.add_command(notifications_cli)

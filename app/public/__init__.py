@@ -1,0 +1,11 @@
+"""The public look-up of a dossier's status."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from app.public.views import bp
+
+    app.register_blueprint(bp)
