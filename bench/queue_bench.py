@@ -33,7 +33,8 @@ from app import create_app  # noqa: E402
 from app.accounts.models import User  # noqa: E402
 from app.catalogue.models import Procedure, Unit  # noqa: E402
 from app.cli import seed  # noqa: E402
-from app.dossiers import services, worklist  # noqa: E402
+from app.dossiers import worklist  # noqa: E402
+from app.dossiers.calendar import working_calendar  # noqa: E402
 from app.dossiers.models import Dossier  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.crowd import insert_crowd  # noqa: E402
@@ -96,7 +97,7 @@ def run(url: str) -> None:
 
         unit = db.session.scalar(select(Unit).order_by(Unit.id).offset(7).limit(1))
         units = frozenset({unit.id})
-        calendar = services.working_calendar()
+        calendar = working_calendar()
         today = date(2026, 11, 23)
         queue = worklist.QUEUE_BY_SLUG["xu-ly"]
         stmt = worklist.queue_statement(queue, units, worklist.Filters(), today, calendar)

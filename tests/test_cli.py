@@ -3,8 +3,8 @@ from datetime import date, datetime
 import pytest
 
 from app import create_app
+from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import due_date
-from app.dossiers.services import working_calendar
 
 
 def test_calendar_override_command_changes_the_working_calendar(app):

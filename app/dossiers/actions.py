@@ -19,20 +19,22 @@ from app.catalogue.models import Unit
 from app.core import clock
 from app.core.errors import Invalid
 from app.core.roles import Permission, has_permission
-from app.dossiers import services
+from app.dossiers import services, signals
+from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import (
     WorkingCalendar,
     add_working_days,
     counting_start,
     working_days_left,
 )
+from app.dossiers.events import log_event
 from app.dossiers.models import Dossier
+from app.dossiers.notices import notify
 from app.dossiers.statuses import DossierStatus
 from app.dossiers.uploads import ProcessedUpload
 from app.dossiers.workflow import EVENT_OF, Action, IllegalTransition, check, hop_verdict
 from app.extensions import db
 from app.notifications.messages import KINDS
-from app.notifications.outbox import notify
 
 # Actions whose outcome the citizen is told about: those the message templates cover.
 NOTIFIED = frozenset(action for action, event in EVENT_OF.items() if event in KINDS)
@@ -80,7 +82,7 @@ def _apply(
             "Vui lòng xem lại trạng thái mới của hồ sơ."
         )
     db.session.refresh(dossier)
-    services.log_event(
+    log_event(
         dossier,
         actor,
         EVENT_OF[action],
@@ -122,7 +124,7 @@ def accept(dossier: Dossier, actor: User, *, ip: str = "") -> None:
     working days already used when the procedure's rule says so.
     """
     now = clock.now()
-    calendar = services.working_calendar()
+    calendar = working_calendar()
     received = dossier.papers_received_at or now
     start = counting_start(received, calendar, _cutoff(dossier))
     days = dossier.procedure.processing_days
@@ -177,7 +179,7 @@ def request_supplement(
     if dossier.status == DossierStatus.PROCESSING and dossier.counting_start is not None:
         # Working days spent so far, kept for procedures whose clock resumes.
         used += max(
-            working_days_left(dossier.counting_start, clock.today(), services.working_calendar()),
+            working_days_left(dossier.counting_start, clock.today(), working_calendar()),
             0,
         )
     request = {
@@ -228,9 +230,7 @@ def withdraw(dossier: Dossier, owner: User, reason: str = "", *, ip: str = "") -
 
 
 def _free_postal_booking(dossier: Dossier, actor: User, ip: str) -> None:
-    from app.postal.legs import on_closed  # the postal module builds on this one
-
-    on_closed(dossier, actor, ip)
+    signals.closed.send(dossier, actor=actor, ip=ip)
 
 
 # --- processing ----------------------------------------------------------------------------
@@ -332,9 +332,7 @@ def approve(
     dossier.current_unit_id = dossier.receiving_unit_id
     dossier.assignee_id = None
     _notify(dossier, Action.APPROVE)
-    from app.postal.legs import on_result_ready  # the postal module builds on this one
-
-    on_result_ready(dossier)
+    signals.result_ready.send(dossier)
     db.session.flush()
 
 
@@ -343,7 +341,7 @@ def extend(
 ) -> None:
     """Mẫu 04: apologise and set a new date, before the due date passes."""
     reason = _reason(reason)
-    calendar = services.working_calendar()
+    calendar = working_calendar()
     if new_due is None:
         raise InvalidInput({"new_due": "Vui lòng chọn ngày hẹn trả mới."})
     if dossier.due_date is not None and new_due <= dossier.due_date:
@@ -410,6 +408,7 @@ def return_result(
     dossier.closed_at = now
     dossier.on_time = _on_time(dossier, today)
     _notify(dossier, Action.RETURN)
+    signals.result_returned.send(dossier, actor=actor, via=via, ip=ip)
     db.session.flush()
 
 

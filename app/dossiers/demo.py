@@ -18,6 +18,7 @@ from app.catalogue.models import Procedure, Unit
 from app.catalogue.schema import clean_answers
 from app.core import clock
 from app.dossiers import actions, services
+from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import due_date
 from app.dossiers.models import Dossier
 from app.extensions import db
@@ -92,7 +93,7 @@ def complete_demo_draft(
 
 def _accepted_so_that_due_is(target: date, procedure: Procedure) -> datetime:
     """A past 09:00 on a working day from which the procedure's due date is ``target``."""
-    calendar = services.working_calendar()
+    calendar = working_calendar()
     day = target
     for _ in range(60):
         day -= timedelta(days=1)

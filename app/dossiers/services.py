@@ -14,14 +14,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
-from app.catalogue.models import CalendarOverride, Procedure
+from app.catalogue.models import Procedure
 from app.catalogue.schema import clean_answers
 from app.catalogue.services import receiving_unit_for
 from app.core import clock
 from app.core.errors import Invalid
 from app.core.text import fold
-from app.dossiers.deadlines import WorkingCalendar, due_date
-from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence
+from app.dossiers import signals
+from app.dossiers.calendar import working_calendar
+from app.dossiers.deadlines import due_date
+from app.dossiers.events import log_event
+from app.dossiers.models import Attachment, Dossier, DossierSequence
 from app.dossiers.statuses import DossierStatus
 from app.dossiers.uploads import ProcessedUpload, process_upload
 from app.extensions import db
@@ -114,11 +117,10 @@ def save_answers(dossier: Dossier, raw: dict[str, str]) -> dict[str, str]:
 
 
 def save_delivery(dossier: Dossier, data: dict[str, Any]) -> None:
-    if dossier.intake_channel == "post_pickup" and data["intake_channel"] != "post_pickup":
-        from app.postal.legs import on_closed  # a booked pickup is no longer wanted
-
-        on_closed(dossier, dossier.owner)
+    previous = dossier.intake_channel
     dossier.intake_channel = data["intake_channel"]
+    if previous != dossier.intake_channel:
+        signals.intake_changed.send(dossier, actor=dossier.owner, previous=previous)
     dossier.return_channel = data["return_channel"]
     if data["return_channel"] == "post":
         dossier.return_commune_code = data["return_commune"]
@@ -136,10 +138,8 @@ def purge_stale_drafts(older_than_days: int) -> int:
         select(Dossier).where(Dossier.status == DossierStatus.DRAFT, Dossier.updated_at < limit)
     ).all()
     paths = [attachment_path(a) for d in stale for a in d.attachments]
-    from app.postal.legs import on_closed  # a pickup booked on a forgotten draft frees its place
-
     for dossier in stale:
-        on_closed(dossier, None)
+        signals.closed.send(dossier, actor=None, ip="")  # a booked pickup frees its place
         db.session.delete(dossier)
     db.session.flush()
     for path in paths:
@@ -223,14 +223,6 @@ def missing_for_submit(dossier: Dossier) -> list[Missing]:
     return missing
 
 
-def working_calendar() -> WorkingCalendar:
-    rows = db.session.scalars(select(CalendarOverride)).all()
-    return WorkingCalendar(
-        extra_days_off=frozenset(r.day for r in rows if r.kind == "day_off"),
-        extra_working_days=frozenset(r.day for r in rows if r.kind == "working_day"),
-    )
-
-
 def next_sequence(unit_id: int, day: date) -> int:
     """Atomically take the next NNNN for a unit and day.
 
@@ -305,9 +297,7 @@ def submit(dossier: Dossier, actor: User, ip: str = "") -> bool:
         note=_on_behalf_note(dossier, actor),
         ip=ip,
     )
-    from app.postal.legs import on_submitted  # the postal module builds on this one
-
-    on_submitted(dossier, actor, ip)
+    signals.submitted.send(dossier, actor=actor, ip=ip)
     db.session.flush()
     return True
 
@@ -334,32 +324,3 @@ def provisional_due_date(dossier: Dossier, moment: datetime) -> date:
         working_calendar(),
         time(15, 0) if procedure.cutoff_15h else None,
     )
-
-
-def log_event(
-    dossier: Dossier,
-    actor: User | None,
-    action: str,
-    from_status: str | None = None,
-    to_status: str | None = None,
-    *,
-    note: str = "",
-    internal: bool = False,
-    ip: str = "",
-    data: dict[str, Any] | None = None,
-) -> DossierEvent:
-    event = DossierEvent(
-        dossier=dossier,
-        at=clock.now(),
-        actor_id=actor.id if actor else None,
-        actor_role=actor.role if actor else "system",
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-        internal=internal,
-        ip=ip[:45],
-        data=data,
-    )
-    db.session.add(event)
-    return event

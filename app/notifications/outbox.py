@@ -13,18 +13,16 @@ sends that message again on the next run. Two workers never send the same row co
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, select
 
 from app.core import clock
-from app.dossiers.models import Dossier
 from app.extensions import db
 from app.notifications.channels import SendFailed, channel_for
-from app.notifications.messages import MessageContext, lookup_url, render
+from app.notifications.messages import MessageContext, render
 from app.notifications.models import Notification, OutboxStatus
 from app.notifications.sms import pick_variant, sms_segments
 
@@ -45,36 +43,27 @@ class SendReport:
         return f"sent {self.sent}, will retry {self.retried}, failed {self.failed}"
 
 
-def message_context(dossier: Dossier) -> MessageContext:
-    """What a message may say about a dossier (never the ID number, address or phone)."""
-    if not dossier.code:
-        raise ValueError("a dossier without a code (a draft) has nothing to notify")
-    request = dossier.supplement_request if isinstance(dossier.supplement_request, dict) else {}
-    procedure = dossier.procedure
-    return MessageContext(
-        code=dossier.code,
-        lookup_url=lookup_url(current_app.config.get("PUBLIC_BASE_URL", ""), dossier.code),
-        applicant_name=dossier.applicant_name or "",
-        procedure_name=procedure.name if procedure is not None else "",
-        due_date=dossier.due_date,
-        reason=str(request.get("reason") or ""),
-        return_channel=dossier.return_channel or "",
-    )
+def queue(
+    kind: str,
+    context: MessageContext,
+    *,
+    phone: str = "",
+    email: str = "",
+    user_id: int | None = None,
+    dossier_id: int | None = None,
+) -> list[Notification]:
+    """Queue the SMS and the e-mail for event ``kind`` (no commit).
 
-
-def notify(dossier: Dossier, kind: str, **context: Any) -> list[Notification]:
-    """Queue the SMS and the e-mail for event ``kind`` of ``dossier`` (no commit).
-
-    One SMS if the dossier has an applicant phone, one e-mail if it has an applicant e-mail;
-    :class:`ValueError` for an unknown kind, even when there is no one to tell. ``context``
-    overrides fields of the message context (a postal message's time window, place, item).
+    One SMS if there is a ``phone``, one e-mail if there is an ``email``; :class:`ValueError`
+    for an unknown kind, even when there is no one to tell. The outbox knows nothing of
+    dossiers: ``context`` is everything the message may say.
     """
-    message = render(kind, replace(message_context(dossier), **context))
+    message = render(kind, context)
     moment = clock.now()
     rows: list[Notification] = []
     common = {
-        "dossier": dossier,
-        "user_id": dossier.owner_id,
+        "dossier_id": dossier_id,
+        "user_id": user_id,
         "template": message.template,
         "status": OutboxStatus.PENDING,
         "attempts": 0,
@@ -82,23 +71,23 @@ def notify(dossier: Dossier, kind: str, **context: Any) -> list[Notification]:
         "last_error": "",
         "created_at": moment,
     }
-    if dossier.applicant_phone:
+    if phone:
         text = pick_variant(message.sms, current_app.config.get("SMS_ALPHABET") or "auto")
         rows.append(
             Notification(
                 channel="sms",
-                recipient=dossier.applicant_phone,
+                recipient=phone,
                 subject="",
                 body=text,
                 segments=sms_segments(text),
                 **common,
             )
         )
-    if dossier.applicant_email:
+    if email:
         rows.append(
             Notification(
                 channel="email",
-                recipient=dossier.applicant_email,
+                recipient=email,
                 subject=message.subject,
                 body=message.email,
                 segments=0,

@@ -15,3 +15,22 @@ def init_app(app: Flask) -> None:
     for blueprint in (booking, postal, counter, agency):
         app.register_blueprint(blueprint)
     app.cli.add_command(postal_cli)
+    _listen_to_dossiers()
+
+
+def _listen_to_dossiers() -> None:
+    """The postal legs follow the dossier's life; its pages show them (app/dossiers/signals.py
+    and app/dossiers/panels.py). Connecting twice is harmless: blinker keeps one of each."""
+    from app.dossiers import panels, signals
+    from app.postal import legs
+    from app.postal import panels as postal_panels
+
+    signals.submitted.connect(legs.on_submitted)
+    signals.intake_changed.connect(legs.on_intake_changed)
+    signals.closed.connect(legs.on_closed)
+    signals.result_ready.connect(legs.on_result_ready)
+    signals.result_returned.connect(legs.on_result_returned)
+    panels.provide("citizen", "postal/panels/citizen.html", postal_panels.citizen)
+    panels.provide("staff", "postal/panels/staff.html", postal_panels.staff)
+    panels.provide("check", "postal/panels/check.html", postal_panels.check)
+    panels.provide_landing(postal_panels.counter_landing)

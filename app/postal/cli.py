@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.core import clock
-from app.dossiers.services import working_calendar
+from app.dossiers.calendar import working_calendar
 from app.extensions import db
 from app.postal import services
 from app.postal.models import PostOffice

@@ -16,6 +16,7 @@ the audit trail and the citizen's timeline. Services flush; the caller commits.
 from __future__ import annotations
 
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,13 +28,14 @@ from app.accounts.models import User
 from app.catalogue.models import Unit
 from app.core import clock
 from app.dossiers import actions
-from app.dossiers import services as dossier_services
+from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import add_working_days
+from app.dossiers.events import log_event
 from app.dossiers.models import Dossier
+from app.dossiers.notices import notify
 from app.dossiers.statuses import POSTAL_INTAKE, DossierStatus
 from app.dossiers.workflow import hop_verdict
 from app.extensions import db
-from app.notifications.outbox import notify
 from app.postal import flow
 from app.postal.flow import Actor, IllegalStep, Leg, Step
 from app.postal.flow import ShipmentStatus as S
@@ -45,7 +47,20 @@ from app.postal.models import (
     PostOffice,
     Shipment,
 )
-from app.postal.services import PostalError, next_item_number, post_office_for, shipment_of
+from app.postal.services import (
+    PostalError,
+    announce_booking,
+    cancel_pickup,
+    next_item_number,
+    post_office_for,
+    shipment_of,
+)
+
+# The hand-over record being made by :func:`hand_results_to_post`, and its worker, while it
+# returns each dossier (the returns come back here through on_result_returned).
+_handover: ContextVar[tuple[HandoverManifest, User | None] | None] = ContextVar(
+    "postal_handover", default=None
+)
 
 # The dossier event recorded by each step (labels in app/dossiers/models.py EVENT_LABELS).
 EVENT_OF = {
@@ -97,7 +112,7 @@ def _step(
             "conflict",
         )
     db.session.refresh(shipment)
-    event = dossier_services.log_event(
+    event = log_event(
         shipment.dossier,
         actor,
         EVENT_OF[step],
@@ -159,8 +174,6 @@ def _staff_office(staff: User, shipment: Shipment) -> PostOffice:
 def on_submitted(dossier: Dossier, actor: User, ip: str = "") -> None:
     """At submit: papers taken at a post-office counter wait for the clerk's check; a home
     pickup booked on the draft is announced."""
-    from app.postal.services import announce_booking
-
     if dossier.intake_channel == "post_office":
         office = actor.post_office
         if office is None:
@@ -216,11 +229,35 @@ def on_result_ready(dossier: Dossier) -> Shipment | None:
 
 def on_closed(dossier: Dossier, actor: User | None, ip: str = "") -> None:
     """Refused, withdrawn or stopped before the worker came: the booked place is freed."""
-    from app.postal.services import cancel_pickup
-
     pickup = shipment_of(dossier, Leg.PICKUP)
     if pickup is not None and pickup.status == S.PICKUP_REQUESTED:
         cancel_pickup(pickup, actor, ip)
+
+
+def on_intake_changed(dossier: Dossier, actor: User | None, previous: str | None) -> None:
+    """The draft's papers no longer go by home pickup: a booked pickup is not wanted."""
+    if previous == "post_pickup":
+        on_closed(dossier, actor)
+
+
+def on_result_returned(dossier: Dossier, actor: User, via: str, ip: str = "") -> None:
+    """A result returned "by post" goes to the post office waiting for it, on the hand-over
+    record being made (:func:`hand_results_to_post`) or, returned from the dossier's page, on
+    a record of its own."""
+    shipment = shipment_of(dossier, Leg.RETURN)
+    if via != "post" or shipment is None or shipment.status != S.RESULT_READY:
+        return
+    handover = _handover.get()
+    if handover is None:
+        manifest = _manifest(
+            "from_agency", shipment.post_office, dossier.receiving_unit, actor, None
+        )
+        _collect_result(shipment, actor, manifest, None, ip)
+        manifest.confirmed_at = clock.now()
+        db.session.flush()
+    else:
+        manifest, worker = handover
+        _collect_result(shipment, actor, manifest, worker, ip)
 
 
 def awaiting_papers(dossier: Dossier) -> bool:
@@ -456,39 +493,45 @@ def hand_results_to_post(
     if worker is not None and worker.post_office_id != office.id:
         raise PostalError("Nhân viên nhận phải thuộc bưu cục phục vụ địa chỉ nhận.", "worker")
     manifest = _manifest("from_agency", office, unit, officer, worker)
-    today = clock.today()
-    calendar = dossier_services.working_calendar()
-    for shipment in shipments:
-        dossier = shipment.dossier
-        actions.return_result(dossier, officer, "post", ip=ip)
-        _step(
-            shipment,
-            Step.COLLECT_RESULT,
-            officer,
-            as_actor=Actor.OFFICER,
-            ip=ip,
-            note=f"Biên bản giao nhận {manifest.number}",
-            data={
-                "manifest": manifest.number,
-                "from": actions.person(officer, unit),
-                "to": f"{_name(worker)} ({office.name})",
-            },
-            item_number=shipment.item_number
-            or next_item_number(current_app.config["POSTAL_S10_PREFIX"]),
-            handed_over_at=clock.now(),
-            worker_id=worker.id if worker else shipment.worker_id,
-            planned_day=today
-            if calendar.is_working_day(today)
-            else calendar.next_working_day(today),
-        )
-        db.session.add(
-            ManifestItem(manifest_id=manifest.id, shipment_id=shipment.id, received=True)
-        )
+    token = _handover.set((manifest, worker))
+    try:
+        for shipment in shipments:  # each return reaches on_result_returned, which collects
+            actions.return_result(shipment.dossier, officer, "post", ip=ip)
+    finally:
+        _handover.reset(token)
     manifest.confirmed_by_id = worker.id if worker else None
     manifest.confirmed_at = clock.now()
     db.session.flush()
     db.session.refresh(manifest)
     return manifest
+
+
+def _collect_result(
+    shipment: Shipment, officer: User, manifest: HandoverManifest, worker: User | None, ip: str
+) -> None:
+    """Leg B, step 1: the result leaves the agency on ``manifest``; the item gets its number."""
+    today = clock.today()
+    calendar = working_calendar()
+    unit = manifest.unit
+    _step(
+        shipment,
+        Step.COLLECT_RESULT,
+        officer,
+        as_actor=Actor.OFFICER,
+        ip=ip,
+        note=f"Biên bản giao nhận {manifest.number}",
+        data={
+            "manifest": manifest.number,
+            "from": actions.person(officer, unit),
+            "to": f"{_name(worker)} ({manifest.post_office.name})",
+        },
+        item_number=shipment.item_number
+        or next_item_number(current_app.config["POSTAL_S10_PREFIX"]),
+        handed_over_at=clock.now(),
+        worker_id=worker.id if worker else shipment.worker_id,
+        planned_day=today if calendar.is_working_day(today) else calendar.next_working_day(today),
+    )
+    db.session.add(ManifestItem(manifest_id=manifest.id, shipment_id=shipment.id, received=True))
 
 
 def out_for_delivery(
@@ -594,7 +637,7 @@ def fail(
         _staff_office(worker, shipment)
     note = (note or "").strip()[:300]
     label = flow.FAILURE_REASONS[reason]
-    calendar = dossier_services.working_calendar()
+    calendar = working_calendar()
     today = clock.today()
     number = len(shipment.attempts) + 1
     _step(
@@ -630,7 +673,7 @@ def fail(
 
 def hold(shipment: Shipment, worker: User | None, *, ip: str = "", source: str = "") -> None:
     until = add_working_days(
-        clock.today(), current_app.config["POSTAL_HOLD_DAYS"], dossier_services.working_calendar()
+        clock.today(), current_app.config["POSTAL_HOLD_DAYS"], working_calendar()
     )
     office = shipment.post_office
     _step(

@@ -17,12 +17,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.accounts.models import User
 from app.core import clock
 from app.core.errors import Conflict, Invalid
-from app.dossiers import services as dossier_services
+from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import WorkingCalendar
+from app.dossiers.events import log_event
 from app.dossiers.models import Dossier
+from app.dossiers.notices import notify
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
-from app.notifications.outbox import notify
 from app.postal import s10
 from app.postal.flow import Leg, ShipmentStatus
 from app.postal.models import (
@@ -116,9 +117,7 @@ def offered_slots(office: PostOffice) -> list[PickupSlot]:
 
     Today is not offered: the worker plans the day's round in the morning."""
     today = clock.today()
-    ensure_slots(
-        office, today, current_app.config["POSTAL_SLOT_DAYS"], dossier_services.working_calendar()
-    )
+    ensure_slots(office, today, current_app.config["POSTAL_SLOT_DAYS"], working_calendar())
     return open_slots(office, today, exclude_day=today)
 
 
@@ -228,7 +227,7 @@ def book_pickup(
 
 
 def _log(dossier: Dossier, actor: User | None, action: str, slot: PickupSlot, ip: str) -> None:
-    dossier_services.log_event(
+    log_event(
         dossier,
         actor,
         action,

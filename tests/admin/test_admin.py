@@ -19,9 +19,9 @@ from app.admin.services import generate_password, upcoming_holidays
 from app.catalogue.models import CalendarOverride, Unit
 from app.core import clock
 from app.core.roles import Role
+from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import WorkingCalendar
 from app.dossiers.models import Dossier
-from app.dossiers.services import working_calendar
 from app.extensions import db
 from app.postal.models import PostOffice
 

@@ -18,7 +18,7 @@ from app.accounts.models import User
 from app.assist.models import CommunityTeam
 from app.core import clock
 from app.core.roles import Role
-from app.dossiers import services as dossier_services
+from app.dossiers.calendar import working_calendar
 from app.dossiers.models import Dossier
 from app.extensions import db
 from app.postal import services as postal_services
@@ -136,7 +136,7 @@ def booked_pickup(office: PostOffice, slot: PickupSlot, owner: User, procedure) 
 
 def make_slots(office: PostOffice, days: int = 7) -> list[PickupSlot]:
     clock.freeze(MONDAY)
-    postal_services.ensure_slots(office, clock.today(), days, dossier_services.working_calendar())
+    postal_services.ensure_slots(office, clock.today(), days, working_calendar())
     db.session.commit()
     return list(
         db.session.scalars(
@@ -696,10 +696,7 @@ def test_removing_a_window_keeps_booked_slots_and_drops_unbooked_ones(
     assert db.session.get(PickupSlot, booked.id).booked == 1
     assert db.session.scalar(select(Shipment.slot_id)) == booked.id
     # Making the slots again does not bring the removed window back.
-    assert (
-        postal_services.ensure_slots(office, clock.today(), 14, dossier_services.working_calendar())
-        == 0
-    )
+    assert postal_services.ensure_slots(office, clock.today(), 14, working_calendar()) == 0
 
 
 def test_removing_a_window_drops_its_future_unbooked_slots(admin_client, office) -> None:

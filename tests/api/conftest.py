@@ -17,7 +17,7 @@ from referencing.jsonschema import DRAFT202012
 
 from app.api import openapi
 from app.core import clock
-from app.dossiers import services as dossier_services
+from app.dossiers.calendar import working_calendar
 from app.extensions import db
 from app.postal import s10, services, tokens
 from app.postal.flow import Leg
@@ -200,7 +200,7 @@ def booked_pickup(office, make_user, procedure):  # type: ignore[no-untyped-def]
             if submitted
             else complete_draft(owner, procedure, token)
         )
-        services.ensure_slots(office, clock.today(), 7, dossier_services.working_calendar())
+        services.ensure_slots(office, clock.today(), 7, working_calendar())
         slot = services.open_slots(office, clock.today(), exclude_day=clock.today())[0]
         shipment = services.book_pickup(
             dossier,

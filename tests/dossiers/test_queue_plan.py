@@ -23,7 +23,8 @@ from app.accounts.models import User
 from app.catalogue.models import Procedure, Unit
 from app.core import clock
 from app.core.roles import Role
-from app.dossiers import services, worklist
+from app.dossiers import worklist
+from app.dossiers.calendar import working_calendar
 from app.dossiers.models import Dossier
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
@@ -119,7 +120,7 @@ def test_the_queue_pages_follow_each_other_without_overlap(
     officer = make_user(role=Role.OFFICER, units=[mine])
     queue = worklist.QUEUE_BY_SLUG["moi"]
     stmt = worklist.queue_statement(
-        queue, officer.unit_ids, worklist.Filters(), TODAY, services.working_calendar()
+        queue, officer.unit_ids, worklist.Filters(), TODAY, working_calendar()
     )
     pages = _walk(lambda cursor: worklist.queue_page(stmt, cursor), worklist.PAGE_SIZE)
 
@@ -180,7 +181,7 @@ def test_a_forged_cursor_gives_the_first_page(app, make_user, procedure, unit_pa
         frozenset({mine.id}),
         worklist.Filters(),
         TODAY,
-        services.working_calendar(),
+        working_calendar(),
     )
     first = [d.id for d in worklist.queue_page(stmt).rows]
     for cursor in ("x", "_", "2026-13-45_3", "abc_def", "'; DROP TABLE dossiers; --_1"):
@@ -271,7 +272,7 @@ def _queue(officer: User, slug: str, q: str = "") -> Any:
         officer.unit_ids,
         worklist.Filters(q=q),
         TODAY,
-        services.working_calendar(),
+        working_calendar(),
     )
 
 

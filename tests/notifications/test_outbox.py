@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select
 
 from app.core import clock
 from app.dossiers.models import Dossier
+from app.dossiers.notices import notify
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.notifications import outbox
@@ -23,7 +24,7 @@ from app.notifications.channels import (
 )
 from app.notifications.messages import KINDS
 from app.notifications.models import Notification, OutboxStatus
-from app.notifications.outbox import notify, send_pending
+from app.notifications.outbox import send_pending
 from app.notifications.sms import ascii_variant, is_gsm7, sms_segments
 
 T0 = datetime(2026, 11, 23, 9, 0)
@@ -149,9 +150,10 @@ def test_every_kind_carries_the_code_and_no_personal_data(app, make_dossier, kin
 
 def test_without_public_base_url_the_code_alone(app, make_dossier) -> None:
     app.config["PUBLIC_BASE_URL"] = ""
-    for row in notify(make_dossier(), "approved"):
+    dossier = make_dossier()
+    for row in notify(dossier, "approved"):
         assert "tra-cuu" not in row.body
-        assert row.dossier.code in row.body
+        assert row.dossier_id == dossier.id and dossier.code in row.body
 
 
 def test_auto_alphabet_drops_diacritics_when_vietnamese_needs_two_sms(app, make_dossier) -> None:

@@ -11,7 +11,7 @@ from helpers import submit_via_services
 from sqlalchemy import func, select
 
 from app.core import clock
-from app.dossiers import services as dossier_services
+from app.dossiers.calendar import working_calendar
 from app.extensions import db
 from app.postal import s10, services
 from app.postal.models import (
@@ -26,7 +26,7 @@ COMMUNE = "17329"
 
 def _slots(office: PostOffice) -> list[PickupSlot]:
     clock.freeze(MONDAY)
-    services.ensure_slots(office, clock.today(), 7, dossier_services.working_calendar())
+    services.ensure_slots(office, clock.today(), 7, working_calendar())
     db.session.commit()
     return services.open_slots(office, clock.today())
 
@@ -57,7 +57,7 @@ def test_slots_skip_the_holiday_and_are_created_once(office) -> None:  # type: i
         date(2026, 11, 26),
         date(2026, 11, 27),
     ]
-    again = services.ensure_slots(office, clock.today(), 7, dossier_services.working_calendar())
+    again = services.ensure_slots(office, clock.today(), 7, working_calendar())
     assert again == 0
     assert db.session.scalar(select(func.count()).select_from(PickupSlot)) == 4
 

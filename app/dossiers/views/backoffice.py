@@ -26,7 +26,9 @@ from app.core import clock
 from app.core.htmx import is_htmx, render
 from app.core.permissions import require
 from app.core.roles import Permission, has_permission
-from app.dossiers import actions, services, worklist
+from app.dossiers import actions, panels, services, worklist
+from app.dossiers.calendar import working_calendar
+from app.dossiers.events import log_event
 from app.dossiers.forms import (
     ActionForm,
     ApproveForm,
@@ -44,9 +46,6 @@ from app.dossiers.statuses import RETURN_CHANNEL_LABELS, STATUS_LABELS
 from app.dossiers.uploads import UploadRejected
 from app.dossiers.workflow import ACTION_LABELS, Action, allowed_actions
 from app.extensions import db
-from app.postal import legs
-from app.postal import services as postal_services
-from app.postal.flow import Leg
 
 bp = Blueprint("backoffice", __name__, url_prefix="/can-bo")
 
@@ -63,7 +62,7 @@ def queue(slug: str):
     if chosen is None:
         abort(404)
     today = clock.today()
-    calendar = services.working_calendar()
+    calendar = working_calendar()
     filters = worklist.filters_from(request.args)
     units = current_user.unit_ids
     stmt = worklist.queue_statement(chosen, units, filters, today, calendar)
@@ -154,12 +153,10 @@ def _dossier_page(dossier: Dossier, status: int = 200, failed=None):  # type: ig
         allowed=allowed,
         forms=forms,
         action_labels=ACTION_LABELS,
-        deadline=actions.deadline(dossier, today, services.working_calendar()),
+        deadline=actions.deadline(dossier, today, working_calendar()),
         official_forms=available_forms(dossier, staff=True),
         open_action=failed[0] if failed else None,
-        pickup=postal_services.pickup_shipment(dossier),
-        delivery=postal_services.shipment_of(dossier, Leg.RETURN),
-        awaiting_papers=legs.awaiting_papers(dossier),
+        panels=panels.panels("staff", dossier),
     )
 
 
@@ -179,7 +176,7 @@ def _record_view(dossier: Dossier) -> None:
         for e in dossier.events
     )
     if not seen:
-        services.log_event(dossier, current_user, "viewed", internal=True, ip=_ip())
+        log_event(dossier, current_user, "viewed", internal=True, ip=_ip())
         db.session.commit()
 
 
@@ -253,12 +250,7 @@ def _run(dossier: Dossier, action: Action, form) -> None:  # type: ignore[no-unt
     elif action == Action.EXTEND:
         actions.extend(dossier, current_user, form.new_due.data, form.reason.data, ip=ip)
     elif action == Action.RETURN:
-        waiting = postal_services.shipment_of(dossier, Leg.RETURN)
-        if form.via.data == "post" and waiting is not None and waiting.status == "result_ready":
-            # The post office carries it: a hand-over record, and the item gets its number.
-            legs.hand_results_to_post(current_user, None, [waiting], ip=ip)
-        else:
-            actions.return_result(dossier, current_user, form.via.data, form.note.data, ip=ip)
+        actions.return_result(dossier, current_user, form.via.data, form.note.data, ip=ip)
 
 
 def _result_upload(form):  # type: ignore[no-untyped-def]

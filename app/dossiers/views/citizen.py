@@ -24,8 +24,9 @@ from app.core.htmx import is_htmx, render
 from app.core.identity import mask_id_number
 from app.core.permissions import require
 from app.core.roles import Permission, has_permission
-from app.dossiers import actions, official_forms, queries, services
+from app.dossiers import actions, official_forms, panels, queries, services
 from app.dossiers import receipt as receipts
+from app.dossiers.events import log_event
 from app.dossiers.forms import ApplicantForm, DeliveryForm, WithdrawForm
 from app.dossiers.models import Attachment
 from app.dossiers.policy import (
@@ -39,8 +40,6 @@ from app.dossiers.statuses import DossierStatus
 from app.dossiers.uploads import UploadRejected
 from app.dossiers.workflow import Action, allowed_actions
 from app.extensions import db
-from app.postal import services as postal_services
-from app.postal.flow import Leg
 
 bp = Blueprint("dossiers", __name__)
 
@@ -238,7 +237,7 @@ def _check_page(dossier, missing, declaration_error: str, status: int = 422):  #
         missing=missing,
         id_masked=_masked(dossier),
         declaration_error=declaration_error,
-        pickup=postal_services.pickup_shipment(dossier),
+        panels=panels.panels("check", dossier),
     )
 
 
@@ -371,9 +370,9 @@ def _helper_home(dossier) -> str:  # type: ignore[no-untyped-def]
 
 def _helper_page(dossier) -> str:  # type: ignore[no-untyped-def]
     """After submitting: a counter clerk checks the papers; a volunteer prints for the citizen."""
-    shipment = postal_services.pickup_shipment(dossier)
-    if shipment is not None and shipment.at_counter:
-        return url_for("postal.shipment", shipment_id=shipment.id)
+    landing = panels.landing(dossier)
+    if landing is not None:
+        return landing
     if not dossier.is_draft and not _at_post_office(dossier):
         return url_for("assist.submitted", dossier_id=dossier.id)
     return _helper_home(dossier)
@@ -391,21 +390,8 @@ def _show_page(dossier, status: int = 200, withdraw_form=None):  # type: ignore[
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
         official_forms=official_forms.available_forms(dossier, staff=False),
         result_downloadable=_result_downloadable(dossier),
-        **_postal_context(dossier),
+        panels=panels.panels("citizen", dossier),
     )
-
-
-def _postal_context(dossier) -> dict:  # type: ignore[no-untyped-def]
-    """The postal legs of the dossier, and whether a home pickup can still be booked."""
-    pickup = postal_services.pickup_shipment(dossier)
-    return {
-        "pickup": pickup,
-        "delivery": postal_services.shipment_of(dossier, Leg.RETURN),
-        "can_book": dossier.status in postal_services.BOOKABLE_DOSSIER_STATUSES
-        and "post" in (dossier.procedure.channels or [])
-        and dossier.intake_channel in ("post_pickup", "counter")
-        and (pickup is None or pickup.status == postal_services.PICKUP_BOOKED),
-    }
 
 
 def _result_downloadable(dossier) -> bool:  # type: ignore[no-untyped-def]
@@ -439,7 +425,7 @@ def result(dossier_id: int):
     if dossier.owner_id == current_user.id and not any(
         e.action == "result_downloaded" for e in dossier.events
     ):
-        services.log_event(dossier, current_user, "result_downloaded", ip=_client_ip())
+        log_event(dossier, current_user, "result_downloaded", ip=_client_ip())
         db.session.commit()
     response = send_file(
         services.attachment_path(attachment),
