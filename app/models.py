@@ -1,7 +1,7 @@
 """Imports every model so SQLAlchemy and Alembic see all tables."""
 
-from app.accounts.models import Consent, User  # noqa: F401
-from app.assist.models import CommunityTeam, OneTimeCode  # noqa: F401
+from app.accounts.models import Consent, OneTimeCode, User  # noqa: F401
+from app.assist.models import CommunityTeam  # noqa: F401
 from app.catalogue.models import CalendarOverride, Procedure, RequiredDocument, Unit  # noqa: F401
 from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401

@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, EmailField, PasswordField, RadioFie
 from wtforms.validators import Email, EqualTo, Length, Optional, ValidationError
 
 from app.core.forms import MobilePhone, required
-from app.core.identity import IdNumberError, check_id_number
+from app.core.identity import IdNumberError, check_id_number, normalise_phone
 
 SEX_CHOICES = [("female", "Nữ"), ("male", "Nam")]
 
@@ -128,3 +128,23 @@ class ClaimCodeForm(FlaskForm):
     password, password_again = new_password_fields(
         "mật khẩu", "Ít nhất 8 ký tự. Từ nay bạn đăng nhập bằng số điện thoại và mật khẩu này."
     )
+
+
+class CitizenSearchForm(FlaskForm):
+    """Find a citizen by the exact phone or ID number. Posted, never in the URL: a shared
+    browser's history must not keep anyone's number."""
+
+    q = StringField(
+        "Số điện thoại hoặc số định danh cá nhân của người dân",
+        validators=[required("Nhập số điện thoại hoặc số định danh cá nhân."), Length(max=20)],
+    )
+
+    def lookup(self) -> tuple[str, str] | None:
+        """("phone", 0XXXXXXXXX) or ("id_number", 12 digits), or None."""
+        raw = "".join((self.q.data or "").split())
+        phone = normalise_phone(raw)
+        if phone:
+            return "phone", phone
+        if len(raw) == 12 and raw.isdigit():
+            return "id_number", raw
+        return None

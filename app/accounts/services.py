@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from app.accounts.models import Consent, User, hash_password
-from app.assist import codes
-from app.assist.models import OneTimeCode
+from app.accounts import codes
+from app.accounts.models import Consent, OneTimeCode, User, hash_password
 from app.core import clock
 from app.core.errors import Invalid
 from app.core.roles import Role

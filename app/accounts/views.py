@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, flash, redirect, request, session, url
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from app.accounts import codes
 from app.accounts.forms import (
     ChangePasswordForm,
     ClaimCodeForm,
@@ -19,7 +20,7 @@ from app.accounts.forms import (
     LoginForm,
     RegisterForm,
 )
-from app.accounts.models import User
+from app.accounts.models import OneTimeCode, User
 from app.accounts.services import (
     AccountExists,
     authenticate,
@@ -27,8 +28,6 @@ from app.accounts.services import (
     register_citizen,
     send_claim_code,
 )
-from app.assist import codes
-from app.assist.models import OneTimeCode
 from app.core import clock
 from app.core.htmx import render
 from app.core.permissions import public, require

@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField
+from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import Length
 
 from app.accounts.forms import IdentityFields
 from app.core.forms import MobilePhone, required
-from app.core.identity import normalise_phone
 
 CONSENT_WAYS = [
     ("sms_code", "Gửi mã xác nhận qua tin nhắn đến điện thoại của người dân"),
     ("paper", "Người dân không nhận được tin nhắn: ký xác nhận trên giấy tiếp nhận"),
 ]
-
-
-class CitizenSearchForm(FlaskForm):
-    """Find a citizen by the exact phone or ID number. Posted, never in the URL: a shared
-    browser's history must not keep anyone's number."""
-
-    q = StringField(
-        "Số điện thoại hoặc số định danh cá nhân của người dân",
-        validators=[required("Nhập số điện thoại hoặc số định danh cá nhân."), Length(max=20)],
-    )
-
-    def lookup(self) -> tuple[str, str] | None:
-        """("phone", 0XXXXXXXXX) or ("id_number", 12 digits), or None."""
-        raw = "".join((self.q.data or "").split())
-        phone = normalise_phone(raw)
-        if phone:
-            return "phone", phone
-        if len(raw) == 12 and raw.isdigit():
-            return "id_number", raw
-        return None
 
 
 class ConsentForm(FlaskForm):
@@ -63,8 +42,3 @@ class CodeForm(FlaskForm):
         "Mã 6 chữ số người dân nhận được",
         validators=[required("Vui lòng nhập mã người dân đọc cho bạn."), Length(max=12)],
     )
-
-
-class StartForm(FlaskForm):
-    procedure = SelectField("Thủ tục người dân cần làm", coerce=int, choices=[])
-    client_token = StringField()

@@ -17,7 +17,7 @@ from flask import Flask, flash, request, session, url_for
 from flask_login import current_user, logout_user, user_logged_out
 from werkzeug.wrappers import Response
 
-from app.assist import session as assist_session
+from app.accounts import serving
 from app.core import clock
 from app.core.permissions import require
 from app.core.responses import go
@@ -41,10 +41,10 @@ def init_app(app: Flask) -> None:
         seen = session.get(SEEN_KEY)
         limit = timedelta(minutes=limit_minutes)
         if seen and now - datetime.fromisoformat(seen) > limit:
-            kept = session.get(assist_session.KEY)
+            kept = session.get(serving.KEY)
             logout_user()
             if kept:  # only this helper, signing in again, picks it up (assist/session.py)
-                session[assist_session.KEY] = kept
+                session[serving.KEY] = kept
             session.pop(SEEN_KEY, None)
             flash(
                 "Phiên làm việc đã kết thúc vì lâu không thao tác. Vui lòng đăng nhập lại; "
@@ -58,14 +58,14 @@ def init_app(app: Flask) -> None:
 
     @user_logged_out.connect_via(app)
     def forget_the_citizen(sender: Flask, user: Any, **extra: Any) -> None:
-        assist_session.end()
+        serving.end()
 
     @app.context_processor
     def shared_device() -> dict[str, Any]:
         if not _timed(current_user):
             return {}
         context: dict[str, Any] = {"idle_seconds": app.config["STAFF_IDLE_MINUTES"] * 60}
-        citizen_id = assist_session.citizen_id()
+        citizen_id = serving.citizen_id()
         if citizen_id and has_permission(current_user, Permission.APPLY_ON_BEHALF):
             from app.accounts.models import User
 
@@ -74,7 +74,7 @@ def init_app(app: Flask) -> None:
         return context
 
     # For macros (imported templates do not see the context): is a helper serving someone?
-    app.jinja_env.globals["helping_someone"] = lambda: assist_session.citizen_id() is not None
+    app.jinja_env.globals["helping_someone"] = lambda: serving.citizen_id() is not None
 
     @require()
     def keep_alive() -> tuple[str, int]:

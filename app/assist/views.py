@@ -14,18 +14,18 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app.accounts.models import User
+from app.accounts import codes, serving
+from app.accounts.forms import CitizenSearchForm
+from app.accounts.models import OneTimeCode, User
 from app.accounts.services import AccountExists, record_consent, register_on_behalf
-from app.assist import codes, helping
-from app.assist import session as assist_session
-from app.assist.forms import CitizenSearchForm, CodeForm, ConsentForm, NewCitizenForm
-from app.assist.models import OneTimeCode
+from app.assist.forms import CodeForm, ConsentForm, NewCitizenForm
 from app.catalogue.models import Procedure
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
 from app.core.permissions import require
 from app.core.responses import go, pdf
 from app.core.roles import Permission, Role
+from app.dossiers import helping
 from app.dossiers import receipt as receipts
 from app.dossiers import services as dossier_services
 from app.dossiers.models import Dossier
@@ -47,7 +47,7 @@ def _team():  # type: ignore[no-untyped-def]
 
 
 def _current() -> User | None:
-    citizen_id = assist_session.citizen_id()
+    citizen_id = serving.citizen_id()
     return db.session.get(User, citizen_id) if citizen_id else None
 
 
@@ -261,8 +261,8 @@ def _begin(citizen: User, method: str, team):  # type: ignore[no-untyped-def]
     """The citizen consented: from now until "next person" the volunteer works for them."""
     consent_row = record_consent(citizen, current_user, "assisted", place=team.place, method=method)
     db.session.flush()
-    assist_session.end()
-    assist_session.begin(citizen.id, consent_row.id)
+    serving.end()
+    serving.begin(citizen.id, consent_row.id)
     db.session.commit()
     flash(f"Người dân {citizen.full_name} đã đồng ý. Bắt đầu hỗ trợ.", "success")
     return go(url_for("assist.citizen"))
@@ -297,7 +297,7 @@ def start():
     )
     if dossier.created_by_id != current_user.id:
         abort(404)
-    dossier.consent_id = dossier.consent_id or assist_session.consent_id()
+    dossier.consent_id = dossier.consent_id or serving.consent_id()
     dossier.assist_team_id = team.id
     dossier.assist_place = team.place
     db.session.commit()
@@ -344,7 +344,7 @@ def guide(dossier_id: int):
 @require(Permission.APPLY_ON_BEHALF)
 def next_person():
     """Done, next person: nothing of this citizen stays on the device."""
-    assist_session.end()
+    serving.end()
     flash("Đã xong. Mời người tiếp theo.", "success")
     target = url_for("counter.search") if current_user.post_office_id else url_for("assist.home")
     response = make_response(go(target))

@@ -189,3 +189,8 @@ class ReturnForm(FlaskForm):
         validators=[required("Vui lòng chọn cách trả kết quả.")],
     )
     note = TextAreaField("Ghi chú (người nhận, giấy tờ xuất trình…)", validators=[Length(max=2000)])
+
+
+class StartForm(FlaskForm):
+    procedure = SelectField("Thủ tục người dân cần làm", coerce=int, choices=[])
+    client_token = StringField()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from app.assist import session as assist_session
+from app.accounts import serving
 from app.core.roles import Permission, has_permission
 from app.dossiers.models import Dossier
 from app.dossiers.statuses import DossierStatus
@@ -25,14 +25,14 @@ from app.extensions import db
 
 def is_helper(user, dossier: Dossier) -> bool:  # type: ignore[no-untyped-def]
     """``user`` filled this dossier in for its owner, and that owner is the citizen they are
-    serving now on this device (app/assist/session.py): once the helper moves on to the next
+    serving now on this device (app/accounts/serving.py): once the helper moves on to the next
     person, the dossier no longer opens for them."""
     return (
         user.is_authenticated
         and dossier.owner_id != user.id
         and user.id in (dossier.created_by_id, dossier.submitted_by_id)
         and has_permission(user, Permission.APPLY_ON_BEHALF)
-        and dossier.owner_id == assist_session.citizen_id()
+        and dossier.owner_id == serving.citizen_id()
     )
 
 

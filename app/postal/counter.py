@@ -7,7 +7,7 @@ who submitted it; its papers are taken there and then (intake channel ``post_off
 clerk prints Mẫu 01 and the fee receipt, on A5 or on the 80 mm printer.
 
 A citizen's page, and the dossiers filled in for them, open only while the clerk serves that
-citizen on this device (app/assist/session.py): the URL alone (a user id) shows nothing.
+citizen on this device (app/accounts/serving.py): the URL alone (a user id) shows nothing.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
+from app.accounts import serving
+from app.accounts.forms import CitizenSearchForm
 from app.accounts.models import User
 from app.accounts.services import AccountExists, record_consent, register_on_behalf
-from app.assist import helping
-from app.assist import session as assist_session
-from app.assist.forms import CitizenSearchForm
 from app.catalogue.models import Procedure
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
 from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import Permission, Role
+from app.dossiers import helping
 from app.dossiers import services as dossier_services
 from app.extensions import db
 from app.postal.forms import CounterCitizenForm
@@ -36,7 +36,7 @@ bp = Blueprint("counter", __name__, url_prefix="/buu-dien/quay")
 def _citizen_or_404(user_id: int) -> User:
     """The citizen being served at this counter now (found or registered just before)."""
     citizen = db.session.get(User, user_id)
-    if citizen is None or citizen.role != Role.CITIZEN or assist_session.citizen_id() != user_id:
+    if citizen is None or citizen.role != Role.CITIZEN or serving.citizen_id() != user_id:
         abort(404)
     return citizen
 
@@ -54,7 +54,7 @@ def search():
     if form.validate_on_submit():
         found = helping.find_citizen(form)
         if found is not None:
-            assist_session.begin(found.id)
+            serving.begin(found.id)
             db.session.commit()
     return render(
         "postal/counter/search.html",
@@ -88,7 +88,7 @@ def new_citizen():
         except AccountExists as exists:
             form[exists.field].errors = [*form[exists.field].errors, exists.message]
         else:
-            assist_session.begin(citizen.id)
+            serving.begin(citizen.id)
             db.session.commit()
             flash(f"Đã tạo tài khoản cho {citizen.full_name}.", "success")
             return go(url_for("counter.citizen", user_id=citizen.id))

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from helpers import PASSWORD, submit_via_services
 from sqlalchemy import func, select
 
-from app.accounts.models import User
+from app.accounts.models import OneTimeCode, User
 from app.accounts.services import claimable_account, register_on_behalf
 from app.accounts.views import (
     CLAIM_KEY,
@@ -26,7 +26,6 @@ from app.accounts.views import (
     _seal,
     _unseal,
 )
-from app.assist.models import OneTimeCode
 from app.core import clock
 from app.core.roles import Role
 from app.extensions import db
@@ -353,7 +352,7 @@ def _walk(app, phone: str) -> list[tuple[int, str, str]]:  # type: ignore[no-unt
 def test_the_same_answer_whatever_the_phone(app, opened, make_user, monkeypatch) -> None:
     with_password = make_user(phone="0987000444")
     # Every code is 987654, so every try of the walk is wrong for the claimable phone too.
-    monkeypatch.setattr("app.assist.codes.secrets.randbelow", lambda _: 987654)
+    monkeypatch.setattr("app.accounts.codes.secrets.randbelow", lambda _: 987654)
     clock.freeze(datetime(2026, 3, 2, 9, 0))
     walks = {}
     for name, phone in [("no account", "0987000333"), ("password", with_password.phone)]:

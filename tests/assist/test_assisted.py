@@ -16,8 +16,8 @@ import pytest
 from helpers import jpeg_bytes, login, sample_answers, submit_via_services
 from sqlalchemy import func, select
 
-from app.accounts.models import Consent, User
-from app.assist.models import CommunityTeam, OneTimeCode
+from app.accounts.models import Consent, OneTimeCode, User
+from app.assist.models import CommunityTeam
 from app.core import clock
 from app.core.roles import Role
 from app.dossiers import actions
@@ -74,7 +74,7 @@ def browser(app, volunteer):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def fixed_code(monkeypatch):  # type: ignore[no-untyped-def]
     """The SMS code the citizen reads out (random in the app; fixed here so the test knows it)."""
-    import app.assist.codes as codes
+    import app.accounts.codes as codes
 
     monkeypatch.setattr(codes.secrets, "randbelow", lambda n: 246810)
     return "246810"

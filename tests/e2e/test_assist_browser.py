@@ -224,7 +224,7 @@ def citizen_b(make_user) -> User:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def fixed_code(monkeypatch) -> str:  # type: ignore[no-untyped-def]
     """The SMS codes (consent and claim) are random in the app; fixed here (same process)."""
-    import app.assist.codes as codes
+    import app.accounts.codes as codes
 
     monkeypatch.setattr(codes.secrets, "randbelow", lambda n: int(CODE))
     return CODE

@@ -17,8 +17,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.accounts.models import User
-from app.assist.models import OneTimeCode
+from app.accounts.models import OneTimeCode, User
 from app.core import clock
 from app.core.errors import Invalid
 from app.extensions import db

@@ -9,12 +9,13 @@ from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.accounts.forms import CitizenSearchForm
 from app.accounts.models import User
-from app.assist.forms import CitizenSearchForm, StartForm
 from app.catalogue.models import Procedure
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
 from app.core.roles import Role
+from app.dossiers.forms import StartForm
 from app.dossiers.models import Dossier
 from app.extensions import db
 
