@@ -3,51 +3,34 @@ community teams change at run time)."""
 
 from __future__ import annotations
 
-import re
-from datetime import time
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length
 
 from app.admin.services import MANAGED_ROLES, OVERRIDE_KINDS, SLOT_CAPACITY_MAX, UNIT_KINDS
 from app.catalogue.guide import GUIDE_MAX_LENGTH
-from app.core.forms import MobilePhone, required
+from app.core.forms import (
+    ClockTimeField,
+    MobilePhone,
+    OptionalIdField,
+    SmallNumberField,
+    VietnameseDateField,
+    max_length,
+    required,
+)
 from app.core.roles import ROLE_LABELS
 from app.postal.schedule import WEEKDAY_LABELS
 from app.postal.tokens import SCOPES
 
-
-def _max(n: int) -> Length:
-    return Length(max=n, message=f"Tối đa {n} ký tự.")
-
-
 ROLE_CHOICES = [("", "— Chọn vai trò —")] + [(r.value, ROLE_LABELS[r]) for r in MANAGED_ROLES]
-
-
-class VietnameseDateField(DateField):
-    """A date typed as dd/mm/yyyy or sent as yyyy-mm-dd by a date picker."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(
-                "Ngày chưa đúng. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 02/09/2026."
-            ) from error
 
 
 class UnitsField(SelectMultipleField):
@@ -66,87 +49,15 @@ class UnitsField(SelectMultipleField):
             raise ValueError("Danh sách đơn vị gửi lên không hợp lệ. Hãy chọn lại.") from error
 
 
-class OptionalIdField(SelectField):
-    """A select of database ids with an empty first option: the data is an int or None."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("coerce", _optional_id)
-        kwargs.setdefault("validate_choice", False)
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            self.data = None
-            raise ValueError("Lựa chọn gửi lên không hợp lệ. Hãy chọn lại.") from error
-
-
-def _optional_id(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value)
-    if not (text.isascii() and text.isdigit()):
-        raise ValueError(text)
-    return int(text)
-
-
-_CLOCK = re.compile(r"(\d{1,2})(?:\s*[:hH.]\s*(\d{2})?)?", re.ASCII)
-
-
-class ClockTimeField(StringField):
-    """A time of day on the 24-hour clock: 08:00, 8:00, 8h00, 13.30 or just 8."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.raw_data = valuelist
-        self.data = None
-        text = (valuelist[0] if valuelist else "") or ""
-        text = text.strip()
-        if not text:
-            return
-        match = _CLOCK.fullmatch(text)
-        hour, minute = (int(match[1]), int(match[2] or 0)) if match else (99, 99)
-        if hour > 23 or minute > 59:
-            raise ValueError(
-                "Giờ chưa đúng. Hãy nhập theo đồng hồ 24 giờ, dạng giờ:phút, ví dụ 08:00 "
-                "hoặc 13:30."
-            )
-        self.data = time(hour, minute)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        return self.data.strftime("%H:%M") if self.data else ""
-
-
-class SmallNumberField(StringField):
-    """A whole number typed by hand, with a Vietnamese message when it is not one."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.raw_data = valuelist
-        self.data = None
-        text = ((valuelist[0] if valuelist else "") or "").strip()
-        if not text:
-            return
-        if not (text.isascii() and text.isdigit()) or len(text) > 6:
-            raise ValueError("Vui lòng nhập một số nguyên, ví dụ 6.")
-        self.data = int(text)
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        return "" if self.data is None else str(self.data)
-
-
 class UnitForm(FlaskForm):
     code = StringField(
         "Mã đơn vị (QCVN 102:2016)",
-        validators=[required("Vui lòng nhập mã đơn vị."), _max(13)],
+        validators=[required("Vui lòng nhập mã đơn vị."), max_length(13)],
         description="Ví dụ 000.00.15.H40. Mã này đứng đầu mã số hồ sơ của đơn vị.",
     )
-    name = StringField("Tên đơn vị", validators=[required("Vui lòng nhập tên đơn vị."), _max(200)])
+    name = StringField(
+        "Tên đơn vị", validators=[required("Vui lòng nhập tên đơn vị."), max_length(200)]
+    )
     kind = SelectField(
         "Loại đơn vị",
         choices=list(UNIT_KINDS.items()),
@@ -161,15 +72,15 @@ class UnitForm(FlaskForm):
     )
     parent_name = StringField(
         "Cơ quan chủ quản (không bắt buộc)",
-        validators=[_max(120)],
+        validators=[max_length(120)],
         description="Để trống để tự điền theo xã, ví dụ “UBND XÃ ANH SƠN”.",
     )
-    address = StringField("Địa chỉ trụ sở", validators=[_max(300)])
+    address = StringField("Địa chỉ trụ sở", validators=[max_length(300)])
 
 
 class StaffForm(FlaskForm):
     full_name = StringField(
-        "Họ và tên", validators=[required("Vui lòng nhập họ và tên."), _max(120)]
+        "Họ và tên", validators=[required("Vui lòng nhập họ và tên."), max_length(120)]
     )
     role = SelectField(
         "Vai trò",
@@ -218,7 +129,7 @@ class OverrideForm(FlaskForm):
     )
     note = StringField(
         "Ghi chú (không bắt buộc)",
-        validators=[_max(200)],
+        validators=[max_length(200)],
         description="Ví dụ: nghỉ bù Quốc khánh theo thông báo của Bộ Nội vụ.",
     )
 
@@ -226,16 +137,16 @@ class OverrideForm(FlaskForm):
 class PostOfficeForm(FlaskForm):
     code = StringField(
         "Mã bưu cục",
-        validators=[required("Vui lòng nhập mã bưu cục."), _max(10)],
+        validators=[required("Vui lòng nhập mã bưu cục."), max_length(10)],
         description="6 chữ số theo mã của Bưu điện Việt Nam, ví dụ 463100.",
     )
     name = StringField(
-        "Tên bưu cục", validators=[required("Vui lòng nhập tên bưu cục."), _max(200)]
+        "Tên bưu cục", validators=[required("Vui lòng nhập tên bưu cục."), max_length(200)]
     )
-    address = StringField("Địa chỉ (không bắt buộc)", validators=[_max(300)])
+    address = StringField("Địa chỉ (không bắt buộc)", validators=[max_length(300)])
     phone = StringField(
         "Số điện thoại liên hệ (không bắt buộc)",
-        validators=[_max(20)],
+        validators=[max_length(20)],
         description="Chỉ gồm chữ số, ví dụ 0238 3844 123.",
     )
     active = BooleanField(
@@ -288,7 +199,7 @@ class ClosureForm(FlaskForm):
     day = VietnameseDateField("Ngày bưu cục nghỉ", validators=[required("Vui lòng chọn ngày.")])
     note = StringField(
         "Lý do (không bắt buộc)",
-        validators=[_max(200)],
+        validators=[max_length(200)],
         description="Ví dụ: mưa lũ, đường vào bản bị sạt lở.",
     )
 
@@ -296,7 +207,7 @@ class ClosureForm(FlaskForm):
 class ApiTokenForm(FlaskForm):
     name = StringField(
         "Tên khóa",
-        validators=[required("Vui lòng đặt tên cho khóa."), _max(100)],
+        validators=[required("Vui lòng đặt tên cho khóa."), max_length(100)],
         description="Để phân biệt các khóa, ví dụ “Hệ thống bưu chính Vietnam Post”.",
     )
     scopes = SelectMultipleField(
@@ -312,19 +223,19 @@ class TeamForm(FlaskForm):
     )
     village = StringField(
         "Thôn, bản, tổ dân phố",
-        validators=[required("Vui lòng nhập tên thôn, bản hoặc tổ dân phố."), _max(120)],
+        validators=[required("Vui lòng nhập tên thôn, bản hoặc tổ dân phố."), max_length(120)],
         description="Viết cả chữ thôn, bản hoặc tổ dân phố, ví dụ Bản Huồi Tụ, Thôn 3, Tổ dân "
         "phố Hòa Bình. Mỗi thôn, bản có một tổ đang hoạt động.",
     )
     name = StringField(
         "Tên tổ (không bắt buộc)",
-        validators=[_max(200)],
+        validators=[max_length(200)],
         description="Để trống để đặt tên “Tổ công nghệ số cộng đồng” và tên thôn, bản, ví dụ "
         "Tổ công nghệ số cộng đồng Bản Huồi Tụ.",
     )
     meeting_place = StringField(
         "Nơi tổ hỗ trợ người dân (không bắt buộc)",
-        validators=[_max(200)],
+        validators=[max_length(200)],
         description="In trên giấy tiếp nhận là nơi nộp hồ sơ. Để trống để ghi “Nhà văn hóa” và "
         "tên thôn, bản, ví dụ Nhà văn hóa Bản Huồi Tụ.",
     )

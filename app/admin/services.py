@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from typing import Final, Generic, TypeVar
+from typing import Final
 
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -59,15 +59,12 @@ MANAGED_ROLES: Final = (
 )
 ROLES_NEEDING_UNIT: Final = frozenset({Role.OFFICER, Role.SPECIALIST})
 OVERRIDE_KINDS: Final = {"day_off": "Nghỉ bù / nghỉ thêm", "working_day": "Làm bù"}
-PAGE_SIZE: Final = 50
 
 # No 0/O, 1/l/I: the password is read aloud or copied from a screen by hand.
 _READABLE_LOWER: Final = "abcdefghijkmnpqrstuvwxyz"
 _READABLE_UPPER: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 _READABLE_DIGITS: Final = "23456789"
 _READABLE: Final = _READABLE_LOWER + _READABLE_UPPER + _READABLE_DIGITS
-
-T = TypeVar("T")
 
 
 class AdminError(Invalid):
@@ -78,33 +75,6 @@ class AdminError(Invalid):
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: Sequence[T]
-    number: int
-    total: int
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
-def paginate(items: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
-    pages = max(1, -(-len(items) // size))
-    number = min(max(1, number), pages)
-    start = (number - 1) * size
-    return Page(items[start : start + size], number, len(items), size)
 
 
 def generate_password(length: int = 10) -> str:

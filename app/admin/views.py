@@ -52,6 +52,7 @@ from app.catalogue.guide import default_steps, written_steps
 from app.catalogue.models import CalendarOverride, Procedure, Unit
 from app.core import clock
 from app.core.htmx import render
+from app.core.paging import page_number, paginate
 from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import ROLE_LABELS, Permission, Role, has_permission
@@ -69,13 +70,6 @@ bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
 ONE_TIME_PASSWORD_KEY = "admin_one_time_password"
 # So does a new API token: shown on one page, then gone (only its hash is stored).
 ONE_TIME_TOKEN_KEY = "admin_one_time_api_token"
-
-
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("trang", "1")))
-    except ValueError:
-        return 1
 
 
 def _show_error(form: Any, error: AdminError | PostalError) -> None:
@@ -131,7 +125,7 @@ def index():
 @require(Permission.MANAGE)
 def units():
     query = request.args.get("q", "").strip()[:100]
-    page = services.paginate(services.search_units(query), _page_number())
+    page = paginate(services.search_units(query), page_number())
     return render(
         "admin/units.html",
         "admin/_units_results.html",
@@ -264,7 +258,7 @@ def staff():
     role = request.args.get("vai-tro", "")
     if role not in MANAGED_ROLES:
         role = ""
-    page = services.paginate(services.search_staff(query, role), _page_number())
+    page = paginate(services.search_staff(query, role), page_number())
     return render(
         "admin/staff.html",
         "admin/_staff_results.html",
@@ -434,7 +428,7 @@ def calendar_delete(override_id: int):
 @require(Permission.MANAGE)
 def post_offices():
     query = request.args.get("q", "").strip()[:100]
-    page = services.paginate(services.search_post_offices(query), _page_number())
+    page = paginate(services.search_post_offices(query), page_number())
     return render(
         "admin/post_offices.html",
         "admin/_post_offices_results.html",
@@ -730,7 +724,7 @@ def api_token_revoke(office_id: int, token_id: int):
 @require(Permission.MANAGE)
 def teams():
     query = request.args.get("q", "").strip()[:100]
-    page = services.paginate(services.search_teams(query), _page_number())
+    page = paginate(services.search_teams(query), page_number())
     return render(
         "admin/teams.html",
         "admin/_teams_results.html",
@@ -816,7 +810,7 @@ def team_edit(team_id: int):
 @require(Permission.MANAGE)
 def procedure_guides():
     query = request.args.get("q", "").strip()[:100]
-    page = services.paginate(services.search_procedures(query), _page_number())
+    page = paginate(services.search_procedures(query), page_number())
     return render(
         "admin/procedure_guides.html",
         "admin/_procedure_guides_results.html",

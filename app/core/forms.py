@@ -1,11 +1,13 @@
-"""Shared WTForms pieces with Vietnamese messages."""
+"""Shared WTForms pieces with Vietnamese messages: validators and fields every domain uses."""
 
 from __future__ import annotations
 
+import re
+from datetime import time
 from typing import Any
 
-from wtforms import Field, ValidationError
-from wtforms.validators import InputRequired
+from wtforms import DateField, Field, SelectField, StringField, ValidationError
+from wtforms.validators import InputRequired, Length
 
 from app.core.identity import normalise_phone
 
@@ -25,3 +27,97 @@ class MobilePhone:
                 "hoặc 09 (ví dụ 0912 345 678)."
             )
         field.data = phone
+
+
+def max_length(n: int) -> Length:
+    return Length(max=n, message=f"Tối đa {n} ký tự.")
+
+
+class VietnameseDateField(DateField):
+    """A date typed as dd/mm/yyyy or sent as yyyy-mm-dd by a date picker."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                "Ngày chưa đúng. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 02/09/2026."
+            ) from error
+
+
+class OptionalIdField(SelectField):
+    """A select of database ids with an empty first option: the data is an int or None."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", _optional_id)
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            self.data = None
+            raise ValueError("Lựa chọn gửi lên không hợp lệ. Hãy chọn lại.") from error
+
+
+def _optional_id(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(text)
+    return int(text)
+
+
+_CLOCK = re.compile(r"(\d{1,2})(?:\s*[:hH.]\s*(\d{2})?)?", re.ASCII)
+
+
+class ClockTimeField(StringField):
+    """A time of day on the 24-hour clock: 08:00, 8:00, 8h00, 13.30 or just 8."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_data = valuelist
+        self.data = None
+        text = (valuelist[0] if valuelist else "") or ""
+        text = text.strip()
+        if not text:
+            return
+        match = _CLOCK.fullmatch(text)
+        hour, minute = (int(match[1]), int(match[2] or 0)) if match else (99, 99)
+        if hour > 23 or minute > 59:
+            raise ValueError(
+                "Giờ chưa đúng. Hãy nhập theo đồng hồ 24 giờ, dạng giờ:phút, ví dụ 08:00 "
+                "hoặc 13:30."
+            )
+        self.data = time(hour, minute)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return self.data.strftime("%H:%M") if self.data else ""
+
+
+class SmallNumberField(StringField):
+    """A whole number typed by hand, with a Vietnamese message when it is not one."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_data = valuelist
+        self.data = None
+        text = ((valuelist[0] if valuelist else "") or "").strip()
+        if not text:
+            return
+        if not (text.isascii() and text.isdigit()) or len(text) > 6:
+            raise ValueError("Vui lòng nhập một số nguyên, ví dụ 6.")
+        self.data = int(text)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else str(self.data)
