@@ -6,6 +6,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.accounts.views import bp
+    from app.accounts.views.public import bp
 
     app.register_blueprint(bp)

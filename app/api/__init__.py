@@ -9,7 +9,7 @@ failed, returned to the agency). Every call carries a post office's bearer token
   ``/api/v1/openapi.json``, whose JSON Schemas the views also validate requests with;
 - :mod:`app.api.auth` checks the token (``@token_required(scope)``);
 - :mod:`app.api.events` turns a reported event into a step of :mod:`app.postal.legs`, once;
-- :mod:`app.api.views` are the thin routes; :mod:`app.api.queries` and
+- :mod:`app.api.views.operator` are the thin routes; :mod:`app.api.queries` and
   :mod:`app.api.serialize` read and shape the office's items.
 """
 
@@ -19,7 +19,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.api.views import bp
+    from app.api.views.operator import bp
     from app.extensions import csrf
 
     # The operator's systems authenticate with a bearer token, never a cookie (app/api/auth.py).

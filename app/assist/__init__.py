@@ -7,8 +7,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from app.assist import idle
-    from app.assist.stats_views import bp as stats
-    from app.assist.views import bp as assist
+    from app.assist.views.stats import bp as stats
+    from app.assist.views.volunteer import bp as assist
 
     app.register_blueprint(stats)
     app.register_blueprint(assist)

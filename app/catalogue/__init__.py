@@ -6,6 +6,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.catalogue.views import bp
+    from app.catalogue.views.public import bp
 
     app.register_blueprint(bp)

@@ -6,11 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.postal.agency import bp as agency
-    from app.postal.booking import bp as booking
     from app.postal.cli import postal_cli
-    from app.postal.counter import bp as counter
-    from app.postal.views import bp as postal
+    from app.postal.views.citizen import bp as booking
+    from app.postal.views.counter import bp as counter
+    from app.postal.views.officer import bp as agency
+    from app.postal.views.staff import bp as postal
 
     for blueprint in (booking, postal, counter, agency):
         app.register_blueprint(blueprint)

@@ -6,6 +6,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.public.views import bp
+    from app.public.views.public import bp
 
     app.register_blueprint(bp)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import OneTimeCode, User
 from app.accounts.services import claimable_account, register_on_behalf
-from app.accounts.views import (
+from app.accounts.views.public import (
     CLAIM_KEY,
     RESENT_MESSAGE,
     SENT_MESSAGE,

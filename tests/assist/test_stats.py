@@ -420,7 +420,7 @@ def test_the_numbers_are_aggregated_by_the_database(app: Flask, world: World, ma
 def test_many_teams_send_the_week_by_week_detail_to_the_csv(
     app: Flask, world: World, make_user, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.assist import stats_views
+    from app.assist.views import stats as stats_views
 
     monkeypatch.setattr(stats_views, "DETAIL_LIMIT", 1)
     soup = _page(_client(app, _person(make_user, Role.ADMIN)))
