@@ -97,7 +97,6 @@ STILL_LONG_VIEWS: set[str] = {
     "app/accounts/views/public.py:claim_code",
     "app/admin/views.py:api_tokens",
     "app/admin/views.py:calendar",
-    "app/admin/views.py:index",
     "app/admin/views.py:procedure_guide",
     "app/admin/views.py:slot_template_add",
     "app/admin/views.py:staff_edit",

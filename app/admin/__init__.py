@@ -6,6 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.admin import cards
     from app.admin.views import bp
 
     app.register_blueprint(bp)
+    cards.provide_all()

@@ -23,7 +23,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app import geo
@@ -49,7 +49,8 @@ from app.admin.services import (
 )
 from app.assist.models import CommunityTeam
 from app.catalogue.guide import default_steps, written_steps
-from app.catalogue.models import CalendarOverride, Procedure, Unit
+from app.catalogue.models import CalendarOverride, Unit
+from app.core import admin as admin_cards
 from app.core import clock
 from app.core.htmx import render
 from app.core.paging import page_number, paginate
@@ -89,33 +90,7 @@ def _actor() -> User:
 @bp.route("/")
 @require(Permission.MANAGE)
 def index():
-    today = clock.today()
-    first, last = services.override_window(today)
-    counts = {
-        "units": db.session.scalar(select(func.count()).select_from(Unit)),
-        "post_offices": db.session.scalar(select(func.count()).select_from(PostOffice)),
-        "staff": db.session.scalar(
-            select(func.count()).select_from(User).where(User.role.in_(MANAGED_ROLES))
-        ),
-        "inactive": db.session.scalar(
-            select(func.count())
-            .select_from(User)
-            .where(User.role.in_(MANAGED_ROLES), User.is_active_account.is_(False))
-        ),
-        "overrides": db.session.scalar(
-            select(func.count())
-            .select_from(CalendarOverride)
-            .where(CalendarOverride.day >= first, CalendarOverride.day <= last)
-        ),
-        "teams": db.session.scalar(
-            select(func.count()).select_from(CommunityTeam).where(CommunityTeam.is_active.is_(True))
-        ),
-        "procedures": db.session.scalar(select(func.count()).select_from(Procedure)),
-        "guides": db.session.scalar(
-            select(func.count()).select_from(Procedure).where(Procedure.helper_guide != "")
-        ),
-    }
-    return render("admin/index.html", counts=counts, first=first, last=last)
+    return render("admin/index.html", cards=admin_cards.cards())
 
 
 # --- units --------------------------------------------------------------------------------------
