@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, request, url_for
-from werkzeug.wrappers import Response
 
 from app.assist import operations, queries
 from app.assist.forms import TeamForm
@@ -46,20 +45,12 @@ def teams():
     )
 
 
-@bp.route("/to-cong-nghe/moi", methods=["GET", "POST"])
-@require(Permission.MANAGE)
-def team_new():
-    return _team_page(None)
-
-
+@bp.route("/to-cong-nghe/moi", methods=["GET", "POST"], endpoint="team_new")
 @bp.route("/to-cong-nghe/<int:team_id>", methods=["GET", "POST"])
 @require(Permission.MANAGE)
-def team_edit(team_id: int):
-    return _team_page(db.get_or_404(CommunityTeam, team_id))
-
-
-def _team_page(team: CommunityTeam | None) -> Response:
-    """A new team's form, or a team's form and its members: the same page, and the same save."""
+def team_edit(team_id: int | None = None):
+    """A new team's form (``team_new``), or a team's form and its members: the same save."""
+    team = db.get_or_404(CommunityTeam, team_id) if team_id is not None else None
     province = current_app.config["PROVINCE_CODE"]
     form = TeamForm.for_team(team, province)
     if form.validate_on_submit():
