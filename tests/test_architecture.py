@@ -76,7 +76,6 @@ STILL_COMMITTING: set[str] = {
     "app/admin/views.py",
     "app/api/errors.py",
     "app/api/views/operator.py",
-    "app/assist/views/volunteer.py",
     "app/dossiers/views/staff.py",
     "app/dossiers/views/citizen.py",
     "app/postal/views/officer.py",
@@ -86,7 +85,6 @@ STILL_COMMITTING: set[str] = {
 }
 STILL_QUERYING_VIEWS: set[str] = {
     "app/admin/views.py",
-    "app/assist/views/volunteer.py",
     "app/catalogue/views/public.py",
     "app/dossiers/views/staff.py",
     "app/dossiers/views/citizen.py",
@@ -101,7 +99,6 @@ STILL_LONG_VIEWS: set[str] = {
     "app/admin/views.py:slot_template_add",
     "app/admin/views.py:staff_edit",
     "app/admin/views.py:staff_new",
-    "app/assist/views/volunteer.py:new_citizen",
     "app/dossiers/views/staff.py:act",
     "app/dossiers/views/citizen.py:upload",
     "app/postal/views/officer.py:hand_results",
@@ -112,7 +109,6 @@ STILL_LONG_FILES: set[str] = {
     "app/admin/services.py",
     "app/admin/views.py",
     "app/api/openapi.py",
-    "app/assist/stats.py",
     "app/catalogue/schema.py",
     "app/documents/postal.py",
     "app/dossiers/actions.py",

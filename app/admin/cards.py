@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.admin.services import MANAGED_ROLES, override_window
-from app.assist.models import CommunityTeam
 from app.catalogue.models import CalendarOverride, Procedure, Unit
 from app.core import clock
 from app.core.admin import Card, provide
@@ -36,11 +35,6 @@ def post_offices() -> dict[str, Any]:
     return {"post_offices": _count(select(func.count()).select_from(PostOffice))}
 
 
-def teams() -> dict[str, Any]:
-    active = CommunityTeam.is_active.is_(True)
-    return {"teams": _count(select(func.count()).select_from(CommunityTeam).where(active))}
-
-
 def guides() -> dict[str, Any]:
     return {
         "procedures": _count(select(func.count()).select_from(Procedure)),
@@ -64,6 +58,5 @@ def provide_all() -> None:
     provide(Card(10, "catalogue/admin/_card_units.html", units))
     provide(Card(20, "accounts/admin/_card_staff.html", staff))
     provide(Card(30, "postal/admin/_card_post_offices.html", post_offices))
-    provide(Card(40, "assist/admin/_card_teams.html", teams))
     provide(Card(50, "catalogue/admin/_card_guides.html", guides))
     provide(Card(60, "dossiers/admin/_card_calendar.html", calendar))

@@ -215,36 +215,6 @@ class ApiTokenForm(FlaskForm):
     )
 
 
-class TeamForm(FlaskForm):
-    commune_code = SelectField(
-        "Xã, phường",
-        validators=[required("Vui lòng chọn xã, phường của tổ.")],
-        validate_choice=False,
-    )
-    village = StringField(
-        "Thôn, bản, tổ dân phố",
-        validators=[required("Vui lòng nhập tên thôn, bản hoặc tổ dân phố."), max_length(120)],
-        description="Viết cả chữ thôn, bản hoặc tổ dân phố, ví dụ Bản Huồi Tụ, Thôn 3, Tổ dân "
-        "phố Hòa Bình. Mỗi thôn, bản có một tổ đang hoạt động.",
-    )
-    name = StringField(
-        "Tên tổ (không bắt buộc)",
-        validators=[max_length(200)],
-        description="Để trống để đặt tên “Tổ công nghệ số cộng đồng” và tên thôn, bản, ví dụ "
-        "Tổ công nghệ số cộng đồng Bản Huồi Tụ.",
-    )
-    meeting_place = StringField(
-        "Nơi tổ hỗ trợ người dân (không bắt buộc)",
-        validators=[max_length(200)],
-        description="In trên giấy tiếp nhận là nơi nộp hồ sơ. Để trống để ghi “Nhà văn hóa” và "
-        "tên thôn, bản, ví dụ Nhà văn hóa Bản Huồi Tụ.",
-    )
-    active = BooleanField(
-        "Tổ đang hoạt động (bỏ chọn khi tổ thôi hỗ trợ người dân; hồ sơ tổ đã giúp vẫn giữ nguyên)",
-        default=True,
-    )
-
-
 class HelperGuideForm(FlaskForm):
     helper_guide = TextAreaField(
         "Hướng dẫn cho người hỗ trợ",

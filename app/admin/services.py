@@ -895,17 +895,6 @@ def issue_api_token(
 
 # --- community digital technology teams ---------------------------------------------------------
 
-TEAM_NAME_PREFIX: Final = "Tổ công nghệ số cộng đồng"
-MEETING_PLACE_PREFIX: Final = "Nhà văn hóa"
-
-
-def default_team_name(village: str) -> str:
-    return f"{TEAM_NAME_PREFIX} {normalise_spaces(village)}"
-
-
-def default_meeting_place(village: str) -> str:
-    return f"{MEETING_PLACE_PREFIX} {normalise_spaces(village)}"
-
 
 def all_teams() -> list[CommunityTeam]:
     """Every team, active ones first, then by commune and village without diacritics."""
@@ -916,117 +905,8 @@ def all_teams() -> list[CommunityTeam]:
     return teams
 
 
-def search_teams(query: str = "") -> list[CommunityTeam]:
-    """Teams; ``query`` matches name, village, meeting place or commune, without caring about
-    case or diacritics (a province has a few thousand villages at most)."""
-    teams = all_teams()
-    key = fold(query)
-    if not key:
-        return teams
-    return [team for team in teams if key in _team_search_text(team)]
-
-
-def _team_search_text(team: CommunityTeam) -> str:
-    return fold(
-        f"{team.name} {team.village} {team.meeting_place} {_commune_label(team.commune_code)}"
-    )
-
-
-def team_member_counts() -> dict[int, int]:
-    """Number of accounts (active or not) per team id."""
-    rows = db.session.execute(
-        select(User.team_id, func.count()).where(User.team_id.is_not(None)).group_by(User.team_id)
-    )
-    return {team_id: count for team_id, count in rows}
-
-
-def team_members(team: CommunityTeam) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.team_id == team.id)
-            .order_by(User.is_active_account.desc(), User.full_name)
-        )
-    )
-
-
 def commune_name(code: str) -> str:
     return _commune_label(code)
-
-
-def _active_twin(
-    team: CommunityTeam | None, commune_code: str, village: str
-) -> CommunityTeam | None:
-    """Another active team of the same village of the same commune (spelling aside)."""
-    key = fold(village)
-    rows = db.session.scalars(
-        select(CommunityTeam).where(
-            CommunityTeam.commune_code == commune_code, CommunityTeam.is_active.is_(True)
-        )
-    )
-    return next(
-        (row for row in rows if row is not team and fold(row.village) == key),
-        None,
-    )
-
-
-def save_team(
-    team: CommunityTeam | None,
-    *,
-    name: str,
-    commune_code: str,
-    village: str,
-    meeting_place: str = "",
-    active: bool = True,
-    province_code: int,
-) -> CommunityTeam:
-    """Create (``team`` None) or update a community team. Raises :class:`AdminError`.
-
-    A name or meeting place left empty gets the usual one for the village; one that was the
-    usual one for the former village follows a renamed village. A village of a commune has at
-    most one active team (DOMAIN.md §1); an inactive one may stay beside it, for the record.
-    """
-    village = normalise_spaces(village or "")
-    commune_code = (commune_code or "").strip()
-    if not commune_code:
-        raise AdminError("commune_code", "Vui lòng chọn xã, phường của tổ.")
-    place = geo.commune(commune_code)
-    if place is None or place.province_code != province_code:
-        raise AdminError("commune_code", "Xã, phường đã chọn không thuộc tỉnh này. Hãy chọn lại.")
-    if not village:
-        raise AdminError("village", "Vui lòng nhập tên thôn, bản hoặc tổ dân phố.")
-    name = normalise_spaces(name or "")
-    meeting_place = normalise_spaces(meeting_place or "")
-    if team is not None and fold(team.village) != fold(village):
-        if name == team.name == default_team_name(team.village):
-            name = ""
-        if meeting_place == team.meeting_place == default_meeting_place(team.village):
-            meeting_place = ""
-    name = name or default_team_name(village)
-    meeting_place = meeting_place or default_meeting_place(village)
-    if len(name) > 200:
-        raise AdminError("name", "Tên tổ tối đa 200 ký tự.")
-    if len(meeting_place) > 200:
-        raise AdminError("meeting_place", "Nơi hỗ trợ tối đa 200 ký tự.")
-    if active:
-        twin = _active_twin(team, commune_code, village)
-        if twin is not None:
-            raise AdminError(
-                "village",
-                f"{village} ({place.name}) đã có tổ đang hoạt động: “{twin.name}”. Mỗi thôn, "
-                "bản, tổ dân phố chỉ có một Tổ công nghệ số cộng đồng đang hoạt động; hãy sửa "
-                "tổ đó, hoặc cho tổ đó ngừng hoạt động trước.",
-            )
-    if team is None:
-        team = CommunityTeam()
-        db.session.add(team)
-    team.name = name
-    team.commune_code = commune_code
-    team.village = village
-    team.meeting_place = meeting_place
-    team.is_active = active
-    db.session.flush()
-    return team
 
 
 # --- the helpers' guide of each procedure -------------------------------------------------------

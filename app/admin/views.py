@@ -38,7 +38,6 @@ from app.admin.forms import (
     SlotTemplateForm,
     StaffCreateForm,
     StaffEditForm,
-    TeamForm,
     UnitForm,
 )
 from app.admin.services import (
@@ -47,7 +46,6 @@ from app.admin.services import (
     UNIT_KINDS,
     AdminError,
 )
-from app.assist.models import CommunityTeam
 from app.catalogue.guide import default_steps, written_steps
 from app.catalogue.models import CalendarOverride, Unit
 from app.core import admin as admin_cards
@@ -690,92 +688,6 @@ def api_token_revoke(office_id: int, token_id: int):
         "success",
     )
     return go(url_for("admin.api_tokens", office_id=office.id))
-
-
-# --- community digital technology teams ---------------------------------------------------------
-
-
-@bp.route("/to-cong-nghe")
-@require(Permission.MANAGE)
-def teams():
-    query = request.args.get("q", "").strip()[:100]
-    page = paginate(services.search_teams(query), page_number())
-    return render(
-        "admin/teams.html",
-        "admin/_teams_results.html",
-        listing=page,
-        query=query,
-        member_counts=services.team_member_counts(),
-        commune_name=services.commune_name,
-    )
-
-
-def _team_form(team: CommunityTeam | None) -> TeamForm:
-    form = TeamForm()
-    province = current_app.config["PROVINCE_CODE"]
-    form.commune_code.choices = [("", "— Chọn xã, phường —")] + [
-        (c.code, c.name) for c in geo.communes(province)
-    ]
-    if request.method == "GET" and team is not None:
-        form.commune_code.data = team.commune_code
-        form.village.data = team.village
-        form.name.data = team.name
-        form.meeting_place.data = team.meeting_place
-        form.active.data = team.is_active
-    return form
-
-
-def _team_page(team: CommunityTeam | None) -> Response:
-    form = _team_form(team)
-    if form.validate_on_submit():
-        was_active = team.is_active if team is not None else True
-        try:
-            saved = services.save_team(
-                team,
-                name=form.name.data or "",
-                commune_code=form.commune_code.data or "",
-                village=form.village.data or "",
-                meeting_place=form.meeting_place.data or "",
-                active=bool(form.active.data),
-                province_code=current_app.config["PROVINCE_CODE"],
-            )
-        except AdminError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            verb = "Đã thêm" if team is None else "Đã lưu"
-            flash(f"{verb} “{saved.name}” ({saved.village}).", "success")
-            members = len(saved.members)
-            if was_active and not saved.is_active and members:
-                flash(
-                    f"Tổ đã ngừng hoạt động; {members} thành viên vẫn giữ tài khoản. Nếu họ "
-                    "không còn giúp người dân, hãy khóa tài khoản ở trang Tài khoản cán bộ.",
-                    "success",
-                )
-            return go(url_for("admin.team_edit", team_id=saved.id))
-    status = 422 if form.errors else 200
-    return render(
-        "admin/team_form.html",
-        "admin/_team_form.html",
-        status,
-        form=form,
-        team=team,
-        members=services.team_members(team) if team is not None else [],
-        commune_name=services.commune_name,
-    )
-
-
-@bp.route("/to-cong-nghe/moi", methods=["GET", "POST"])
-@require(Permission.MANAGE)
-def team_new():
-    return _team_page(None)
-
-
-@bp.route("/to-cong-nghe/<int:team_id>", methods=["GET", "POST"])
-@require(Permission.MANAGE)
-def team_edit(team_id: int):
-    return _team_page(db.get_or_404(CommunityTeam, team_id))
 
 
 # --- the helpers' guide of each procedure -------------------------------------------------------

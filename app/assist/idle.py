@@ -18,11 +18,11 @@ from flask_login import current_user, logout_user, user_logged_out
 from werkzeug.wrappers import Response
 
 from app.accounts import serving
+from app.assist import queries
 from app.core import clock
 from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import Permission, Role, has_permission
-from app.extensions import db
 
 SEEN_KEY = "seen"
 
@@ -43,7 +43,7 @@ def init_app(app: Flask) -> None:
         if seen and now - datetime.fromisoformat(seen) > limit:
             kept = session.get(serving.KEY)
             logout_user()
-            if kept:  # only this helper, signing in again, picks it up (assist/session.py)
+            if kept:  # only this helper, signing in again, picks it up (accounts/serving.py)
                 session[serving.KEY] = kept
             session.pop(SEEN_KEY, None)
             flash(
@@ -67,9 +67,7 @@ def init_app(app: Flask) -> None:
         context: dict[str, Any] = {"idle_seconds": app.config["STAFF_IDLE_MINUTES"] * 60}
         citizen_id = serving.citizen_id()
         if citizen_id and has_permission(current_user, Permission.APPLY_ON_BEHALF):
-            from app.accounts.models import User
-
-            citizen = db.session.get(User, citizen_id)
+            citizen = queries.user(citizen_id)
             context["assisting"] = citizen.full_name if citizen else ""
         return context
 

@@ -54,6 +54,12 @@ def commune(code: str | None) -> Commune | None:
     return _all_communes().get(code or "")
 
 
+def commune_name(code: str) -> str:
+    """The commune's name without its province ("Xã Mường Xén"); the code if it is unknown."""
+    place = commune(code)
+    return place.name if place else code
+
+
 def address_line(street: str, village: str, commune_code: str) -> str:
     """One line, from the most specific part to the province."""
     place = commune(commune_code)

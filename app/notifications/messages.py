@@ -1,8 +1,9 @@
 """What we tell citizens, in Vietnamese: one SMS and one e-mail per event of their dossier.
 
-Pure: no Flask, no database. The outbox builds a :class:`MessageContext` from the dossier and
-calls :func:`render`; ``flask notifications templates`` renders :data:`SAMPLE` so whoever edits
-a text sees how many SMS it costs (DOMAIN.md §9).
+Pure: no Flask, no database. Dossiers build a :class:`MessageContext` from the dossier
+(app/dossiers/notices.py) and the outbox calls :func:`render`; ``flask notifications
+templates`` renders :data:`SAMPLE` so whoever edits a text sees how many SMS it costs
+(DOMAIN.md §9).
 
 Privacy (DOMAIN.md §10): a message carries the dossier code and the public look-up link, never
 the ID number, the address or the phone; the e-mail greets the applicant by name, the SMS

@@ -1,3 +1,5 @@
+"""The outbox's table: one row per message (SMS or e-mail) to send, sent or given up."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,7 +1,9 @@
 """The outbox: queue messages with the action that causes them, send them later.
 
-* :func:`notify` adds the rows to the session of the caller's action and never commits: the
-  caller's commit queues the messages, its rollback forgets them.
+* :func:`queue` (a message of an event, from a plain :class:`MessageContext`) and
+  :func:`notify_phone` (an SMS of no dossier, a one-time code) add rows to the session of the
+  caller's action and never commit: the request's commit queues the messages, its rollback
+  forgets them.
 * :func:`send_pending` (``flask notifications send``, run by a timer) sends what is due, one
   commit per message, and retries with a growing delay when a gateway fails.
 

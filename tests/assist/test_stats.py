@@ -15,14 +15,18 @@ from helpers import complete_draft, login, submit_via_services
 from sqlalchemy import event, select
 
 from app.accounts.models import User
-from app.assist import stats
 from app.assist.models import CommunityTeam
+from app.assist.stats.export import ALL_COMMUNES, ALL_TEAMS, CSV_COLUMNS, WHOLE_PERIOD
+from app.assist.stats.periods import MAX_WEEKS, Period, period_from
+from app.assist.stats.report import COLUMN_LABELS, Counts, Report, build_report
+from app.assist.stats.scope import filters_from, scope_for, teams_in_scope
 from app.catalogue.models import Unit
 from app.core import clock
 from app.core.permissions import ACCESS_ATTRIBUTE
 from app.core.roles import Role
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
+from app.geo import commune_name
 
 NOW = datetime(2026, 12, 1, 10, 0)  # a Tuesday, in ISO week 49 (30/11–06/12/2026)
 W48 = "Tuần 48 (23/11–29/11/2026)"
@@ -34,19 +38,19 @@ S = DossierStatus
 
 
 def test_weeks_are_iso_weeks_cut_to_the_period() -> None:
-    period = stats.Period(date(2026, 11, 25), date(2026, 12, 8))
+    period = Period(date(2026, 11, 25), date(2026, 12, 8))
     assert [(w.number, w.label) for w in period.weeks] == [
         (48, "Tuần 48 (25/11–29/11/2026)"),
         (49, "Tuần 49 (30/11–06/12/2026)"),
         (50, "Tuần 50 (07/12–08/12/2026)"),
     ]
-    new_year = stats.Period(date(2025, 12, 29), date(2026, 1, 4)).weeks
+    new_year = Period(date(2025, 12, 29), date(2026, 1, 4)).weeks
     assert [w.label for w in new_year] == ["Tuần 1 (29/12/2025–04/01/2026)"]
     assert new_year[0].year == 2026
 
 
 def test_the_default_period_is_the_last_eight_weeks_up_to_today() -> None:
-    period, note = stats.period_from(None, None, NOW.date())
+    period, note = period_from(None, None, NOW.date())
     assert (period.first, period.last, note) == (date(2026, 10, 12), NOW.date(), "")
     assert len(period.weeks) == 8
     assert period.weeks[0].label == "Tuần 42 (12/10–18/10/2026)"
@@ -64,10 +68,10 @@ def test_the_default_period_is_the_last_eight_weeks_up_to_today() -> None:
     ],
 )
 def test_the_period_asked_for(first: str, last: str, expected, noted: bool) -> None:  # type: ignore[no-untyped-def]
-    period, note = stats.period_from(first, last, NOW.date())
+    period, note = period_from(first, last, NOW.date())
     assert (period.first, period.last) == expected
     assert bool(note) == noted
-    assert len(period.weeks) <= stats.MAX_WEEKS
+    assert len(period.weeks) <= MAX_WEEKS
 
 
 # --- the data: two teams in two communes, several citizens, two weeks --------------------------
@@ -146,15 +150,15 @@ def world(app: Flask, make_user, procedure) -> World:  # type: ignore[no-untyped
 
 
 def counts(citizens, dossiers, in_progress=0, on_time=0, late=0, refused=0, withdrawn=0):  # type: ignore[no-untyped-def]
-    return stats.Counts(citizens, dossiers, in_progress, on_time, late, refused, withdrawn)
+    return Counts(citizens, dossiers, in_progress, on_time, late, refused, withdrawn)
 
 
-def _report(user: User, **args: str) -> stats.Report:
-    scope = stats.scope_for(user)
+def _report(user: User, **args: str) -> Report:
+    scope = scope_for(user)
     assert scope is not None
-    teams = stats.teams_in_scope(scope)
-    filters, _ = stats.filters_from(args, teams, NOW.date())
-    return stats.build_report(scope, filters, teams)
+    teams = teams_in_scope(scope)
+    filters, _ = filters_from(args, teams, NOW.date())
+    return build_report(scope, filters, teams)
 
 
 def _person(make_user, role: Role, **fields) -> User:  # type: ignore[no-untyped-def]
@@ -254,9 +258,7 @@ def test_a_team_member_sees_their_own_team_only(app: Flask, world: World, make_u
         assert soup.find("select", attrs={"name": "to"}) is None
         rows = _csv(client, **args)
         assert _teams_in(rows) == {world.team_a.name}
-        assert (
-            rows[-1][3:] == [stats.WHOLE_PERIOD, "23/11/2026", "01/12/2026", "3", "5"] + ["1"] * 5
-        )
+        assert rows[-1][3:] == [WHOLE_PERIOD, "23/11/2026", "01/12/2026", "3", "5"] + ["1"] * 5
 
 
 def test_a_commune_officer_sees_the_teams_of_their_commune(
@@ -268,11 +270,11 @@ def test_a_commune_officer_sees_the_teams_of_their_commune(
     assert world.team_a.name in text and world.team_a2.name in text
     assert world.team_b.name not in text
     _no_personal_data(text, world)
-    assert _teams_in(_csv(client)) == {world.team_a.name, world.team_a2.name, stats.ALL_TEAMS}
+    assert _teams_in(_csv(client)) == {world.team_a.name, world.team_a2.name, ALL_TEAMS}
 
     specialist = _person(make_user, Role.SPECIALIST, units=[world.unit_b])
     rows = _csv(_client(app, specialist))
-    assert _teams_in(rows) == {world.team_b.name, stats.ALL_TEAMS}
+    assert _teams_in(rows) == {world.team_b.name, ALL_TEAMS}
 
 
 def test_a_provincial_officer_and_the_administrator_see_every_team(
@@ -280,7 +282,7 @@ def test_a_provincial_officer_and_the_administrator_see_every_team(
 ) -> None:  # type: ignore[no-untyped-def]
     provincial = _person(make_user, Role.OFFICER, units=[world.province])
     admin = _person(make_user, Role.ADMIN)
-    everyone = {world.team_a.name, world.team_a2.name, world.team_b.name, stats.ALL_TEAMS}
+    everyone = {world.team_a.name, world.team_a2.name, world.team_b.name, ALL_TEAMS}
     for user in (provincial, admin):
         client = _client(app, user)
         soup = _page(client)
@@ -311,7 +313,7 @@ def test_an_officer_of_no_unit_sees_no_team(app: Flask, world: World, make_user)
     text = _page(client).get_text(" ")
     assert "Chưa có tổ công nghệ số cộng đồng nào" in text
     assert world.team_a.name not in text
-    assert _csv(client) == [stats.CSV_COLUMNS]
+    assert _csv(client) == [CSV_COLUMNS]
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client: FlaskClient) -> None:
@@ -342,7 +344,7 @@ def test_the_page_shows_the_weeks_and_the_totals(app: Flask, world: World, make_
     foot = [c.get_text(strip=True) for c in weekly.tfoot.find_all(["th", "td"])]
     assert foot == ["Cả kỳ", "3", "5", "1", "1", "1", "1", "1"]
     headers = [th.get_text(strip=True) for th in weekly.thead.find_all("th")]
-    assert headers == ["Tuần", *stats.COLUMN_LABELS.values()]
+    assert headers == ["Tuần", *COLUMN_LABELS.values()]
     # The CSV link carries the same filters.
     link = soup.find("a", string="Tải CSV")["href"]
     assert link.startswith("/ho-tro/thong-ke.csv?") and "tu=2026-11-23" in link
@@ -353,17 +355,17 @@ def test_the_csv_has_headers_rows_and_no_names(app: Flask, world: World, make_us
     response = client.get("/ho-tro/thong-ke.csv", query_string={"tu": "2026-11-23"})
     _no_personal_data(response.get_data(as_text=True), world)
     rows = _csv(client)
-    assert rows[0] == stats.CSV_COLUMNS
+    assert rows[0] == CSV_COLUMNS
     assert rows[0][:4] == [
         "Xã, phường",
         "Tổ công nghệ số cộng đồng",
         "Thôn, bản, tổ dân phố",
         "Tuần",
     ]
-    commune_a = stats.commune_name(COMMUNE_A)
+    commune_a = commune_name(COMMUNE_A)
     by_key = {(row[0], row[1], row[3]): row[6:] for row in rows[1:]}
     assert by_key[(commune_a, world.team_a.name, W48)] == ["2", "3", "1", "1", "0", "1", "0"]
-    assert by_key[(commune_a, world.team_a.name, stats.WHOLE_PERIOD)] == [
+    assert by_key[(commune_a, world.team_a.name, WHOLE_PERIOD)] == [
         "3",
         "5",
         "1",
@@ -373,15 +375,15 @@ def test_the_csv_has_headers_rows_and_no_names(app: Flask, world: World, make_us
         "1",
     ]
     assert by_key[(commune_a, world.team_a2.name, W49)] == ["0"] * 7
-    commune_b = stats.commune_name(world.unit_b.commune_code)
-    assert by_key[(commune_b, stats.ALL_TEAMS, W49)] == ["2", "2", "1", "1", "0", "0", "0"]
+    commune_b = commune_name(world.unit_b.commune_code)
+    assert by_key[(commune_b, ALL_TEAMS, W49)] == ["2", "2", "1", "1", "0", "0", "0"]
     # 3 teams, 2 communes and all of them, each with 2 weeks and the whole period.
     assert len(rows) == 1 + (3 + 2 + 1) * 3
-    everything = {row[3]: row[6:] for row in rows[1:] if row[0] == stats.ALL_COMMUNES}
+    everything = {row[3]: row[6:] for row in rows[1:] if row[0] == ALL_COMMUNES}
     assert everything == {
         W48: ["3", "4", "1", "1", "0", "1", "1"],
         W49: ["4", "4", "1", "1", "1", "0", "1"],
-        stats.WHOLE_PERIOD: ["4", "8", "2", "2", "1", "1", "2"],
+        WHOLE_PERIOD: ["4", "8", "2", "2", "1", "1", "2"],
     }
     week_row = next(row for row in rows[1:] if row[3] == W48)
     assert week_row[4:6] == ["23/11/2026", "29/11/2026"]
@@ -397,7 +399,7 @@ def test_an_empty_period_says_so_politely(app: Flask, world: World, make_user) -
     )
     assert soup.find("table") is None
     rows = _csv(client, tu="2026-06-01", den="2026-06-30")
-    assert rows == [stats.CSV_COLUMNS]
+    assert rows == [CSV_COLUMNS]
 
 
 def test_the_numbers_are_aggregated_by_the_database(app: Flask, world: World, make_user) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """The community teams' numbers (issue 5): a page and its CSV, with the same filters.
 
 A team member sees their own team, an officer or specialist the teams of their units' communes
-(all of them from the provincial centre), the administrator every team: ``stats.scope_for``.
+(all of them from the provincial centre), the administrator every team: ``scope.scope_for``.
 The permissions let in the roles that may see some teams (team members come in with
 APPLY_ON_BEHALF, the permission with which they apply for citizens); the scope then decides
 what they see, and answers 403 to anyone it gives nothing: postal staff also hold
@@ -10,14 +10,12 @@ APPLY_ON_BEHALF, but the teams' numbers are not theirs. Only counts are shown, n
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
-
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
-from app.assist import stats
+from app.assist.stats.export import csv_filename, csv_text
+from app.assist.stats.report import COLUMN_LABELS, COUNT_FIELDS, Report, build_report
+from app.assist.stats.scope import TeamInfo, filters_from, scope_for, teams_in_scope
 from app.core import clock
 from app.core.permissions import require
 from app.core.roles import Permission
@@ -32,13 +30,14 @@ DETAIL_LIMIT = 20
 ALLOWED = (Permission.VIEW_UNIT_DOSSIERS, Permission.MANAGE, Permission.APPLY_ON_BEHALF)
 
 
-def _report() -> tuple[stats.Report, list[stats.TeamInfo], str]:
-    scope = stats.scope_for(current_user)
+def _report() -> tuple[Report, list[TeamInfo], str]:
+    """The report the query string asks for, among the teams the user may see (else 403)."""
+    scope = scope_for(current_user)
     if scope is None:
         abort(403)
-    teams = stats.teams_in_scope(scope)
-    filters, note = stats.filters_from(request.args, teams, clock.today())
-    return stats.build_report(scope, filters, teams), teams, note
+    teams = teams_in_scope(scope)
+    filters, note = filters_from(request.args, teams, clock.today())
+    return build_report(scope, filters, teams), teams, note
 
 
 @bp.route("/thong-ke")
@@ -52,8 +51,8 @@ def index():
         teams=teams,
         communes=communes,
         note=note,
-        columns=stats.COLUMN_LABELS,
-        fields=stats.COUNT_FIELDS,
+        columns=COLUMN_LABELS,
+        fields=COUNT_FIELDS,
         detail_limit=DETAIL_LIMIT,
     )
 
@@ -62,24 +61,7 @@ def index():
 @require(*ALLOWED)
 def export_csv():
     report, _teams, _note = _report()
-
-    def rows() -> Iterator[str]:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        out.write("\ufeff")  # Excel opens UTF-8 with diacritics only with a BOM
-        writer.writerow(stats.CSV_COLUMNS)
-        for row in stats.csv_rows(report):
-            writer.writerow(row)
-            if out.tell() > 8192:
-                yield out.getvalue()
-                out.seek(0)
-                out.truncate()
-        yield out.getvalue()
-
-    period = report.filters.period
-    response = Response(stream_with_context(rows()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="so-lieu-to-cong-nghe-so-{period.first:%Y%m%d}-'
-        f'{period.last:%Y%m%d}.csv"'
-    )
+    response = Response(stream_with_context(csv_text(report)), mimetype="text/csv")
+    filename = csv_filename(report.filters.period)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

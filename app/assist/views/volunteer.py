@@ -12,25 +12,26 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, redirect, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from werkzeug.wrappers import Response
 
-from app.accounts import codes, serving
+from app.accounts import serving
+from app.accounts.codes import CodeRefused, demo_hint
 from app.accounts.forms import CitizenSearchForm
-from app.accounts.models import OneTimeCode, User
-from app.accounts.services import AccountExists, record_consent, register_on_behalf
+from app.accounts.models import Consent, OneTimeCode
+from app.accounts.services import AccountExists
+from app.assist import operations, queries
 from app.assist.forms import CodeForm, ConsentForm, NewCitizenForm
-from app.catalogue.models import Procedure
+from app.assist.models import CommunityTeam
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
 from app.core.permissions import require
 from app.core.responses import go, pdf
 from app.core.roles import Permission, Role
+from app.core.transaction import domain_errors, form_status, keep_changes, put_on_form
 from app.dossiers import helping
 from app.dossiers import receipt as receipts
-from app.dossiers import services as dossier_services
 from app.dossiers.models import Dossier
 from app.dossiers.policy import is_helper
-from app.extensions import db
 
 bp = Blueprint("assist", __name__, url_prefix="/ho-tro")
 
@@ -38,24 +39,12 @@ FOUND_KEY = "assist_found"  # the citizen the last search found, before consent
 PENDING_KEY = "assist_code"  # the one-time code waiting to be typed back
 
 
-def _team():  # type: ignore[no-untyped-def]
+def _team() -> CommunityTeam:
     """The volunteer's team: a community member without one has nothing to do here yet."""
     team = current_user.team if current_user.role == Role.COMMUNITY else None
     if team is None or not team.is_active:
         abort(403)
     return team
-
-
-def _current() -> User | None:
-    citizen_id = serving.citizen_id()
-    return db.session.get(User, citizen_id) if citizen_id else None
-
-
-def _current_or_home():  # type: ignore[no-untyped-def]
-    citizen = _current()
-    if citizen is None:
-        flash("Hãy tìm hoặc đăng ký người dân trước.", "info")
-    return citizen
 
 
 # --- finding the citizen --------------------------------------------------------------------
@@ -72,14 +61,14 @@ def home():
         session[FOUND_KEY] = found.id if found else None
     return render(
         "assist/home.html",
-        status=422 if form.errors else 200,
+        status=form_status(form),
         team=team,
         form=form,
         found=found,
         searched=request.method == "POST" and not form.errors,
         masked_phone=mask_phone(found.phone) if found else "",
         masked_id=mask_id_number(found.id_number or "") if found else "",
-        current=_current(),
+        current=queries.user(serving.citizen_id()),
     )
 
 
@@ -94,34 +83,21 @@ def _consent_text(name: str) -> Markup:
     ).format(name)
 
 
-def _found_or_404() -> User:
-    citizen = db.session.get(User, session.get(FOUND_KEY) or 0)
-    if citizen is None or citizen.role != Role.CITIZEN:
-        abort(404)
-    return citizen
-
-
 @bp.route("/dong-y", methods=["GET", "POST"])
 @require(Permission.APPLY_ON_BEHALF)
 def consent():
     """Consent of a citizen who already has an account (found by the search just before)."""
     team = _team()
-    citizen = _found_or_404()
+    citizen = queries.citizen(session.get(FOUND_KEY)) or abort(404)
     form = ConsentForm()
     if form.validate_on_submit():
-        if form.way.data == "paper":
-            return _begin(citizen, "paper", team)
-        try:
-            row, code = codes.issue(
-                "consent", citizen.phone, user=citizen, requested_by=current_user
-            )
-        except codes.CodeRefused as refused:
-            form.way.errors = [refused.message]
-        else:
-            return _await_code(row, code)
+        with domain_errors(form):
+            if form.way.data == "paper":
+                return _serve(operations.begin_help("paper", current_user, team, citizen=citizen))
+            return _await_code(*operations.ask_consent(current_user, citizen=citizen))
     return render(
         "assist/consent.html",
-        status=422 if form.errors else 200,
+        status=form_status(form),
         form=form,
         citizen_name=citizen.full_name,
         text=_consent_text(citizen.full_name),
@@ -139,48 +115,20 @@ def new_citizen():
     if prefill:
         helping.prefill_registration(form)
     elif form.validate_on_submit():
-        details = {
-            "full_name": " ".join(form.full_name.data.split()),
-            "phone": form.phone.data,
-            "id_number": form.id_number.data,
-            "date_of_birth": form.date_of_birth.data.isoformat(),
-            "sex": form.sex.data,
-        }
-        taken = _already_registered(details)
-        if taken is not None:
-            form[taken.field].errors = [*form[taken.field].errors, taken.message]
-        elif form.way.data == "paper":
-            return _register(details, "paper", team)
-        else:
-            try:
-                row, code = codes.issue(
-                    "consent", details["phone"], requested_by=current_user, payload=details
-                )
-            except codes.CodeRefused as refused:
-                form.way.errors = [refused.message]
-            else:
-                return _await_code(row, code)
+        with domain_errors(form):
+            details = form.details()
+            if form.way.data == "paper":
+                return _serve(operations.begin_help("paper", current_user, team, details=details))
+            return _await_code(*operations.ask_consent(current_user, details=details))
     name = (form.full_name.data or "").strip() or "(tên người dân)"
     return render(
-        "assist/new_citizen.html",
-        status=422 if form.errors else 200,
-        form=form,
-        text=_consent_text(name),
+        "assist/new_citizen.html", status=form_status(form), form=form, text=_consent_text(name)
     )
 
 
-def _already_registered(details: dict) -> AccountExists | None:
-    if db.session.scalar(select(User.id).filter_by(phone=details["phone"])):
-        return AccountExists("phone", "Số điện thoại này đã có tài khoản: hãy tìm theo số này.")
-    if db.session.scalar(select(User.id).filter_by(id_number=details["id_number"])):
-        return AccountExists("id_number", "Số định danh này đã có tài khoản: hãy tìm theo số này.")
-    return None
-
-
-def _await_code(row: OneTimeCode, code: str):  # type: ignore[no-untyped-def]
-    db.session.commit()
+def _await_code(row: OneTimeCode, code: str) -> Response:
     session[PENDING_KEY] = row.id
-    hint = codes.demo_hint(code)
+    hint = demo_hint(code)
     flash(
         "Đã gửi mã xác nhận đến điện thoại của người dân. Người dân đọc mã cho bạn nhập."
         + (f" (Chế độ trình diễn: mã là {hint}.)" if hint else ""),
@@ -193,25 +141,24 @@ def _await_code(row: OneTimeCode, code: str):  # type: ignore[no-untyped-def]
 @require(Permission.APPLY_ON_BEHALF)
 def enter_code():
     team = _team()
-    row = db.session.get(OneTimeCode, session.get(PENDING_KEY) or 0)
-    if row is None or row.requested_by_id != current_user.id or row.purpose != "consent":
-        abort(404)
+    row = queries.consent_code(session.get(PENDING_KEY), current_user) or abort(404)
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            codes.check(row, form.code.data)
-        except codes.CodeRefused as refused:
-            db.session.commit()  # the wrong try counts
-            form.code.errors = [refused.message]
+            operations.check_code(row, form.code.data)
+        except CodeRefused as refused:
+            keep_changes()  # the wrong try counts
+            put_on_form(form, refused)
         else:
             session.pop(PENDING_KEY, None)
-            if row.payload:
-                details, row.payload = row.payload, None  # the details now live in the account
-                return _register(details, "sms_code", team)
-            return _begin(db.session.get(User, row.user_id), "sms_code", team)
+            try:
+                return _serve(operations.begin_help_by_code(row, current_user, team))
+            except AccountExists as exists:  # registered meanwhile by someone else
+                flash(exists.message, "error")
+                return go(url_for("assist.home"))
     return render(
         "assist/enter_code.html",
-        status=422 if form.errors else 200,
+        status=form_status(form),
         form=form,
         masked_phone=mask_phone(row.phone),
     )
@@ -221,50 +168,19 @@ def enter_code():
 @require(Permission.APPLY_ON_BEHALF)
 def resend_code():
     _team()
-    row = db.session.get(OneTimeCode, session.get(PENDING_KEY) or 0)
-    if row is None or row.requested_by_id != current_user.id or row.purpose != "consent":
-        abort(404)
-    user = db.session.get(User, row.user_id) if row.user_id else None
+    row = queries.consent_code(session.get(PENDING_KEY), current_user) or abort(404)
     try:
-        new_row, code = codes.issue(
-            "consent", row.phone, user=user, requested_by=current_user, payload=row.payload
-        )
-    except codes.CodeRefused as refused:
+        return _await_code(*operations.ask_consent_again(row, current_user))
+    except CodeRefused as refused:
         flash(refused.message, "error")
         return go(url_for("assist.enter_code"))
-    row.payload = None
-    return _await_code(new_row, code)
 
 
-def _register(details: dict, method: str, team):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    try:
-        citizen = register_on_behalf(
-            full_name=details["full_name"],
-            phone=details["phone"],
-            id_number=details["id_number"],
-            date_of_birth=date.fromisoformat(details["date_of_birth"]),
-            sex=details["sex"],
-            helper=current_user,
-            place=team.place,
-            method=method,
-        )
-    except AccountExists as exists:  # registered meanwhile by someone else
-        db.session.rollback()
-        flash(exists.message, "error")
-        return go(url_for("assist.home"))
-    return _begin(citizen, method, team)
-
-
-def _begin(citizen: User, method: str, team):  # type: ignore[no-untyped-def]
+def _serve(consent: Consent) -> Response:
     """The citizen consented: from now until "next person" the volunteer works for them."""
-    consent_row = record_consent(citizen, current_user, "assisted", place=team.place, method=method)
-    db.session.flush()
     serving.end()
-    serving.begin(citizen.id, consent_row.id)
-    db.session.commit()
-    flash(f"Người dân {citizen.full_name} đã đồng ý. Bắt đầu hỗ trợ.", "success")
+    serving.begin(consent.citizen_id, consent.id)
+    flash(f"Người dân {consent.citizen.full_name} đã đồng ý. Bắt đầu hỗ trợ.", "success")
     return go(url_for("assist.citizen"))
 
 
@@ -275,8 +191,9 @@ def _begin(citizen: User, method: str, team):  # type: ignore[no-untyped-def]
 @require(Permission.APPLY_ON_BEHALF)
 def citizen():
     _team()
-    current = _current_or_home()
+    current = queries.user(serving.citizen_id())
     if current is None:
+        flash("Hãy tìm hoặc đăng ký người dân trước.", "info")
         return redirect(url_for("assist.home"), 303)
     return helping.citizen_page("assist/citizen.html", current, helping.start_form("online"))
 
@@ -285,28 +202,26 @@ def citizen():
 @require(Permission.APPLY_ON_BEHALF)
 def start():
     team = _team()
-    current = _current()
-    if current is None:
-        abort(404)
+    current = queries.user(serving.citizen_id()) or abort(404)
     form = helping.start_form("online", request.form)
     if not form.validate():
         return helping.citizen_page("assist/citizen.html", current, form, 422)
-    procedure = db.session.get(Procedure, form.procedure.data)
-    dossier = dossier_services.start_application(
-        current, procedure, form.client_token.data or "", actor=current_user
+    dossier = operations.start_application(
+        current,
+        form.procedure.data,
+        form.client_token.data or "",
+        helper=current_user,
+        team=team,
+        consent_id=serving.consent_id(),
     )
-    if dossier.created_by_id != current_user.id:
+    if dossier is None:
         abort(404)
-    dossier.consent_id = dossier.consent_id or serving.consent_id()
-    dossier.assist_team_id = team.id
-    dossier.assist_place = team.place
-    db.session.commit()
     return go(url_for("dossiers.step", dossier_id=dossier.id, step="nguoi-nop"))
 
 
 def _helped_or_404(dossier_id: int) -> Dossier:
-    dossier = db.session.get(Dossier, dossier_id)
-    if dossier is None or dossier.is_draft or not is_helper(current_user, dossier):
+    dossier = queries.submitted_dossier(dossier_id)
+    if dossier is None or not is_helper(current_user, dossier):
         abort(404)
     return dossier
 
@@ -358,13 +273,4 @@ def next_person():
 def helped():
     """The dossiers this volunteer helped with: their status only, no personal data."""
     _team()
-    dossiers = db.session.scalars(
-        select(Dossier)
-        .where(
-            Dossier.created_by_id == current_user.id,
-            Dossier.submitted_at.is_not(None),
-        )
-        .order_by(Dossier.submitted_at.desc())
-        .limit(200)
-    ).all()
-    return render("assist/helped.html", dossiers=dossiers)
+    return render("assist/helped.html", dossiers=queries.helped_dossiers(current_user))

@@ -1,0 +1,80 @@
+"""The CSV file of a report: team, commune, week and counts only, no personal data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from app.assist.stats.periods import Period
+from app.assist.stats.report import COLUMN_LABELS, Counts, Report
+
+CSV_COLUMNS = [
+    "Xã, phường",
+    "Tổ công nghệ số cộng đồng",
+    "Thôn, bản, tổ dân phố",
+    "Tuần",
+    "Từ ngày",
+    "Đến ngày",
+    *COLUMN_LABELS.values(),
+]
+WHOLE_PERIOD = "Cả kỳ"
+ALL_TEAMS = "Tất cả các tổ"
+ALL_COMMUNES = "Tất cả các xã, phường"
+# The file leaves in pieces of about this many characters (a streamed response).
+_CHUNK = 8192
+
+
+def csv_rows(report: Report) -> Iterator[list[Any]]:
+    """Every team week by week and over the period, then every commune the same way, then
+    all of them when there are several communes (people are counted once, so the totals are
+    not sums of the rows above).
+
+    Team, commune, week and counts only: the file carries no personal data.
+    """
+    period = report.filters.period
+
+    def lines(place: list[str], total: Counts, weeks: list[Counts]) -> Iterator[list[Any]]:
+        for week, counts in zip(report.weeks, weeks, strict=True):
+            yield [
+                *place,
+                week.label,
+                f"{week.first:%d/%m/%Y}",
+                f"{week.last:%d/%m/%Y}",
+                *counts.values(),
+            ]
+        yield [
+            *place,
+            WHOLE_PERIOD,
+            f"{period.first:%d/%m/%Y}",
+            f"{period.last:%d/%m/%Y}",
+            *total.values(),
+        ]
+
+    for row in report.teams:
+        team = row.team
+        yield from lines([team.commune_name, team.name, team.village], row.total, row.weeks)
+    for commune in report.communes:
+        yield from lines([commune.name, ALL_TEAMS, ""], commune.total, commune.weeks)
+    if len(report.communes) > 1:
+        yield from lines([ALL_COMMUNES, ALL_TEAMS, ""], report.total, report.by_week)
+
+
+def csv_text(report: Report) -> Iterator[str]:
+    """The file's text piece by piece, the header first."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    out.write("\ufeff")  # Excel opens UTF-8 with diacritics only with a BOM
+    writer.writerow(CSV_COLUMNS)
+    for row in csv_rows(report):
+        writer.writerow(row)
+        if out.tell() > _CHUNK:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def csv_filename(period: Period) -> str:
+    return f"so-lieu-to-cong-nghe-so-{period.first:%Y%m%d}-{period.last:%Y%m%d}.csv"
