@@ -56,6 +56,7 @@ PURE = {
     "app.dossiers.workflow",
     "app.notifications.messages",
     "app.notifications.sms",
+    "app.assist.stats.periods",
     "app.postal.flow",
     "app.postal.s10",
     "app.postal.schedule",
