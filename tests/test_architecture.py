@@ -116,7 +116,6 @@ STILL_LONG_FILES: set[str] = {
     "app/catalogue/schema.py",
     "app/documents/postal.py",
     "app/dossiers/actions.py",
-    "app/dossiers/uploads.py",
     "app/dossiers/views/citizen.py",
     "app/postal/legs.py",
     "app/postal/views/staff.py",
