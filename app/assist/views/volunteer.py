@@ -27,8 +27,8 @@ from app.core.responses import go, pdf
 from app.core.roles import Permission, Role
 from app.dossiers import helping
 from app.dossiers import receipt as receipts
-from app.dossiers import services as dossier_services
 from app.dossiers.models import Dossier
+from app.dossiers.operations.drafts import start_application
 from app.dossiers.policy import is_helper
 from app.extensions import db
 
@@ -292,7 +292,7 @@ def start():
     if not form.validate():
         return helping.citizen_page("assist/citizen.html", current, form, 422)
     procedure = db.session.get(Procedure, form.procedure.data)
-    dossier = dossier_services.start_application(
+    dossier = start_application(
         current, procedure, form.client_token.data or "", actor=current_user
     )
     if dossier.created_by_id != current_user.id:
