@@ -8,11 +8,10 @@ from sqlalchemy import func, select
 
 from app.accounts.demo import create_demo_accounts
 from app.assist.demo import create_demo_team
-from app.catalogue.models import CalendarOverride, Procedure
+from app.catalogue.models import Procedure
 from app.catalogue.schema import load_demo_catalogue
 from app.catalogue.services import sync_units, upsert_procedure
 from app.dossiers.demo import create_demo_dossiers
-from app.dossiers.services import purge_stale_drafts
 from app.extensions import db
 from app.postal.demo import create_demo_post_office
 
@@ -46,25 +45,3 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("Demo accounts are refused outside demo mode (DEMO_MODE=1).")
         counts = seed(with_demo_accounts=demo_mode if demo is None else demo)
         click.echo(", ".join(f"{k}: {v} added" for k, v in counts.items()))
-
-    @app.cli.command("calendar-override")
-    @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
-    @click.argument("kind", type=click.Choice(["day_off", "working_day"]))
-    @click.argument("note", default="")
-    def calendar_override_command(day, kind: str, note: str) -> None:  # type: ignore[no-untyped-def]
-        """Record an announced day off or extra working day (e.g. a government swap)."""
-        row = db.session.scalar(select(CalendarOverride).filter_by(day=day.date()))
-        if row is None:
-            row = CalendarOverride(day=day.date())
-            db.session.add(row)
-        row.kind, row.note = kind, note
-        db.session.commit()
-        click.echo(f"{day.date():%d/%m/%Y}: {kind}")
-
-    @app.cli.command("purge-drafts")
-    @click.option("--days", type=int, default=None, help="Age in days (DRAFT_RETENTION_DAYS).")
-    def purge_drafts_command(days: int | None) -> None:
-        """Delete drafts nobody touched for the retention period, with their uploads."""
-        count = purge_stale_drafts(days or current_app.config["DRAFT_RETENTION_DAYS"])
-        db.session.commit()
-        click.echo(f"{count} drafts deleted")

@@ -33,9 +33,9 @@ from app import create_app  # noqa: E402
 from app.accounts.models import User  # noqa: E402
 from app.catalogue.models import Procedure, Unit  # noqa: E402
 from app.cli import seed  # noqa: E402
-from app.dossiers import worklist  # noqa: E402
 from app.dossiers.calendar import working_calendar  # noqa: E402
 from app.dossiers.models import Dossier  # noqa: E402
+from app.dossiers.queries import worklist  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.crowd import insert_crowd  # noqa: E402
 

@@ -108,13 +108,20 @@ def complete_draft(owner: User, procedure: Procedure, token: str, street: str = 
 
     The applicant lives in commune 17329, so every dossier goes to that commune's centre.
     """
-    from app.dossiers import services
+    from app.dossiers.operations.attachments import add_attachment
+    from app.dossiers.operations.drafts import (
+        mark_saved,
+        save_answers,
+        save_applicant,
+        save_delivery,
+        start_application,
+    )
     from app.dossiers.uploads import process_upload
     from app.extensions import db
 
-    dossier = services.start_application(owner, procedure, token)
+    dossier = start_application(owner, procedure, token)
     db.session.flush()
-    services.save_applicant(
+    save_applicant(
         dossier,
         {
             "phone": owner.phone,
@@ -124,24 +131,24 @@ def complete_draft(owner: User, procedure: Procedure, token: str, street: str = 
             "street": street,
         },
     )
-    assert services.save_answers(dossier, sample_answers(procedure)) == {}
+    assert save_answers(dossier, sample_answers(procedure)) == {}
     scan = process_upload(jpeg_bytes(320, 240), max_bytes=5 * 1024 * 1024, max_side=1600)
     for document in procedure.documents:
         if document.is_required and document.scan_required:
-            services.add_attachment(dossier, document.code, "anh-chup.jpg", scan, owner)
-    services.mark_saved(dossier, "giay-to")
-    services.save_delivery(dossier, {"intake_channel": "online", "return_channel": "online"})
+            add_attachment(dossier, document.code, "anh-chup.jpg", scan, owner)
+    mark_saved(dossier, "giay-to")
+    save_delivery(dossier, {"intake_channel": "online", "return_channel": "online"})
     db.session.commit()
     return dossier
 
 
 def submit_via_services(owner: User, procedure: Procedure, token: str = "s1"):  # type: ignore[no-untyped-def]
     """A submitted dossier built through the services (no HTTP, so no CSRF involved)."""
-    from app.dossiers import services
+    from app.dossiers.operations.submitting import submit
     from app.extensions import db
 
     dossier = complete_draft(owner, procedure, token)
-    assert services.submit(dossier, owner)
+    assert submit(dossier, owner)
     db.session.commit()
     return dossier
 
@@ -187,7 +194,7 @@ def booked_and_submitted(citizen, procedure, office, token="p1", return_channel=
     25/11, 08:00–11:00), then submitted. ``return_channel="post"`` sends the result back by post
     to the same address."""
     from app.core import clock
-    from app.dossiers import services as dossier_services
+    from app.dossiers.operations.submitting import submit
     from app.extensions import db
     from app.postal import services
 
@@ -200,6 +207,6 @@ def booked_and_submitted(citizen, procedure, office, token="p1", return_channel=
     book_first_slot(dossier, office)
     db.session.commit()
     assert services.pickup_shipment(dossier) is not None
-    assert dossier_services.submit(dossier, citizen)
+    assert submit(dossier, citizen)
     db.session.commit()
     return dossier

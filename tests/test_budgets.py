@@ -22,7 +22,8 @@ from helpers import PASSWORD, book_first_slot, complete_draft, jpeg_bytes, make_
 from app import geo
 from app.accounts.models import User
 from app.catalogue.models import Procedure
-from app.dossiers import services
+from app.dossiers.operations.attachments import remove_attachment
+from app.dossiers.operations.submitting import submit
 from app.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +49,7 @@ class Site:
         office = make_post_office()
         book_first_slot(self.draft, office)
         book_first_slot(self.done, office)
-        assert services.submit(self.done, citizen)
+        assert submit(self.done, citizen)
         db.session.commit()
         self.anonymous = app.test_client()
         self.user = app.test_client()
@@ -262,7 +263,7 @@ FRAGMENTS: dict[str, tuple[Callable[[Site], Any], int]] = {
 
 def _documents_missing(site: Site):  # type: ignore[no-untyped-def]
     for attachment in list(site.draft.attachments):
-        services.remove_attachment(attachment)
+        remove_attachment(attachment)
     db.session.commit()
     return site.user.post(site.step("giay-to"), data={}, headers=HTMX_BR)
 

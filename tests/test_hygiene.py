@@ -27,8 +27,8 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.catalogue.models import Procedure
-from app.dossiers import services
 from app.dossiers.models import Attachment, Dossier
+from app.dossiers.operations.submitting import submit
 from app.extensions import db
 
 HTMX = {"HX-Request": "true"}
@@ -70,7 +70,7 @@ class Site:
         office = make_post_office()
         book_first_slot(self.draft, office)
         book_first_slot(self.done, office)
-        assert services.submit(self.done, citizen)
+        assert submit(self.done, citizen)
         db.session.commit()
         self.anonymous = app.test_client()
         self.user = app.test_client()

@@ -1,4 +1,4 @@
-"""Administration: units, staff accounts and their units, working-calendar overrides."""
+"""Administration: units, staff accounts and their units."""
 
 from __future__ import annotations
 

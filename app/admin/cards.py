@@ -7,9 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.admin.services import MANAGED_ROLES, override_window
-from app.catalogue.models import CalendarOverride, Procedure, Unit
-from app.core import clock
+from app.admin.services import MANAGED_ROLES
+from app.catalogue.models import Procedure, Unit
 from app.core.admin import Card, provide
 from app.extensions import db
 from app.postal.models import PostOffice
@@ -44,19 +43,8 @@ def guides() -> dict[str, Any]:
     }
 
 
-def calendar() -> dict[str, Any]:
-    first, last = override_window(clock.today())
-    window = CalendarOverride.day.between(first, last)
-    return {
-        "overrides": _count(select(func.count()).select_from(CalendarOverride).where(window)),
-        "first": first,
-        "last": last,
-    }
-
-
 def provide_all() -> None:
     provide(Card(10, "catalogue/admin/_card_units.html", units))
     provide(Card(20, "accounts/admin/_card_staff.html", staff))
     provide(Card(30, "postal/admin/_card_post_offices.html", post_offices))
     provide(Card(50, "catalogue/admin/_card_guides.html", guides))
-    provide(Card(60, "dossiers/admin/_card_calendar.html", calendar))

@@ -8,14 +8,13 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 
-from app.admin.services import MANAGED_ROLES, OVERRIDE_KINDS, SLOT_CAPACITY_MAX, UNIT_KINDS
+from app.admin.services import MANAGED_ROLES, SLOT_CAPACITY_MAX, UNIT_KINDS
 from app.catalogue.guide import GUIDE_MAX_LENGTH
 from app.core.forms import (
     ClockTimeField,
@@ -116,21 +115,6 @@ class StaffCreateForm(StaffForm):
 class StaffEditForm(StaffForm):
     active = BooleanField(
         "Tài khoản đang hoạt động (bỏ chọn để khóa, cán bộ sẽ không đăng nhập được)"
-    )
-
-
-class OverrideForm(FlaskForm):
-    day = VietnameseDateField("Ngày", validators=[required("Vui lòng chọn ngày.")])
-    kind = RadioField(
-        "Loại ngày",
-        choices=list(OVERRIDE_KINDS.items()),
-        validators=[required("Vui lòng chọn loại ngày.")],
-        validate_choice=False,
-    )
-    note = StringField(
-        "Ghi chú (không bắt buộc)",
-        validators=[max_length(200)],
-        description="Ví dụ: nghỉ bù Quốc khánh theo thông báo của Bộ Nội vụ.",
     )
 
 

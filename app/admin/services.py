@@ -1,4 +1,4 @@
-"""Administration logic: units, staff accounts, working-calendar overrides, post offices (the
+"""Administration logic: units, staff accounts, post offices (the
 communes they serve, their pickup slot templates and closed days, their API tokens), community
 digital technology teams, and the helpers' guide of each procedure.
 
@@ -12,7 +12,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Final
 
 from sqlalchemy import delete, exists, func, or_, select
@@ -23,11 +23,10 @@ from app import geo
 from app.accounts.models import User, unit_memberships
 from app.assist.models import CommunityTeam
 from app.catalogue.guide import GUIDE_MAX_LENGTH, normalise_guide
-from app.catalogue.models import CalendarOverride, Procedure, Unit
+from app.catalogue.models import Procedure, Unit
 from app.core.errors import Invalid
 from app.core.roles import POSTAL_ROLES, Permission, Role, has_permission
 from app.core.text import fold, normalise_spaces
-from app.dossiers.deadlines import WorkingCalendar
 from app.dossiers.models import Dossier, DossierSequence
 from app.extensions import db
 from app.postal import tokens
@@ -58,7 +57,6 @@ MANAGED_ROLES: Final = (
     Role.ADMIN,
 )
 ROLES_NEEDING_UNIT: Final = frozenset({Role.OFFICER, Role.SPECIALIST})
-OVERRIDE_KINDS: Final = {"day_off": "Nghỉ bù / nghỉ thêm", "working_day": "Làm bù"}
 
 # No 0/O, 1/l/I: the password is read aloud or copied from a screen by hand.
 _READABLE_LOWER: Final = "abcdefghijkmnpqrstuvwxyz"
@@ -465,91 +463,6 @@ def reset_password(user: User) -> str:
     user.set_password(password)
     db.session.flush()
     return password
-
-
-# --- calendar overrides -------------------------------------------------------------------------
-
-
-def override_window(today: date) -> tuple[date, date]:
-    """The dates an administrator manages: this year and next."""
-    return date(today.year, 1, 1), date(today.year + 1, 12, 31)
-
-
-def list_overrides(today: date) -> list[CalendarOverride]:
-    first, last = override_window(today)
-    return list(
-        db.session.scalars(
-            select(CalendarOverride)
-            .where(CalendarOverride.day >= first, CalendarOverride.day <= last)
-            .order_by(CalendarOverride.day)
-        )
-    )
-
-
-def upsert_override(day: date, kind: str, note: str, today: date) -> tuple[CalendarOverride, bool]:
-    """Record ``kind`` for ``day`` (one row per date). Returns the row and whether it is new."""
-    first, last = override_window(today)
-    if not first <= day <= last:
-        raise AdminError(
-            "day",
-            f"Chỉ nhập ngày trong năm {first.year} hoặc năm {last.year} "
-            f"(từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}).",
-        )
-    if kind not in OVERRIDE_KINDS:
-        raise AdminError("kind", "Vui lòng chọn loại ngày.")
-    row = db.session.scalar(select(CalendarOverride).filter_by(day=day))
-    created = row is None
-    if row is None:
-        row = CalendarOverride(day=day)
-        db.session.add(row)
-    row.kind = kind
-    row.note = normalise_spaces(note)[:200]
-    db.session.flush()
-    return row, created
-
-
-def delete_override(row: CalendarOverride) -> None:
-    db.session.delete(row)
-    db.session.flush()
-
-
-_WEEKDAYS: Final = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-
-
-def weekday_name(day: date) -> str:
-    return _WEEKDAYS[day.weekday()]
-
-
-def official_day_label(day: date) -> str:
-    """What the official calendar (without overrides) says about ``day``."""
-    official = WorkingCalendar()
-    name = official.holiday_name(day)
-    if name:
-        return f"Nghỉ lễ: {name}"
-    if official.is_working_day(day):
-        return "Làm bù theo lịch" if day.weekday() >= 5 else "Ngày làm việc"
-    return "Nghỉ cuối tuần"
-
-
-@dataclass(frozen=True)
-class Holiday:
-    day: date
-    name: str
-
-
-def upcoming_holidays(today: date, count: int = 10) -> list[Holiday]:
-    """The next ``count`` official public holidays (observed days included) from ``today``,
-    as the ``holidays`` package knows them, without the administrator's overrides."""
-    official = WorkingCalendar()
-    found: list[Holiday] = []
-    day = today
-    last = today + timedelta(days=3 * 366)
-    while len(found) < count and day <= last:
-        name = official.holiday_name(day)
-        if name is not None:
-            found.append(Holiday(day, name))
-        day += timedelta(days=1)
-    return found
 
 
 # --- post offices -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Administration pages: units, staff accounts and their units, working-calendar overrides,
+"""Administration pages: units, staff accounts and their units,
 post offices (communes served, pickup slot templates, closed days, API tokens), community
 digital technology teams, and the helpers' guide of each procedure.
 
@@ -33,7 +33,6 @@ from app.admin.forms import (
     ApiTokenForm,
     ClosureForm,
     HelperGuideForm,
-    OverrideForm,
     PostOfficeForm,
     SlotTemplateForm,
     StaffCreateForm,
@@ -42,12 +41,11 @@ from app.admin.forms import (
 )
 from app.admin.services import (
     MANAGED_ROLES,
-    OVERRIDE_KINDS,
     UNIT_KINDS,
     AdminError,
 )
 from app.catalogue.guide import default_steps, written_steps
-from app.catalogue.models import CalendarOverride, Unit
+from app.catalogue.models import Unit
 from app.core import admin as admin_cards
 from app.core import clock
 from app.core.htmx import render
@@ -341,57 +339,6 @@ def staff_password(user_id: int):
     if isinstance(waiting, dict) and waiting.get("user_id") == user.id:
         password = session.pop(ONE_TIME_PASSWORD_KEY)["password"]
     return render("admin/staff_password.html", user=user, password=password)
-
-
-# --- calendar overrides -------------------------------------------------------------------------
-
-
-@bp.route("/ngay-nghi", methods=["GET", "POST"])
-@require(Permission.MANAGE)
-def calendar():
-    today = clock.today()
-    form = OverrideForm()
-    if request.method == "GET":
-        form.kind.data = "day_off"
-    if form.validate_on_submit():
-        try:
-            row, created = services.upsert_override(
-                form.day.data, form.kind.data, form.note.data or "", today
-            )
-        except AdminError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            verb = "Đã thêm" if created else "Đã cập nhật"
-            flash(f"{verb} ngày {row.day:%d/%m/%Y}: {OVERRIDE_KINDS[row.kind]}.", "success")
-            return go(url_for("admin.calendar"))
-    status = 422 if form.errors else 200
-    first, last = services.override_window(today)
-    return render(
-        "admin/calendar.html",
-        "admin/_override_form.html",
-        status,
-        form=form,
-        overrides=services.list_overrides(today),
-        holidays=services.upcoming_holidays(today),
-        kinds=OVERRIDE_KINDS,
-        official=services.official_day_label,
-        weekday=services.weekday_name,
-        first=first,
-        last=last,
-    )
-
-
-@bp.route("/ngay-nghi/<int:override_id>/xoa", methods=["POST"])
-@require(Permission.MANAGE)
-def calendar_delete(override_id: int):
-    row = db.get_or_404(CalendarOverride, override_id)
-    day = row.day
-    services.delete_override(row)
-    db.session.commit()
-    flash(f"Đã xóa ngày {day:%d/%m/%Y} khỏi danh sách; ngày này theo lịch chính thức.", "success")
-    return go(url_for("admin.calendar"))
 
 
 # --- post offices -------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from app.assist.models import CommunityTeam
 from app.catalogue.models import Procedure
 from app.core.errors import Invalid
 from app.core.text import fold, normalise_spaces
-from app.dossiers import services as dossier_services
 from app.dossiers.models import Dossier
+from app.dossiers.operations.drafts import start_application as start_draft
 from app.extensions import db
 
 # --- consent and the citizen's account -------------------------------------------------------
@@ -129,7 +129,7 @@ def start_application(
     the team, its place and the citizen's consent; None if the token is another helper's draft
     (never hand it over)."""
     procedure = db.session.get(Procedure, procedure_id)
-    dossier = dossier_services.start_application(citizen, procedure, client_token, actor=helper)
+    dossier = start_draft(citizen, procedure, client_token, actor=helper)
     if dossier.created_by_id != helper.id:
         return None
     dossier.consent_id = dossier.consent_id or consent_id

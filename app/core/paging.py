@@ -1,7 +1,7 @@
 """Numbered pages of a short list (the administration's lists): ``?trang=2``.
 
 Long lists that grow without bound (queues, the register) page by key instead
-(app/dossiers/worklist.py).
+(app/dossiers/queries/worklist.py).
 """
 
 from __future__ import annotations

@@ -6,8 +6,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.core.admin import Card, provide
+    from app.dossiers import cli
+    from app.dossiers.queries.calendar import calendar_card
+    from app.dossiers.views import journey  # noqa: F401  (its routes are on the citizen's blueprint)
+    from app.dossiers.views.admin import bp as admin
     from app.dossiers.views.citizen import bp as citizen
     from app.dossiers.views.staff import bp as backoffice
 
-    app.register_blueprint(citizen)
-    app.register_blueprint(backoffice)
+    for blueprint in (citizen, backoffice, admin):
+        app.register_blueprint(blueprint)
+    cli.init_app(app)
+    provide(Card(60, "dossiers/admin/_card_calendar.html", calendar_card))

@@ -11,6 +11,9 @@ Rules implemented here:
 * The day counting starts is not itself counted (Civil Code 2015, Art. 147): the due
   date is the n-th working day after it; n = 0 means the same day.
 
+It also says how a dossier stands against its due date (:func:`deadline`), for the queues
+and the dossier pages.
+
 Pure functions, no Flask or database imports.
 """
 
@@ -19,10 +22,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import holidays
 
 from app.core.clock import VIETNAM_TZ
+from app.dossiers.statuses import DossierStatus
 
 DEFAULT_CUTOFF = time(15, 0)
 
@@ -164,3 +169,47 @@ def working_days_left(today: date, due: date, calendar: WorkingCalendar) -> int:
             count += 1
         day += timedelta(days=1)
     return sign * count
+
+
+# --- how a dossier stands against its due date --------------------------------------------------
+
+_RUNNING = (DossierStatus.RECEIVED, DossierStatus.PROCESSING, DossierStatus.SUBMITTED)
+
+
+def promised_date(dossier: Any) -> date | None:
+    """The date first promised on Mẫu 01: an apology moves the due date, not the promise."""
+    return dossier.original_due_date or dossier.due_date
+
+
+def on_time(dossier: Any, today: date) -> bool:
+    """Closed ``today``: on time when no later than the date first promised."""
+    promised = promised_date(dossier)
+    return promised is None or today <= promised
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """How a dossier stands against its due date, for the queue and the dossier page."""
+
+    due: date | None
+    days_left: int | None
+    state: str  # "overdue" | "today" | "soon" | "ok" | "none"
+    label: str
+    extended: bool = False
+
+
+def deadline(dossier: Any, today: date, calendar: WorkingCalendar) -> Deadline:
+    """``calendar`` is passed in: a queue page asks for 25 deadlines and reads it once."""
+    due = dossier.due_date
+    if due is None or dossier.status not in _RUNNING:
+        return Deadline(due, None, "none", "", dossier.original_due_date is not None)
+    left = working_days_left(today, due, calendar)
+    if today > due:
+        state, label = "overdue", f"Quá hạn {max(-left, 1)} ngày làm việc"
+    elif left == 0:
+        state, label = "today", "Đến hạn hôm nay"
+    elif left <= 2:
+        state, label = "soon", f"Còn {left} ngày làm việc"
+    else:
+        state, label = "ok", f"Còn {left} ngày làm việc"
+    return Deadline(due, left, state, label, dossier.original_due_date is not None)

@@ -17,10 +17,10 @@ from app.accounts.models import User
 from app.catalogue.models import Procedure, Unit
 from app.catalogue.schema import clean_answers
 from app.core import clock
-from app.dossiers import actions, services
 from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import due_date
 from app.dossiers.models import Dossier
+from app.dossiers.operations import attachments, drafts, intake, processing, submitting
 from app.extensions import db
 
 DEMO_COMMUNE = "16813"  # Xã Mường Xén (Nghệ An), a remote mountain commune
@@ -54,7 +54,7 @@ def _demo_image() -> bytes:
 
 def _submitted(owner: User, procedure: Procedure, token: str, return_channel: str) -> Dossier:
     dossier = complete_demo_draft(owner, procedure, token, return_channel)
-    services.submit(dossier, owner)
+    submitting.submit(dossier, owner)
     return dossier
 
 
@@ -62,8 +62,8 @@ def complete_demo_draft(
     owner: User, procedure: Procedure, token: str, return_channel: str
 ) -> Dossier:
     """A draft with every step filled in with sample answers and a photo of each document."""
-    dossier = services.start_application(owner, procedure, token)
-    services.save_applicant(
+    dossier = drafts.start_application(owner, procedure, token)
+    drafts.save_applicant(
         dossier,
         {"phone": owner.phone, "email": "", "commune": DEMO_COMMUNE, "village": DEMO_VILLAGE},
     )
@@ -72,13 +72,13 @@ def complete_demo_draft(
     if errors:
         raise ValueError(f"demo answers rejected for {procedure.code}: {errors}")
     dossier.answers = answers
-    services.mark_saved(dossier, "thong-tin")
-    image = services.check_upload(_demo_image())
+    drafts.mark_saved(dossier, "thong-tin")
+    image = attachments.check_upload(_demo_image())
     for document in procedure.documents:
         if document.is_required and document.scan_required:
-            services.add_attachment(dossier, document.code, "anh-chup.jpg", image, owner)
-    services.mark_saved(dossier, "giay-to")
-    services.save_delivery(
+            attachments.add_attachment(dossier, document.code, "anh-chup.jpg", image, owner)
+    drafts.mark_saved(dossier, "giay-to")
+    drafts.save_delivery(
         dossier,
         {
             "intake_channel": "online",
@@ -137,9 +137,9 @@ def create_demo_dossiers() -> int:
         clock.freeze(accepted_at - timedelta(hours=1))
         dossier = _submitted(owner, licence, "demo-4", "post")
         clock.freeze(accepted_at)
-        actions.accept(dossier, officer)
+        intake.accept(dossier, officer)
         clock.freeze(accepted_at + timedelta(hours=2))
-        actions.assign(dossier, officer, specialist, "Kiểm tra giấy khám sức khỏe")
+        processing.assign(dossier, officer, specialist, "Kiểm tra giấy khám sức khỏe")
         created += 1
 
         # Criminal record certificate: decided on paper, waiting at the counter.
@@ -148,11 +148,13 @@ def create_demo_dossiers() -> int:
         clock.freeze(accepted_at - timedelta(hours=1))
         dossier = _submitted(owner, record, "demo-5", "counter")
         clock.freeze(accepted_at)
-        actions.accept(dossier, officer)
+        intake.accept(dossier, officer)
         clock.freeze(accepted_at + timedelta(hours=1))
-        actions.assign(dossier, officer, specialist)
+        processing.assign(dossier, officer, specialist)
         clock.freeze(real_now - timedelta(hours=2))
-        actions.approve(dossier, specialist, result_kind="paper", note="Phiếu lý lịch tư pháp số 1")
+        processing.approve(
+            dossier, specialist, result_kind="paper", note="Phiếu lý lịch tư pháp số 1"
+        )
         created += 1
     finally:
         clock.freeze(None)

@@ -1,4 +1,5 @@
-"""Forms of the application journey (the procedure's own fields come from its schema)."""
+"""Forms of the application journey (the procedure's own fields come from its schema), of the back
+office's actions, and of the calendar overrides."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from app import geo
-from app.core.forms import MobilePhone, required
+from app.core.forms import MobilePhone, VietnameseDateField, max_length, required
+from app.dossiers.calendar import OVERRIDE_KINDS
+from app.dossiers.queries.backoffice import assignable_staff, units_other_than
 from app.dossiers.statuses import INTAKE_CHANNEL_LABELS, RETURN_CHANNEL_LABELS
+from app.dossiers.workflow import Action
 
 
 def _province_choices() -> list[tuple[int, str]]:
@@ -69,6 +73,17 @@ class ApplicantForm(AddressMixin, FlaskForm):
     street = StringField("Số nhà, đường (nếu có)", validators=[Optional(), Length(max=200)])
 
 
+def applicant_data(dossier: Any) -> dict[str, Any]:
+    """What the applicant step shows before anything is posted."""
+    return {
+        "phone": dossier.applicant_phone,
+        "email": dossier.applicant_email,
+        "commune": dossier.address_commune_code,
+        "village": dossier.address_village,
+        "street": dossier.address_street,
+    }
+
+
 class DeliveryForm(AddressMixin, FlaskForm):
     intake_channel = RadioField(
         "Cách gửi giấy tờ",
@@ -115,14 +130,29 @@ class DeliveryForm(AddressMixin, FlaskForm):
             )
 
 
+def delivery_data(dossier: Any) -> dict[str, Any]:
+    """What the delivery step shows before anything is posted: the return address defaults to
+    the applicant's."""
+    return {
+        "intake_channel": dossier.intake_channel or None,
+        "return_channel": dossier.return_channel or None,
+        "return_commune": dossier.return_commune_code or dossier.address_commune_code,
+        "return_village": dossier.return_village or dossier.address_village,
+        "return_street": dossier.return_street or dossier.address_street,
+    }
+
+
 # --- back-office action forms ------------------------------------------------------------
 
 
 class ActionForm(FlaskForm):
     """An action with nothing to fill in (accept): the CSRF token only."""
 
+    def prepare(self, dossier: Any, fresh: bool) -> None:
+        """Fill the choices for ``dossier``; ``fresh``: nothing was posted (the page shows it)."""
 
-class ReasonForm(FlaskForm):
+
+class ReasonForm(ActionForm):
     reason = TextAreaField(
         "Lý do",
         validators=[required("Vui lòng ghi rõ lý do."), Length(max=2000)],
@@ -134,7 +164,7 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField("Lý do rút hồ sơ (không bắt buộc)", validators=[Length(max=2000)])
 
 
-class SupplementForm(FlaskForm):
+class SupplementForm(ActionForm):
     documents = SelectMultipleField("Giấy tờ cần bổ sung", choices=[], validate_choice=True)
     fields = SelectMultipleField("Thông tin cần sửa", choices=[], validate_choice=True)
     other = StringField("Nội dung khác", validators=[Length(max=300)])
@@ -143,22 +173,32 @@ class SupplementForm(FlaskForm):
         validators=[required("Vui lòng ghi rõ lý do và cách bổ sung."), Length(max=2000)],
     )
 
-    def set_choices(self, procedure: Any) -> None:
+    def prepare(self, dossier: Any, fresh: bool) -> None:
+        procedure = dossier.procedure
         self.documents.choices = [(d.code, d.name) for d in procedure.documents]
         self.fields.choices = [(f["name"], f["label"]) for f in procedure.form_schema]
 
 
-class AssignForm(FlaskForm):
+class AssignForm(ActionForm):
     assignee = SelectField("Chuyển cho cán bộ", coerce=int, choices=[])
     note = TextAreaField("Ghi chú giao việc (nội bộ)", validators=[Length(max=2000)])
 
+    def prepare(self, dossier: Any, fresh: bool) -> None:
+        self.assignee.choices = [
+            (u.id, f"{u.full_name} – {u.role_label}")
+            for u in assignable_staff(dossier.current_unit_id)
+        ]
 
-class ForwardForm(FlaskForm):
+
+class ForwardForm(ActionForm):
     unit = SelectField("Chuyển đến đơn vị", coerce=int, choices=[])
     note = TextAreaField("Nội dung chuyển", validators=[Length(max=2000)])
 
+    def prepare(self, dossier: Any, fresh: bool) -> None:
+        self.unit.choices = [(u.id, u.name) for u in units_other_than(dossier.current_unit_id)]
 
-class ApproveForm(FlaskForm):
+
+class ApproveForm(ActionForm):
     result_kind = RadioField(
         "Kết quả",
         choices=[("file", "Kết quả điện tử (tệp PDF)"), ("paper", "Kết quả bản giấy")],
@@ -167,8 +207,12 @@ class ApproveForm(FlaskForm):
     result_file = FileField("Tệp kết quả (PDF)")
     note = TextAreaField("Ghi chú kết quả", validators=[Length(max=2000)])
 
+    def prepare(self, dossier: Any, fresh: bool) -> None:
+        if fresh and dossier.return_channel == "online":
+            self.result_kind.data = "file"
 
-class ExtendForm(FlaskForm):
+
+class ExtendForm(ActionForm):
     new_due = DateField(
         "Ngày hẹn trả mới", validators=[required("Vui lòng chọn ngày hẹn trả mới.")]
     )
@@ -178,7 +222,7 @@ class ExtendForm(FlaskForm):
     )
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(ActionForm):
     via = RadioField(
         "Trả kết quả",
         choices=[
@@ -190,7 +234,54 @@ class ReturnForm(FlaskForm):
     )
     note = TextAreaField("Ghi chú (người nhận, giấy tờ xuất trình…)", validators=[Length(max=2000)])
 
+    def prepare(self, dossier: Any, fresh: bool) -> None:
+        if fresh:
+            self.via.data = dossier.return_channel
+
+
+# The form of each action an officer takes on the dossier page.
+ACTION_FORMS: dict[Action, type[ActionForm]] = {
+    Action.ACCEPT: ActionForm,
+    Action.REFUSE: ReasonForm,
+    Action.STOP: ReasonForm,
+    Action.REQUEST_SUPPLEMENT: SupplementForm,
+    Action.ASSIGN: AssignForm,
+    Action.FORWARD: ForwardForm,
+    Action.APPROVE: ApproveForm,
+    Action.EXTEND: ExtendForm,
+    Action.RETURN: ReturnForm,
+}
+
+
+def action_form(dossier: Any, action: Action, formdata: Any = None) -> ActionForm | None:
+    """The form of one action (None for an action the back office does not take).
+
+    Several live on one page, so each has its own field prefix; the token is checked once for
+    every POST by the app-wide CSRFProtect (the plain ``csrf_token`` field), not per form, whose
+    prefixed token field would never match."""
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        return None
+    form = form_class(formdata=formdata, prefix=action.value, meta={"csrf": False})
+    form.prepare(dossier, fresh=formdata is None)
+    return form
+
 
 class StartForm(FlaskForm):
     procedure = SelectField("Thủ tục người dân cần làm", coerce=int, choices=[])
     client_token = StringField()
+
+
+class OverrideForm(FlaskForm):
+    day = VietnameseDateField("Ngày", validators=[required("Vui lòng chọn ngày.")])
+    kind = RadioField(
+        "Loại ngày",
+        choices=list(OVERRIDE_KINDS.items()),
+        validators=[required("Vui lòng chọn loại ngày.")],
+        validate_choice=False,
+    )
+    note = StringField(
+        "Ghi chú (không bắt buộc)",
+        validators=[max_length(200)],
+        description="Ví dụ: nghỉ bù Quốc khánh theo thông báo của Bộ Nội vụ.",
+    )

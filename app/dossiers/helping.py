@@ -1,34 +1,24 @@
 """What both kinds of helpers (a post-office clerk, a community volunteer) show for the citizen
-they are serving: the procedures they can start for them, and what they filled in for them."""
+they are serving: the procedures they can start for them, what they filled in for them, and
+where a helper goes back to from a dossier they fill in."""
 
 from __future__ import annotations
 
 import os
 
-from flask import request
+from flask import request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.accounts.forms import CitizenSearchForm
 from app.accounts.models import User
-from app.catalogue.models import Procedure
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
-from app.core.roles import Role
+from app.core.roles import Permission, has_permission
+from app.dossiers import panels
 from app.dossiers.forms import StartForm
 from app.dossiers.models import Dossier
-from app.extensions import db
-
-
-def procedures_with(channel: str) -> list[Procedure]:
-    """Active procedures offering ``channel`` ("post" at a post office: DOMAIN.md §6)."""
-    return [
-        p
-        for p in db.session.scalars(
-            select(Procedure).where(Procedure.is_active.is_(True)).order_by(Procedure.name)
-        )
-        if channel in (p.channels or [])
-    ]
+from app.dossiers.policy import is_helper
+from app.dossiers.queries.helping import citizen_with, filled_in_by, procedures_with
 
 
 def start_form(channel: str, formdata=None) -> StartForm:  # type: ignore[no-untyped-def]
@@ -44,17 +34,12 @@ def start_form(channel: str, formdata=None) -> StartForm:  # type: ignore[no-unt
 def citizen_page(template: str, citizen: User, form: StartForm, status: int = 200):  # type: ignore[no-untyped-def]
     """The citizen's page: masked identity, a new application, and only the dossiers this
     helper filled in for them (never the citizen's others)."""
-    dossiers = db.session.scalars(
-        select(Dossier)
-        .where(Dossier.owner_id == citizen.id, Dossier.created_by_id == current_user.id)
-        .order_by(Dossier.id.desc())
-    ).all()
     return render(
         template,
         status=status,
         citizen=citizen,
         form=form,
-        dossiers=dossiers,
+        dossiers=filled_in_by(citizen.id, current_user.id),
         masked_phone=mask_phone(citizen.phone),
         masked_id=mask_id_number(citizen.id_number or ""),
     )
@@ -68,9 +53,7 @@ def find_citizen(form: CitizenSearchForm) -> User | None:
             "Nhập đủ số điện thoại di động (10 chữ số) hoặc số định danh cá nhân (12 chữ số)."
         ]
         return None
-    return db.session.scalar(
-        select(User).where(getattr(User, key[0]) == key[1], User.role == Role.CITIZEN)
-    )
+    return citizen_with(*key)
 
 
 def prefill_registration(form) -> None:  # type: ignore[no-untyped-def]
@@ -79,3 +62,25 @@ def prefill_registration(form) -> None:  # type: ignore[no-untyped-def]
     key = CitizenSearchForm(formdata=None, data={"q": request.form.get("q", "")}).lookup()
     if key is not None:
         form[key[0]].data = key[1]
+
+
+def at_post_office(dossier: Dossier) -> bool:
+    """A post-office clerk fills this dossier in at the counter (papers taken there)."""
+    return is_helper(current_user, dossier) and has_permission(current_user, Permission.POSTAL_WORK)
+
+
+def helper_home(dossier: Dossier) -> str:
+    """The page of the citizen the helper is serving: at the counter, or at the village hall."""
+    if at_post_office(dossier):
+        return url_for("counter.citizen", user_id=dossier.owner_id)
+    return url_for("assist.citizen")
+
+
+def helper_landing(dossier: Dossier) -> str:
+    """After submitting: a counter clerk checks the papers; a volunteer prints for the citizen."""
+    landing = panels.landing(dossier)
+    if landing is not None:
+        return landing
+    if not dossier.is_draft and not at_post_office(dossier):
+        return url_for("assist.submitted", dossier_id=dossier.id)
+    return helper_home(dossier)

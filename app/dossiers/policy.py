@@ -85,3 +85,11 @@ def editable_or_404(dossier_id: int) -> Dossier:
     ):
         abort(404)
     return dossier
+
+
+def result_downloadable(dossier: Dossier) -> bool:
+    """The result is a file and ready: its owner may download it (online return)."""
+    return dossier.result_file is not None and dossier.status in (
+        DossierStatus.RESULT_READY,
+        DossierStatus.RETURNED,
+    )

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.catalogue.models import Procedure
 from app.core import clock
-from app.dossiers import services as dossier_services
 from app.dossiers.demo import DEMO_COMMUNE, DEMO_VILLAGE, complete_demo_draft
+from app.dossiers.operations.submitting import submit
 from app.extensions import db
 from app.postal import services
 from app.postal.models import PostOffice, PostOfficeCommune, SlotTemplateRow
@@ -71,6 +71,6 @@ def _booked_pickup(office: PostOffice) -> None:
             contact_phone=owner.phone,
             actor=owner,
         )
-        dossier_services.submit(dossier, owner)
+        submit(dossier, owner)
     finally:
         clock.freeze(None)

@@ -27,12 +27,13 @@ from sqlalchemy import select, update
 from app.accounts.models import User
 from app.catalogue.models import Unit
 from app.core import clock
-from app.dossiers import actions
 from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import add_working_days
 from app.dossiers.events import log_event
 from app.dossiers.models import Dossier
 from app.dossiers.notices import notify
+from app.dossiers.operations.processing import return_result
+from app.dossiers.operations.transitions import person
 from app.dossiers.statuses import POSTAL_INTAKE, DossierStatus
 from app.dossiers.workflow import hop_verdict
 from app.extensions import db
@@ -449,7 +450,7 @@ def confirm_manifest(
                 data={
                     "manifest": manifest.number,
                     "from": f"{_name(manifest.worker)} ({manifest.post_office.name})",
-                    "to": actions.person(officer, manifest.unit),
+                    "to": person(officer, manifest.unit),
                     "verdict": hop_verdict(now.date(), dossier.due_date),
                 },
                 handed_over_at=now,
@@ -496,7 +497,7 @@ def hand_results_to_post(
     token = _handover.set((manifest, worker))
     try:
         for shipment in shipments:  # each return reaches on_result_returned, which collects
-            actions.return_result(shipment.dossier, officer, "post", ip=ip)
+            return_result(shipment.dossier, officer, "post", ip=ip)
     finally:
         _handover.reset(token)
     manifest.confirmed_by_id = worker.id if worker else None
@@ -522,7 +523,7 @@ def _collect_result(
         note=f"Biên bản giao nhận {manifest.number}",
         data={
             "manifest": manifest.number,
-            "from": actions.person(officer, unit),
+            "from": person(officer, unit),
             "to": f"{_name(worker)} ({manifest.post_office.name})",
         },
         item_number=shipment.item_number

@@ -15,11 +15,11 @@ from helpers import PASSWORD, login
 from sqlalchemy import delete, func, select
 
 from app.accounts.models import User, unit_memberships
-from app.admin.services import generate_password, upcoming_holidays
+from app.admin.services import generate_password
 from app.catalogue.models import CalendarOverride, Unit
 from app.core import clock
 from app.core.roles import Role
-from app.dossiers.calendar import working_calendar
+from app.dossiers.calendar import upcoming_holidays, working_calendar
 from app.dossiers.deadlines import WorkingCalendar
 from app.dossiers.models import Dossier
 from app.extensions import db

@@ -20,8 +20,8 @@ from app.accounts.models import Consent, OneTimeCode, User
 from app.assist.models import CommunityTeam
 from app.core import clock
 from app.core.roles import Role
-from app.dossiers import actions
 from app.dossiers.models import Dossier, DossierEvent
+from app.dossiers.operations.intake import accept
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.notifications.models import Notification
@@ -194,7 +194,7 @@ def test_the_assisted_dossier_records_who_where_how_and_the_citizen_gets_the_sms
 
     # The officer accepts: the message goes to the citizen's phone, never the volunteer's.
     officer = make_user(role=Role.OFFICER, units=[dossier.receiving_unit])
-    actions.accept(dossier, officer)
+    accept(dossier, officer)
     db.session.commit()
     recipients = set(
         db.session.scalars(select(Notification.recipient).filter_by(dossier_id=dossier.id))

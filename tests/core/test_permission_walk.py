@@ -32,9 +32,11 @@ from app.accounts.models import User
 from app.catalogue.models import Unit
 from app.core.permissions import ACCESS_ATTRIBUTE
 from app.core.roles import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Role
-from app.dossiers import actions, services
 from app.dossiers.models import Attachment, Dossier, DossierEvent
 from app.dossiers.official_forms import FORMS
+from app.dossiers.operations.drafts import STEP_NAMES
+from app.dossiers.operations.intake import SupplementItem, accept, request_supplement
+from app.dossiers.operations.processing import approve
 from app.dossiers.statuses import DossierStatus
 from app.dossiers.uploads import process_upload
 from app.dossiers.workflow import Action
@@ -160,18 +162,16 @@ def _put_in_state(app: Flask, dossier: Dossier, state: str, officer: User) -> No
         return
     if state == "supplement":
         code = dossier.procedure.documents[0].code
-        item = actions.SupplementItem(what="Ảnh giấy chứng sinh bị mờ", document_code=code)
-        actions.request_supplement(dossier, officer, [item], "Vui lòng chụp lại rõ hơn.")
+        item = SupplementItem(what="Ảnh giấy chứng sinh bị mờ", document_code=code)
+        request_supplement(dossier, officer, [item], "Vui lòng chụp lại rõ hơn.")
     elif state == "result_ready":
-        actions.accept(dossier, officer)
+        accept(dossier, officer)
         upload = process_upload(
             _pdf(),
             max_bytes=app.config["UPLOAD_MAX_BYTES"],
             max_side=app.config["UPLOAD_MAX_SIDE"],
         )
-        actions.approve(
-            dossier, officer, result_kind="file", upload=upload, original_name="ket-qua.pdf"
-        )
+        approve(dossier, officer, result_kind="file", upload=upload, original_name="ket-qua.pdf")
         assert dossier.result_file is not None
     db.session.commit()
     assert dossier.status == {"supplement": "supplement", "result_ready": "result_ready"}[state]
@@ -182,7 +182,7 @@ def _argument_values(name: str, rule: Rule, target: Target) -> list[Any]:
     known: dict[str, list[Any]] = {
         "dossier_id": [target.dossier_id],
         "attachment_id": target.attachment_ids,
-        "step": list(services.STEP_NAMES),
+        "step": list(STEP_NAMES),
         "action": [a.value for a in Action],
         "number": [f.number for f in FORMS],
         "document_code": target.document_codes,

@@ -21,8 +21,8 @@ from app.core.roles import Role
 from app.documents.guide import CitizenGuide, render_guide
 from app.documents.receipt import ReceiptDocumentLine, render_receipt
 from app.dossiers import receipt as receipts
-from app.dossiers import services
 from app.dossiers.models import Dossier
+from app.dossiers.operations.submitting import submit
 from app.extensions import db
 
 A5_PT = (419.53, 595.28)  # 148 mm x 210 mm
@@ -94,7 +94,7 @@ def assisted(villager, procedure, volunteer, team, base_url):  # type: ignore[no
         for field, value in changes.items():
             setattr(dossier, field, value)
         db.session.commit()
-        assert services.submit(dossier, volunteer)
+        assert submit(dossier, volunteer)
         db.session.commit()
         assert dossier.submitted_by_id == volunteer.id
         return dossier

@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.catalogue.models import Procedure, Unit
 from app.core import clock
-from app.dossiers import services
 from app.dossiers.models import Dossier, DossierEvent, DossierSequence
+from app.dossiers.operations.submitting import missing_for_submit
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 
@@ -68,7 +68,7 @@ def logged_in_client(app: Flask, phone: str):  # type: ignore[no-untyped-def]
 def complete_draft(owner: User, procedure: Procedure, token: str) -> Dossier:
     """A draft with every step done (helpers.complete_draft), ready to submit."""
     dossier = filled_draft(owner, procedure, token)
-    assert services.missing_for_submit(dossier) == []
+    assert missing_for_submit(dossier) == []
     return dossier
 
 

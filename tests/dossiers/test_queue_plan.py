@@ -23,9 +23,9 @@ from app.accounts.models import User
 from app.catalogue.models import Procedure, Unit
 from app.core import clock
 from app.core.roles import Role
-from app.dossiers import worklist
 from app.dossiers.calendar import working_calendar
 from app.dossiers.models import Dossier
+from app.dossiers.queries import worklist
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from bench.crowd import insert_crowd

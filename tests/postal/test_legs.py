@@ -15,8 +15,9 @@ from helpers import booked_and_submitted, complete_draft
 from sqlalchemy import func, select
 
 from app.core import clock
-from app.dossiers import actions
 from app.dossiers.models import DossierEvent
+from app.dossiers.operations.intake import accept, withdraw
+from app.dossiers.operations.processing import approve
 from app.dossiers.statuses import DossierStatus
 from app.dossiers.workflow import IllegalTransition
 from app.extensions import db
@@ -84,7 +85,7 @@ def test_rescheduling_frees_the_place_and_is_told(office, citizen, residence) ->
 
 def test_withdrawing_frees_the_booked_place(office, citizen, residence) -> None:  # type: ignore[no-untyped-def]
     dossier, slot = _booked_dossier(citizen, residence, office)
-    actions.withdraw(dossier, citizen)
+    withdraw(dossier, citizen)
     db.session.commit()
     db.session.refresh(slot)
     assert slot.booked == 0
@@ -110,7 +111,7 @@ def test_leg_a_collect_dispatch_confirm_then_the_deadline_counts_from_receipt(
 
     # The officer cannot accept before the papers arrive.
     with pytest.raises(IllegalTransition):
-        actions.accept(dossier, officer)
+        accept(dossier, officer)
     db.session.rollback()
 
     # Wednesday: the worker counts the papers; one optional document is not there, and the
@@ -154,7 +155,7 @@ def test_leg_a_collect_dispatch_confirm_then_the_deadline_counts_from_receipt(
     # The officer accepts on Monday: 7 working days count from Friday's receipt, not from
     # Monday and not from Wednesday's pickup: counting starts Fri 27/11, due Tue 8/12.
     clock.freeze(datetime(2026, 11, 30, 14, 0))
-    actions.accept(dossier, officer)
+    accept(dossier, officer)
     db.session.commit()
     assert dossier.received_at == datetime(2026, 11, 27, 10, 0)
     assert dossier.counting_start == date(2026, 11, 27)
@@ -224,9 +225,9 @@ def _result_by_post(office, worker, officer, specialist_user, citizen, residence
     legs.collect(shipment, worker, _counted(dossier), seal_number="NP-1", fee=20000, postage=26000)
     manifest = legs.dispatch(worker, dossier.receiving_unit, [shipment])
     legs.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
-    actions.accept(dossier, officer)
+    accept(dossier, officer)
     clock.freeze(datetime(2026, 12, 2, 9, 0))
-    actions.approve(dossier, officer, result_kind="paper", note="Đã đăng ký thường trú")
+    approve(dossier, officer, result_kind="paper", note="Đã đăng ký thường trú")
     db.session.commit()
     return dossier
 

@@ -27,9 +27,11 @@ from sqlalchemy import func, select
 from app.accounts.models import Consent, User
 from app.core import clock
 from app.core.roles import Role
-from app.dossiers import actions
-from app.dossiers import services as dossier_services
 from app.dossiers.models import Dossier, DossierEvent
+from app.dossiers.operations.intake import accept, withdraw
+from app.dossiers.operations.processing import approve
+from app.dossiers.operations.retention import purge_stale_drafts
+from app.dossiers.operations.submitting import submit
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.notifications.models import Notification
@@ -257,7 +259,7 @@ def test_home_pickup_to_delivery_through_the_pages(
 
     # The result is ready, handed to the post on a manifest (the dossier is returned).
     clock.freeze(datetime(2026, 12, 2, 9, 0))
-    actions.approve(dossier, officer, result_kind="paper", note="Đã đăng ký thường trú")
+    approve(dossier, officer, result_kind="paper", note="Đã đăng ký thường trú")
     db.session.commit()
     back = services.shipment_of(dossier, Leg.RETURN)
     index = desk.get("/can-bo/buu-dien/")
@@ -509,11 +511,11 @@ def test_a_booking_whose_dossier_goes_away_frees_its_place(
     )
     db.session.commit()
     if gone == "withdraw":
-        dossier_services.submit(draft, citizen)
-        actions.withdraw(draft, citizen)
+        submit(draft, citizen)
+        withdraw(draft, citizen)
     else:
         clock.freeze(datetime(2027, 6, 1, 9, 0))
-        assert dossier_services.purge_stale_drafts(90) == 1
+        assert purge_stale_drafts(90) == 1
     db.session.commit()
     db.session.refresh(slot)
     assert slot.booked == 0
@@ -536,8 +538,8 @@ def test_returning_by_post_from_the_dossier_page_makes_a_hand_over_record(
     )
     manifest = legs.dispatch(worker, dossier.receiving_unit, [services.pickup_shipment(dossier)])
     legs.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
-    actions.accept(dossier, officer)
-    actions.approve(dossier, officer, result_kind="paper")
+    accept(dossier, officer)
+    approve(dossier, officer, result_kind="paper")
     db.session.commit()
     desk = client_of(app, officer)
     response = desk.post(f"/can-bo/ho-so/{dossier.id}/return", data={"return-via": "post"})

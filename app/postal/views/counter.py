@@ -26,7 +26,7 @@ from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import Permission, Role
 from app.dossiers import helping
-from app.dossiers import services as dossier_services
+from app.dossiers.operations.drafts import start_application
 from app.extensions import db
 from app.postal.forms import CounterCitizenForm
 
@@ -115,7 +115,7 @@ def start(user_id: int):
             )
         return helping.citizen_page("postal/counter/citizen.html", citizen, form, 422)
     procedure = db.session.get(Procedure, form.procedure.data)
-    dossier = dossier_services.start_application(
+    dossier = start_application(
         citizen, procedure, form.client_token.data or "", actor=current_user
     )
     if dossier.created_by_id != current_user.id:

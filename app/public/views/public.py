@@ -1,14 +1,16 @@
+"""The public pages: home, privacy, the look-up of a dossier's status, the commune picker and
+the health check."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
 from app import geo
 from app.core.htmx import render
 from app.core.permissions import public
-from app.dossiers import queries
-from app.extensions import db
+from app.dossiers.queries.dossiers import citizen_timeline, normalise_code, submitted_by_code
+from app.public.queries import ping_database
 
 bp = Blueprint("public", __name__)
 
@@ -23,7 +25,7 @@ def home():
 @public
 def healthz():
     try:
-        db.session.execute(text("SELECT 1"))
+        ping_database()
     except Exception as error:  # any driver error means "down" (the 503 rolls back)
         return jsonify(status="error", database="unavailable", reason=type(error).__name__), 503
     return jsonify(status="ok", database="ok")
@@ -38,7 +40,7 @@ def privacy():
 @bp.route("/tra-cuu")
 @public
 def lookup():
-    code = queries.normalise_code(request.args.get("ma", ""))
+    code = normalise_code(request.args.get("ma", ""))
     if code:
         return redirect(url_for("public.lookup_code", code=code), 303)
     return render("public/lookup.html", code="", dossier=None, not_found=False)
@@ -47,11 +49,11 @@ def lookup():
 @bp.route("/tra-cuu/<code>")
 @public
 def lookup_code(code: str):
-    dossier = queries.submitted_by_code(queries.normalise_code(code))
+    dossier = submitted_by_code(normalise_code(code))
     if dossier is None:
         return render("public/lookup.html", status=404, code=code, dossier=None, not_found=True)
     is_owner = current_user.is_authenticated and current_user.id == dossier.owner_id
-    timeline = queries.citizen_timeline(dossier) if is_owner else []
+    timeline = citizen_timeline(dossier) if is_owner else []
     return render(
         "public/lookup.html", code=code, dossier=dossier, not_found=False, timeline=timeline
     )

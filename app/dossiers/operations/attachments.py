@@ -1,0 +1,74 @@
+"""The files of a dossier: checked with this installation's limits, stored under UPLOAD_DIR,
+removed with their row."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from app.accounts.models import User
+from app.dossiers.models import Attachment, Dossier
+from app.dossiers.uploads import ProcessedUpload, UploadRejected, process_upload
+from app.extensions import db
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    return upload_dir() / attachment.storage_key
+
+
+def check_upload(data: bytes) -> ProcessedUpload:
+    """:func:`process_upload` with this installation's limits; raises UploadRejected."""
+    return process_upload(
+        data,
+        max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
+        max_side=current_app.config["UPLOAD_MAX_SIDE"],
+    )
+
+
+def upload_document(
+    dossier: Dossier, document_code: str, file: FileStorage | None, actor: User
+) -> Attachment:
+    """A scan of one of the procedure's papers, sent from the journey's papers step."""
+    if file is None or not file.filename:
+        raise UploadRejected("Vui lòng chọn tệp trước khi bấm Tải lên.")
+    upload = check_upload(file.read())
+    return add_attachment(dossier, document_code, file.filename, upload, actor)
+
+
+def add_attachment(
+    dossier: Dossier, document_code: str, original_name: str, upload: ProcessedUpload, actor: User
+) -> Attachment:
+    key = f"{dossier.id}/{upload.sha256[:16]}-{os.urandom(4).hex()}.{upload.extension}"
+    path = upload_dir() / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(upload.data)
+    stem = Path(original_name or "tep").stem[:80] or "tep"
+    attachment = Attachment(
+        dossier=dossier,
+        document_code=document_code,
+        original_name=f"{stem}.{upload.extension}",
+        media_type=upload.media_type,
+        size=len(upload.data),
+        sha256=upload.sha256,
+        storage_key=key,
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def remove_attachment(attachment: Attachment) -> None:
+    path = attachment_path(attachment)
+    dossier = attachment.dossier
+    db.session.delete(attachment)
+    db.session.flush()
+    db.session.expire(dossier, ["attachments"])  # the page shown next lists what is left
+    path.unlink(missing_ok=True)

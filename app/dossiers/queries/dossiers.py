@@ -1,0 +1,63 @@
+"""One dossier and what hangs off it: found by its code (the public look-up), the citizen's own
+list, a dossier's files, papers and timeline, the procedure a citizen starts."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from app.catalogue.models import Procedure, RequiredDocument
+from app.dossiers.models import Attachment, Dossier, DossierEvent
+from app.dossiers.statuses import DossierStatus
+from app.extensions import db
+
+_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$")
+
+
+def normalise_code(raw: str) -> str:
+    return "".join(raw.split()).upper()
+
+
+def submitted_by_code(code: str) -> Dossier | None:
+    if not _CODE.match(code):
+        return None
+    return db.session.scalar(
+        select(Dossier).where(Dossier.code == code, Dossier.status != DossierStatus.DRAFT)
+    )
+
+
+def citizen_timeline(dossier: Dossier) -> list[DossierEvent]:
+    """Events the citizen may see: everything except internal notes."""
+    return [e for e in dossier.events if not e.internal]
+
+
+def owned_dossiers(user_id: int) -> list[Dossier]:
+    return list(
+        db.session.scalars(
+            select(Dossier)
+            .where(Dossier.owner_id == user_id)
+            .order_by(Dossier.updated_at.desc(), Dossier.id.desc())
+        )
+    )
+
+
+def procedure_offered_online(code: str) -> Procedure | None:
+    """The active procedure ``code`` when a citizen may apply for it online."""
+    procedure = db.session.scalar(select(Procedure).filter_by(code=code, is_active=True))
+    if procedure is None or "online" not in procedure.channels:
+        return None
+    return procedure
+
+
+def attachment_of(dossier: Dossier, attachment_id: int) -> Attachment | None:
+    """One of ``dossier``'s files, or None (another dossier's file is not found either)."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.dossier_id != dossier.id:
+        return None
+    return attachment
+
+
+def document_of(dossier: Dossier, code: str) -> RequiredDocument | None:
+    """The paper ``code`` of the dossier's procedure."""
+    return next((d for d in dossier.procedure.documents if d.code == code), None)

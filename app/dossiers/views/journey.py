@@ -1,0 +1,257 @@
+"""The citizen's application journey: starting a draft, its five steps, its papers, submitting.
+
+A helper (a post-office clerk, a community volunteer) fills the same steps in for the citizen
+they are serving. Every step keeps what was saved: "Lưu và thoát" leaves, the back button after
+submitting shows the dossier, never a second submission.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import abort, current_app, flash, make_response, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.core.errors import Invalid
+from app.core.htmx import is_htmx, render
+from app.core.identity import mask_id_number
+from app.core.permissions import require
+from app.core.responses import go
+from app.core.roles import Permission
+from app.core.transaction import domain_errors, form_status, keep_changes
+from app.dossiers import panels
+from app.dossiers.forms import ApplicantForm, DeliveryForm, applicant_data, delivery_data
+from app.dossiers.helping import at_post_office, helper_home
+from app.dossiers.models import Dossier
+from app.dossiers.operations import attachments, drafts, intake, submitting
+from app.dossiers.policy import can_edit, editable_or_404, is_helper
+from app.dossiers.queries.dossiers import attachment_of, document_of, procedure_offered_online
+from app.dossiers.statuses import DossierStatus
+from app.dossiers.uploads import UploadRejected
+from app.dossiers.views.citizen import bp
+
+
+def _client_ip() -> str:
+    return request.remote_addr or ""
+
+
+@bp.route("/thu-tuc/<code>/nop-ho-so", methods=["POST"])
+@require(Permission.APPLY)
+def start(code: str):
+    procedure = procedure_offered_online(code) or abort(404)
+    dossier = drafts.start_application(
+        current_user, procedure, request.form.get("client_token", "")
+    )
+    return redirect(url_for("dossiers.step", dossier_id=dossier.id, step="nguoi-nop"), 303)
+
+
+def _draft_or_redirect(dossier_id: int) -> tuple[Dossier, Response | None]:
+    """The owner's draft, or dossier sent back for more (Mẫu 02); else show the dossier."""
+    dossier = editable_or_404(dossier_id)
+    if not can_edit(current_user, dossier):
+        # Back button after submitting: show the dossier, never a second submission.
+        return dossier, redirect(url_for("dossiers.show", dossier_id=dossier.id), 303)
+    return dossier, None
+
+
+@bp.route("/ho-so/<int:dossier_id>/<step>", methods=["GET", "POST"])
+@require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
+def step(dossier_id: int, step: str):
+    if step not in drafts.STEP_NAMES:
+        abort(404)
+    dossier, gone = _draft_or_redirect(dossier_id)
+    if gone:
+        return gone
+    handler = {
+        "nguoi-nop": _applicant_step,
+        "thong-tin": _answers_step,
+        "giay-to": _documents_step,
+        "nhan-tra": _delivery_step,
+        "kiem-tra": _check_step,
+    }[step]
+    return handler(dossier)
+
+
+def _after_save(dossier: Dossier, step: str) -> Response:
+    """Leave ("Lưu và thoát"), pick the pickup's time, or go on to the next step."""
+    if request.form.get("leave"):
+        if is_helper(current_user, dossier):
+            flash("Đã lưu bản nháp của người dân.", "success")
+            return go(helper_home(dossier))
+        flash(
+            "Đã lưu bản nháp. Bạn có thể tiếp tục bất cứ lúc nào từ “Hồ sơ của tôi”.",
+            "success",
+        )
+        return go(url_for("dossiers.mine"))
+    if step == "nhan-tra" and dossier.intake_channel == "post_pickup":
+        # Choosing a home pickup leads straight to picking its day and time.
+        return go(url_for("booking.book", dossier_id=dossier.id))
+    return _next_step(url_for("dossiers.step", dossier_id=dossier.id, step=drafts.next_step(step)))
+
+
+def _next_step(target: str) -> Response:
+    """303 for plain requests; for htmx, load the next step into <main>."""
+    if not is_htmx():
+        return redirect(target, 303)
+    response = make_response("", 204)
+    response.headers["HX-Location"] = json.dumps({"path": target, "target": "#main"})
+    return response
+
+
+def _step_page(dossier: Dossier, step: str, status: int = 200, **context) -> Response:  # type: ignore[no-untyped-def]
+    return render(
+        "dossiers/step_page.html",
+        f"dossiers/steps/_{step}.html",
+        status,
+        step_fragment=f"dossiers/steps/_{step}.html",
+        dossier=dossier,
+        step=step,
+        steps=drafts.STEPS,
+        **context,
+    )
+
+
+def _posted() -> bool:
+    """The step's form was sent to be saved (not just to refresh its commune list)."""
+    return request.method == "POST" and not request.form.get("refresh")
+
+
+def _applicant_step(dossier: Dossier) -> Response:
+    form = ApplicantForm(data=None if request.method == "POST" else applicant_data(dossier))
+    form.set_communes("", current_app.config["PROVINCE_CODE"])
+    if _posted() and form.validate():
+        helper = current_user if is_helper(current_user, dossier) else None
+        with domain_errors(form):
+            drafts.save_applicant(dossier, form.data, helper=helper)
+            return _after_save(dossier, "nguoi-nop")
+    masked = mask_id_number(dossier.owner.id_number or "")
+    return _step_page(dossier, "nguoi-nop", form_status(form), form=form, id_masked=masked)
+
+
+def _answers_step(dossier: Dossier) -> Response:
+    fields = dossier.procedure.form_schema
+    values = dict(dossier.answers or {})
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        raw = {f["name"]: request.form.get(f["name"], "") for f in fields}
+        errors = drafts.save_answers(dossier, raw)
+        if not errors or request.form.get("leave"):
+            # Leaving keeps every valid answer; the check page lists what is still missing.
+            return _after_save(dossier, "thong-tin")
+        keep_changes()  # keep the valid answers even while some need fixing
+        values.update(raw)
+    province = current_app.config["PROVINCE_CODE"]
+    return _step_page(
+        dossier,
+        "thong-tin",
+        422 if errors else 200,
+        fields=fields,
+        values=values,
+        errors=errors,
+        province=province,
+    )
+
+
+def _documents_step(dossier: Dossier) -> Response:
+    if request.method == "POST":
+        try:
+            drafts.save_documents(dossier)
+        except Invalid as missing:
+            return _documents_page(dossier, {"": missing.message}, 422)
+        return _after_save(dossier, "giay-to")
+    return _documents_page(dossier)
+
+
+def _documents_page(dossier: Dossier, errors: dict[str, str] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    """The papers step; ``errors``: the message beside each paper ("" for the whole step)."""
+    return _step_page(dossier, "giay-to", status, upload_errors=errors or {})
+
+
+def _delivery_step(dossier: Dossier) -> Response:
+    form = DeliveryForm(data=None if request.method == "POST" else delivery_data(dossier))
+    at_counter = at_post_office(dossier)
+    form.restrict_to(dossier.procedure.channels, at_post_office=at_counter)
+    if at_counter and request.method == "GET":
+        form.intake_channel.data = "post_office"
+    form.set_communes("return_", current_app.config["PROVINCE_CODE"])
+    if _posted() and form.validate():
+        drafts.save_delivery(dossier, form.data)
+        return _after_save(dossier, "nhan-tra")
+    return _step_page(dossier, "nhan-tra", form_status(form), form=form)
+
+
+def _check_step(dossier: Dossier) -> Response:
+    return _check_page(dossier, submitting.missing_for_submit(dossier), "", status=200)
+
+
+def _check_page(dossier, missing, declaration_error: str, status: int = 422):  # type: ignore[no-untyped-def]
+    return _step_page(
+        dossier,
+        "kiem-tra",
+        status,
+        missing=missing,
+        id_masked=mask_id_number(dossier.owner.id_number or ""),
+        declaration_error=declaration_error,
+        panels=panels.panels("check", dossier),
+    )
+
+
+@bp.route("/ho-so/<int:dossier_id>/giay-to/<document_code>", methods=["POST"])
+@require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
+def upload(dossier_id: int, document_code: str):
+    dossier, gone = _draft_or_redirect(dossier_id)
+    if gone:
+        return gone
+    document = document_of(dossier, document_code) or abort(404)
+    error = ""
+    try:
+        attachments.upload_document(dossier, document.code, request.files.get("file"), current_user)
+    except UploadRejected as rejected:
+        error = rejected.message
+    if is_htmx():
+        row = {"dossier": dossier, "document": document, "error": error}
+        return render("dossiers/steps/_document_row.html", status=422 if error else 200, **row)
+    if error:
+        return _documents_page(dossier, {document.code: error}, 422)
+    flash(f"Đã tải lên “{document.name}”.", "success")
+    return redirect(url_for("dossiers.step", dossier_id=dossier.id, step="giay-to"), 303)
+
+
+@bp.route("/ho-so/<int:dossier_id>/tep/<int:attachment_id>/xoa", methods=["POST"])
+@require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
+def remove_file(dossier_id: int, attachment_id: int):
+    dossier, gone = _draft_or_redirect(dossier_id)
+    if gone:
+        return gone
+    attachment = attachment_of(dossier, attachment_id) or abort(404)
+    document = document_of(dossier, attachment.document_code)
+    attachments.remove_attachment(attachment)
+    if is_htmx():
+        return render(
+            "dossiers/steps/_document_row.html", dossier=dossier, document=document, error=""
+        )
+    return redirect(url_for("dossiers.step", dossier_id=dossier.id, step="giay-to"), 303)
+
+
+@bp.route("/ho-so/<int:dossier_id>/nop", methods=["POST"])
+@require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
+def submit(dossier_id: int):
+    """Submit a draft, or send back a dossier completed after a request for more (Mẫu 02).
+
+    Anything else (already submitted: a retry or a double tap) just shows the dossier.
+    """
+    dossier = editable_or_404(dossier_id)
+    resubmitting = dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
+    if resubmitting or dossier.is_draft:
+        if not request.form.get("declaration"):
+            missing = submitting.missing_for_submit(dossier)
+            return _check_page(dossier, missing, "Vui lòng đánh dấu ô cam đoan trước khi nộp.")
+        send = intake.resubmit if resubmitting else submitting.submit
+        try:
+            send(dossier, current_user, ip=_client_ip())
+        except submitting.NotReady as not_ready:
+            return _check_page(dossier, not_ready.missing, "")
+        if resubmitting:
+            flash("Đã nộp bổ sung. Hồ sơ được chuyển lại cho cán bộ tiếp nhận.", "success")
+    return go(url_for("dossiers.show", dossier_id=dossier.id))
