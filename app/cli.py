@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from app.accounts.demo import create_demo_accounts
 from app.assist.demo import create_demo_team
 from app.catalogue.models import CalendarOverride, Procedure
+from app.catalogue.operations import sync_units, upsert_procedure
 from app.catalogue.schema import load_demo_catalogue
-from app.catalogue.services import sync_units, upsert_procedure
 from app.dossiers.demo import create_demo_dossiers
 from app.dossiers.services import purge_stale_drafts
 from app.extensions import db

@@ -49,6 +49,9 @@ PURE = {
     "app.core.identity",
     "app.core.roles",
     "app.core.text",
+    "app.accounts.staff",
+    "app.catalogue.answers",
+    "app.catalogue.changes",
     "app.catalogue.guide",
     "app.catalogue.schema",
     "app.dossiers.deadlines",
@@ -72,7 +75,6 @@ FILE_MAX_LINES = 400
 # entry is no longer needed, so the list is kept exact until it is empty and deleted.
 STILL_IMPORTING_UP: set[tuple[str, str]] = set()
 STILL_COMMITTING: set[str] = {
-    "app/accounts/views/public.py",
     "app/admin/views.py",
     "app/api/errors.py",
     "app/api/views/operator.py",
@@ -85,22 +87,16 @@ STILL_COMMITTING: set[str] = {
     "app/postal/views/staff.py",
 }
 STILL_QUERYING_VIEWS: set[str] = {
-    "app/admin/views.py",
     "app/assist/views/volunteer.py",
-    "app/catalogue/views/public.py",
     "app/dossiers/views/staff.py",
     "app/dossiers/views/citizen.py",
     "app/postal/views/officer.py",
     "app/postal/views/staff.py",
 }
 STILL_LONG_VIEWS: set[str] = {
-    "app/accounts/views/public.py:claim_code",
     "app/admin/views.py:api_tokens",
     "app/admin/views.py:calendar",
-    "app/admin/views.py:procedure_guide",
     "app/admin/views.py:slot_template_add",
-    "app/admin/views.py:staff_edit",
-    "app/admin/views.py:staff_new",
     "app/assist/views/volunteer.py:new_citizen",
     "app/dossiers/views/staff.py:act",
     "app/dossiers/views/citizen.py:upload",
@@ -113,7 +109,6 @@ STILL_LONG_FILES: set[str] = {
     "app/admin/views.py",
     "app/api/openapi.py",
     "app/assist/stats.py",
-    "app/catalogue/schema.py",
     "app/documents/postal.py",
     "app/dossiers/actions.py",
     "app/dossiers/uploads.py",

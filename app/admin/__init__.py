@@ -1,4 +1,5 @@
-"""Administration: units, staff accounts and their units, working-calendar overrides."""
+"""Administration: working-calendar overrides, post offices, community teams (issue 10: each
+moves to the domain that owns it)."""
 
 from __future__ import annotations
 

@@ -6,10 +6,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.accounts.models import User
-from app.admin.services import MANAGED_ROLES, override_window
+from app.admin.services import override_window
 from app.assist.models import CommunityTeam
-from app.catalogue.models import CalendarOverride, Procedure, Unit
+from app.catalogue.models import CalendarOverride
 from app.core import clock
 from app.core.admin import Card, provide
 from app.extensions import db
@@ -20,18 +19,6 @@ def _count(stmt) -> int:  # type: ignore[no-untyped-def]
     return int(db.session.scalar(stmt) or 0)
 
 
-def units() -> dict[str, Any]:
-    return {"units": _count(select(func.count()).select_from(Unit))}
-
-
-def staff() -> dict[str, Any]:
-    managed = select(func.count()).select_from(User).where(User.role.in_(MANAGED_ROLES))
-    return {
-        "staff": _count(managed),
-        "inactive": _count(managed.where(User.is_active_account.is_(False))),
-    }
-
-
 def post_offices() -> dict[str, Any]:
     return {"post_offices": _count(select(func.count()).select_from(PostOffice))}
 
@@ -39,15 +26,6 @@ def post_offices() -> dict[str, Any]:
 def teams() -> dict[str, Any]:
     active = CommunityTeam.is_active.is_(True)
     return {"teams": _count(select(func.count()).select_from(CommunityTeam).where(active))}
-
-
-def guides() -> dict[str, Any]:
-    return {
-        "procedures": _count(select(func.count()).select_from(Procedure)),
-        "guides": _count(
-            select(func.count()).select_from(Procedure).where(Procedure.helper_guide != "")
-        ),
-    }
 
 
 def calendar() -> dict[str, Any]:
@@ -61,9 +39,6 @@ def calendar() -> dict[str, Any]:
 
 
 def provide_all() -> None:
-    provide(Card(10, "catalogue/admin/_card_units.html", units))
-    provide(Card(20, "accounts/admin/_card_staff.html", staff))
     provide(Card(30, "postal/admin/_card_post_offices.html", post_offices))
     provide(Card(40, "assist/admin/_card_teams.html", teams))
-    provide(Card(50, "catalogue/admin/_card_guides.html", guides))
     provide(Card(60, "dossiers/admin/_card_calendar.html", calendar))

@@ -13,3 +13,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(stats)
     app.register_blueprint(assist)
     idle.init_app(app)
+    from app.assist.affiliation import register_affiliation
+
+    register_affiliation()  # the staff form's team (app/accounts/affiliations.py)

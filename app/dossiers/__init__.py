@@ -11,3 +11,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(citizen)
     app.register_blueprint(backoffice)
+    from app.dossiers.unit_usage import count_for_the_catalogue
+
+    count_for_the_catalogue()  # a unit with dossiers is kept (app/catalogue/usage.py)

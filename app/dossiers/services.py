@@ -14,9 +14,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.catalogue.answers import clean_answers
 from app.catalogue.models import Procedure
-from app.catalogue.schema import clean_answers
-from app.catalogue.services import receiving_unit_for
+from app.catalogue.queries import receiving_unit_for
 from app.core import clock
 from app.core.errors import Invalid
 from app.core.text import fold

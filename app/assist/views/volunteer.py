@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.accounts import codes, serving
 from app.accounts.forms import CitizenSearchForm
 from app.accounts.models import OneTimeCode, User
-from app.accounts.services import AccountExists, record_consent, register_on_behalf
+from app.accounts.operations import AccountExists, record_consent, register_on_behalf
 from app.assist.forms import CodeForm, ConsentForm, NewCitizenForm
 from app.catalogue.models import Procedure
 from app.core.htmx import render
