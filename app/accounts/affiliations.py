@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class Check(Protocol):
+    def __call__(self, chosen: int | None, *, required: bool, current: int | None) -> int | None:
+        """The id to keep (None for none) when the role ``required`` one; ``current`` is the id
+        the account has now (None for a new one). Raises app.core.errors.Invalid on the field."""
 
 
 @dataclass(frozen=True)
@@ -18,9 +25,7 @@ class Affiliation:
     roles: frozenset[str]  # the roles that must belong to one; the others must not
     # (id, label) of each choice, the empty choice first
     choices: Callable[[], list[tuple[str, str]]]
-    # check(chosen id or None, required=role in roles, current=the user's id now) -> the id to
-    # keep, or raises app.core.errors.Invalid on ``field``
-    check: Callable[..., int | None]
+    check: Check
 
 
 _registered: dict[str, Affiliation] = {}

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import geo
 from app.accounts.affiliations import Affiliation, register
 from app.assist.models import CommunityTeam
-from app.assist.stats import commune_name
 from app.core.errors import Invalid
 from app.core.roles import Role
 from app.core.text import fold
 from app.extensions import db
 
 
+def _commune_name(code: str) -> str:
+    place = geo.commune(code)
+    return place.name if place else code
+
+
 def all_teams() -> list[CommunityTeam]:
     """Every team, active ones first, then by commune and village without diacritics."""
     teams = list(db.session.scalars(select(CommunityTeam)))
-    teams.sort(key=lambda t: (not t.is_active, fold(commune_name(t.commune_code)), fold(t.village)))
+    teams.sort(
+        key=lambda t: (not t.is_active, fold(_commune_name(t.commune_code)), fold(t.village))
+    )
     return teams
 
 
@@ -25,7 +32,7 @@ def choices() -> list[tuple[str, str]]:
     return [("", "— Không thuộc tổ nào —")] + [
         (
             str(team.id),
-            f"{team.name} ({commune_name(team.commune_code)})"
+            f"{team.name} ({_commune_name(team.commune_code)})"
             + ("" if team.is_active else " – ngừng hoạt động"),
         )
         for team in all_teams()

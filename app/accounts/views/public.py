@@ -149,10 +149,7 @@ def claim_code():
                 flash("Tài khoản này đã có mật khẩu. Hãy đăng nhập bằng mật khẩu đó.", "info")
                 return go(url_for("accounts.login"))
             login_user(user)
-            flash(
-                "Đã nhận tài khoản. Từ nay bạn đăng nhập bằng số điện thoại và mật khẩu này.",
-                "success",
-            )
+            flash(CLAIMED_MESSAGE, "success")
             return go(url_for("dossiers.mine"))
     return _claim_code_page(form, status=form_status(form))
 
