@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from app.accounts.demo import create_demo_accounts
 from app.assist.demo import create_demo_team
 from app.catalogue.models import Procedure
+from app.catalogue.operations import sync_units, upsert_procedure
 from app.catalogue.schema import load_demo_catalogue
-from app.catalogue.services import sync_units, upsert_procedure
 from app.dossiers.demo import create_demo_dossiers
 from app.extensions import db
 from app.postal.demo import create_demo_post_office

@@ -49,6 +49,9 @@ PURE = {
     "app.core.identity",
     "app.core.roles",
     "app.core.text",
+    "app.accounts.staff",
+    "app.catalogue.answers",
+    "app.catalogue.changes",
     "app.catalogue.guide",
     "app.catalogue.schema",
     "app.dossiers.deadlines",
@@ -73,7 +76,6 @@ FILE_MAX_LINES = 400
 # entry is no longer needed, so the list is kept exact until it is empty and deleted.
 STILL_IMPORTING_UP: set[tuple[str, str]] = set()
 STILL_COMMITTING: set[str] = {
-    "app/accounts/views/public.py",
     "app/admin/views.py",
     "app/api/errors.py",
     "app/api/views/operator.py",
@@ -83,27 +85,18 @@ STILL_COMMITTING: set[str] = {
     "app/postal/views/staff.py",
 }
 STILL_QUERYING_VIEWS: set[str] = {
-    "app/admin/views.py",
-    "app/catalogue/views/public.py",
     "app/postal/views/officer.py",
     "app/postal/views/staff.py",
 }
 STILL_LONG_VIEWS: set[str] = {
-    "app/accounts/views/public.py:claim_code",
-    "app/admin/views.py:api_tokens",
-    "app/admin/views.py:procedure_guide",
     "app/admin/views.py:slot_template_add",
-    "app/admin/views.py:staff_edit",
-    "app/admin/views.py:staff_new",
+    "app/admin/views.py:api_tokens",
     "app/postal/views/officer.py:hand_results",
     "app/postal/views/officer.py:manifest",
     "app/postal/views/citizen.py:book",
 }
 STILL_LONG_FILES: set[str] = {
-    "app/admin/services.py",
-    "app/admin/views.py",
     "app/api/openapi.py",
-    "app/catalogue/schema.py",
     "app/documents/postal.py",
     "app/postal/legs.py",
     "app/postal/views/staff.py",

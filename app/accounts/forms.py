@@ -1,13 +1,29 @@
+"""Accounts' forms: signing in, registering, claiming, passwords, finding a citizen, and the
+administrator's staff account form."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, PasswordField, RadioField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, EqualTo, Length, Optional, ValidationError
 
-from app.core.forms import MobilePhone, required
+from app.accounts import affiliations
+from app.accounts.models import User
+from app.accounts.staff import MANAGED_ROLES
+from app.catalogue.forms import UnitsField
+from app.core.forms import MobilePhone, OptionalIdField, max_length, required
 from app.core.identity import IdNumberError, check_id_number, normalise_phone
+from app.core.roles import ROLE_LABELS, Role
 
 SEX_CHOICES = [("female", "Nữ"), ("male", "Nam")]
 
@@ -148,3 +164,78 @@ class CitizenSearchForm(FlaskForm):
         if len(raw) == 12 and raw.isdigit():
             return "id_number", raw
         return None
+
+
+# --- staff accounts, by the administrator -------------------------------------------------------
+
+ROLE_CHOICES = [("", "— Chọn vai trò —")] + [(r.value, ROLE_LABELS[r]) for r in MANAGED_ROLES]
+
+
+class StaffForm(FlaskForm):
+    """The choices of ``post_office`` and ``team`` come from the domains that registered them
+    (app/accounts/affiliations.py)."""
+
+    full_name = StringField(
+        "Họ và tên", validators=[required("Vui lòng nhập họ và tên."), max_length(120)]
+    )
+    role = SelectField(
+        "Vai trò",
+        choices=ROLE_CHOICES,
+        validators=[required("Vui lòng chọn vai trò.")],
+        validate_choice=False,
+    )
+    units = UnitsField(
+        "Đơn vị công tác",
+        description="Cán bộ một cửa và chuyên viên chỉ thấy hồ sơ của các đơn vị được chọn; "
+        "bắt buộc chọn ít nhất một đơn vị.",
+    )
+    post_office = OptionalIdField(
+        "Bưu cục",
+        description="Bắt buộc với nhân viên bưu điện và trưởng bưu cục; để trống với các vai "
+        "trò khác.",
+    )
+    team = OptionalIdField(
+        "Tổ công nghệ số cộng đồng",
+        description="Bắt buộc với thành viên Tổ công nghệ số cộng đồng; để trống với các vai "
+        "trò khác.",
+    )
+
+    @classmethod
+    def with_choices(cls) -> Any:
+        form = cls()
+        for affiliation in affiliations.registered():
+            form[affiliation.field].choices = affiliation.choices()
+        return form
+
+    def affiliated(self) -> dict[str, int | None]:
+        """The id chosen for each affiliation, by field."""
+        return {a.field: self[a.field].data for a in affiliations.registered()}
+
+
+class StaffCreateForm(StaffForm):
+    phone = StringField(
+        "Số điện thoại di động",
+        validators=[required("Vui lòng nhập số điện thoại."), MobilePhone()],
+        description="Dùng để đăng nhập. Mỗi số chỉ dùng cho một tài khoản.",
+    )
+
+    def for_team(self, team_id: str) -> None:
+        """ "Add a member" on a team's page (``?to=<team id>``): role and team already chosen."""
+        if team_id.isascii() and team_id.isdigit():
+            self.role.data = Role.COMMUNITY.value
+            self.team.data = int(team_id)
+
+
+class StaffEditForm(StaffForm):
+    active = BooleanField(
+        "Tài khoản đang hoạt động (bỏ chọn để khóa, cán bộ sẽ không đăng nhập được)"
+    )
+
+    def fill(self, user: User) -> None:
+        """What is saved, for the first showing of the form."""
+        self.full_name.data = user.full_name
+        self.role.data = user.role
+        self.units.data = sorted(user.unit_ids)
+        for affiliation in affiliations.registered():
+            self[affiliation.field].data = getattr(user, f"{affiliation.field}_id")
+        self.active.data = user.is_active_account

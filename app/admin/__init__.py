@@ -1,4 +1,4 @@
-"""Administration: units, staff accounts and their units."""
+"""Administration: post offices (issue 10: moving to postal)."""
 
 from __future__ import annotations
 

@@ -17,3 +17,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     provide(Card(40, "assist/admin/_card_teams.html", admin.card))
     idle.init_app(app)
+    from app.assist.affiliation import register_affiliation
+
+    register_affiliation()  # the staff form's team (app/accounts/affiliations.py)

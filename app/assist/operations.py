@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app import geo
 from app.accounts import codes
 from app.accounts.models import Consent, OneTimeCode, User
-from app.accounts.services import AccountExists, record_consent, register_on_behalf
+from app.accounts.operations import AccountExists, record_consent, register_on_behalf
 from app.assist.models import CommunityTeam
 from app.catalogue.models import Procedure
 from app.core.errors import Invalid

@@ -14,6 +14,10 @@ CHANNEL_LABELS = {
     "post": "Qua dịch vụ bưu chính công ích",
     "counter": "Trực tiếp tại Bộ phận Một cửa",
 }
+UNIT_KINDS = {
+    "commune_centre": "Trung tâm Phục vụ hành chính công cấp xã",
+    "province_centre": "Trung tâm Phục vụ hành chính công cấp tỉnh",
+}
 DOCUMENT_KIND_LABELS = {
     "original": "Bản chính",
     "copy": "Bản sao",

@@ -1,18 +1,17 @@
-"""Validation of the procedure catalogue and of citizens' answers to procedure forms.
+"""The procedure file's schema: validation of the catalogue (procedures, their documents, fees
+and form fields).
 
 Pure module: no Flask, no database. The catalogue is data (JSON); everything that loads a
 procedure into the application goes through `validate_procedure` so a typo in the data is
-caught at import time, not when a citizen opens the form.
-
-Error messages of `SchemaError` are for administrators and developers (English); the error
-messages of `clean_answers` are shown to citizens (Vietnamese).
+caught at import time, not when a citizen opens the form. Error messages of `SchemaError` are
+for administrators and developers (English); the rules that clean a citizen's answers to a
+procedure's form are in `app/catalogue/answers.py`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ DEMO_CATALOGUE_PATH = Path(__file__).parent / "data" / "procedures.json"
 PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}$")
 IDENTIFIER_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
-_TEXT_TYPES = ("text", "textarea")
+TEXT_FIELD_TYPES = ("text", "textarea")
 _FIELD_KEYS = frozenset(
     {"name", "label", "type", "required", "help", "choices", "max_length", "min", "max"}
 )
@@ -53,17 +52,8 @@ _REQUIRED_PROCEDURE_KEYS = (
 )
 _OPTIONAL_PROCEDURE_KEYS = ("fee_note", "processing_note", "helper_guide", "check")
 _PROCEDURE_KEYS = frozenset(_REQUIRED_PROCEDURE_KEYS + _OPTIONAL_PROCEDURE_KEYS)
-
-# Citizen-facing messages (Vietnamese).
-MSG_REQUIRED_INPUT = "Vui lòng nhập {label}."
-MSG_REQUIRED_CHOICE = "Vui lòng chọn {label}."
-MSG_BAD_DATE = "Ngày không hợp lệ, hãy nhập theo dạng ngày/tháng/năm."
-MSG_BAD_CHOICE = "Vui lòng chọn một giá trị trong danh sách."
-MSG_BAD_INT = "Giá trị phải là số nguyên."
-MSG_TOO_SMALL = "Giá trị phải từ {min} trở lên."
-MSG_TOO_LARGE = "Giá trị không được lớn hơn {max}."
-MSG_TOO_LONG = "Không được nhập quá {max_length} ký tự (hiện có {length} ký tự)."
-MSG_BAD_YESNO = "Vui lòng chọn Có hoặc Không."
+# Optional keys the administrator also edits in the application (the helpers' guide screen).
+EDITED_IN_APP = ("helper_guide",)
 
 
 class SchemaError(ValueError):
@@ -173,7 +163,7 @@ def _validate_field(raw: Any, index: int) -> dict:
     elif "choices" in raw:
         raise SchemaError(f"{where}: 'choices' is only allowed for choice fields")
 
-    if ftype in _TEXT_TYPES:
+    if ftype in TEXT_FIELD_TYPES:
         max_length = raw.get("max_length")
         if max_length is not None and (not _is_int(max_length) or max_length < 1):
             raise SchemaError(f"{where}: max_length must be a positive integer")
@@ -378,121 +368,27 @@ def validate_catalogue(items: Any) -> list[dict]:
     return procedures
 
 
-def load_demo_catalogue(path: Path | None = None) -> list[dict]:
-    """Read and validate the demo catalogue (data/procedures.json beside this module)."""
+def _read(path: Path | None) -> list[Any]:
     source = Path(path) if path is not None else DEMO_CATALOGUE_PATH
     try:
-        items = json.loads(source.read_text(encoding="utf-8"))
+        return json.loads(source.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise SchemaError(f"{source.name}: invalid JSON ({exc})") from exc
-    return validate_catalogue(items)
 
 
-# ---------------------------------------------------------------------------
-# Citizens' answers
-
-_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_VN_DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_INT_RE = re.compile(r"^[+-]?\d+$")
-_MAX_DIGITS = 15
+def load_demo_catalogue(path: Path | None = None) -> list[dict]:
+    """Read and validate the demo catalogue (data/procedures.json beside this module)."""
+    return validate_catalogue(_read(path))
 
 
-def parse_date(value: str) -> date | None:
-    """Parse "YYYY-MM-DD" (from <input type=date>) or "dd/mm/yyyy"; None if invalid."""
-    value = value.strip()
-    match = _ISO_DATE_RE.match(value)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = _VN_DATE_RE.match(value)
-        if not match:
-            return None
-        day, month, year = (int(g) for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _clean_one(field: dict, value: str) -> tuple[Any, str | None]:
-    """Return (clean value, None) or (None, Vietnamese error message) for a non-empty value."""
-    ftype = field["type"]
-    if ftype in _TEXT_TYPES:
-        max_length = field.get("max_length")
-        if max_length is not None and len(value) > max_length:
-            return None, MSG_TOO_LONG.format(max_length=max_length, length=len(value))
-        return value, None
-    if ftype == "date":
-        parsed = parse_date(value)
-        if parsed is None:
-            return None, MSG_BAD_DATE
-        return parsed.isoformat(), None
-    if ftype == "number":
-        compact = value.replace(" ", "")
-        if not _INT_RE.match(compact):
-            return None, MSG_BAD_INT
-        if len(compact.lstrip("+-")) > _MAX_DIGITS:
-            # Far beyond any real answer; also keeps int() away from its digit limit.
-            if field.get("max") is not None:
-                return None, MSG_TOO_LARGE.format(max=field["max"])
-            return None, MSG_BAD_INT
-        number = int(compact)
-        if field.get("min") is not None and number < field["min"]:
-            return None, MSG_TOO_SMALL.format(min=field["min"])
-        if field.get("max") is not None and number > field["max"]:
-            return None, MSG_TOO_LARGE.format(max=field["max"])
-        return number, None
-    if ftype == "choice":
-        if value not in {choice[0] for choice in field["choices"]}:
-            return None, MSG_BAD_CHOICE
-        return value, None
-    if ftype == "yesno":
-        lowered = value.lower()
-        if lowered == "yes":
-            return True, None
-        if lowered == "no":
-            return False, None
-        return None, MSG_BAD_YESNO
-    # commune: any non-empty code; the caller checks that it exists.
-    return value, None
-
-
-def _in_sentence(label: str) -> str:
-    """A label inside a sentence: "Xã, phường…" -> "xã, phường…", but "CCCD…" stays."""
-    if len(label) > 1 and label[1].isupper():
-        return label
-    return label[:1].lower() + label[1:]
-
-
-def clean_answers(fields: list[dict], raw: dict[str, str]) -> tuple[dict, dict[str, str]]:
-    """Validate a citizen's answers against a form schema.
-
-    Returns (clean, errors). `clean` holds JSON-serialisable values for every field that
-    passed: text stripped, date "YYYY-MM-DD", number int, yesno bool, choice value, commune
-    code string; an optional field left empty gives "" for text types and None otherwise.
-    `errors` maps field name to a Vietnamese message. Keys of `raw` that are not fields
-    (e.g. a CSRF token) are ignored.
-    """
-    schema = validate_form_schema(fields)
-    clean: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for field in schema:
-        name = field["name"]
-        value = raw.get(name)
-        # NUL bytes cannot be stored in PostgreSQL text columns.
-        value = "" if value is None else str(value).replace("\x00", "").strip()
-        if value == "":
-            if field["required"]:
-                template = MSG_REQUIRED_INPUT
-                if field["type"] in ("choice", "commune", "yesno"):
-                    template = MSG_REQUIRED_CHOICE
-                errors[name] = template.format(label=_in_sentence(field["label"]))
-            else:
-                clean[name] = "" if field["type"] in _TEXT_TYPES else None
-            continue
-        result, error = _clean_one(field, value)
-        if error is not None:
-            errors[name] = error
-        else:
-            clean[name] = result
-    return clean, errors
+def load_catalogue_file(path: Path | None = None) -> list[dict]:
+    """Read and validate a catalogue file to load into a live database. An entry that leaves
+    out a key the administrator also edits in the application (``EDITED_IN_APP``) comes back
+    without it, so that loading the file keeps what they wrote."""
+    items = _read(path)
+    procedures = validate_catalogue(items)
+    for item, procedure in zip(items, procedures, strict=True):
+        for key in EDITED_IN_APP:
+            if key not in item:
+                del procedure[key]
+    return procedures

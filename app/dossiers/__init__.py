@@ -18,3 +18,6 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     cli.init_app(app)
     provide(Card(60, "dossiers/admin/_card_calendar.html", calendar_card))
+    from app.dossiers.unit_usage import count_for_the_catalogue
+
+    count_for_the_catalogue()  # a unit with dossiers is kept (app/catalogue/usage.py)

@@ -14,8 +14,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.catalogue.answers import clean_answers
 from app.catalogue.models import Procedure, Unit
-from app.catalogue.schema import clean_answers
 from app.core import clock
 from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import due_date

@@ -16,6 +16,9 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.cli.add_command(postal_cli)
     _listen_to_dossiers()
+    from app.postal.affiliation import register_affiliation
+
+    register_affiliation()  # the staff form's post office (app/accounts/affiliations.py)
 
 
 def _listen_to_dossiers() -> None:

@@ -16,16 +16,11 @@ from bs4 import BeautifulSoup
 from helpers import PASSWORD, submit_via_services
 from sqlalchemy import func, select
 
+from app.accounts.claim import CLAIM_KEY, _seal, _unseal
 from app.accounts.models import OneTimeCode, User
-from app.accounts.services import claimable_account, register_on_behalf
-from app.accounts.views.public import (
-    CLAIM_KEY,
-    RESENT_MESSAGE,
-    SENT_MESSAGE,
-    TOO_MANY_MESSAGE,
-    _seal,
-    _unseal,
-)
+from app.accounts.operations import register_on_behalf
+from app.accounts.queries import claimable_account
+from app.accounts.views.public import RESENT_MESSAGE, SENT_MESSAGE, TOO_MANY_MESSAGE
 from app.core import clock
 from app.core.roles import Role
 from app.extensions import db

@@ -15,7 +15,7 @@ from helpers import PASSWORD, login
 from sqlalchemy import delete, func, select
 
 from app.accounts.models import User, unit_memberships
-from app.admin.services import generate_password
+from app.accounts.staff import generate_password
 from app.catalogue.models import CalendarOverride, Unit
 from app.core import clock
 from app.core.roles import Role

@@ -8,15 +8,14 @@ import unicodedata
 
 import pytest
 
+from app.catalogue.answers import clean_answers, parse_date
 from app.catalogue.schema import (
     CHANNELS,
     DOCUMENT_KINDS,
     FIELD_TYPES,
     LEVELS,
     SchemaError,
-    clean_answers,
     load_demo_catalogue,
-    parse_date,
     validate_catalogue,
     validate_form_schema,
     validate_procedure,

@@ -18,7 +18,7 @@ from app.accounts import serving
 from app.accounts.codes import CodeRefused, demo_hint
 from app.accounts.forms import CitizenSearchForm
 from app.accounts.models import Consent, OneTimeCode
-from app.accounts.services import AccountExists
+from app.accounts.operations import AccountExists
 from app.assist import operations, queries
 from app.assist.forms import CodeForm, ConsentForm, NewCitizenForm
 from app.assist.models import CommunityTeam

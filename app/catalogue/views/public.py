@@ -1,16 +1,16 @@
+"""The catalogue for everybody: search the procedures, read one."""
+
 from __future__ import annotations
 
 from secrets import token_urlsafe
 
 from flask import Blueprint, abort, request
-from sqlalchemy import select
 
 from app.catalogue.guide import helper_guide
-from app.catalogue.models import CHANNEL_LABELS, LEVEL_LABELS, Procedure
-from app.catalogue.services import search_procedures
+from app.catalogue.models import CHANNEL_LABELS, LEVEL_LABELS
+from app.catalogue.queries import active_procedure, search_procedures
 from app.core.htmx import render
 from app.core.permissions import public
-from app.extensions import db
 
 bp = Blueprint("catalogue", __name__)
 
@@ -36,9 +36,7 @@ def index():
 @bp.route("/thu-tuc/<code>")
 @public
 def procedure(code: str):
-    item = db.session.scalar(select(Procedure).filter_by(code=code, is_active=True))
-    if item is None:
-        abort(404)
+    item = active_procedure(code) or abort(404)
     # A fresh token per page view: a retried "start" POST carries the same one (idempotent).
     return render(
         "catalogue/procedure.html",

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.catalogue.answers import clean_answers
 from app.catalogue.models import Procedure
-from app.catalogue.schema import clean_answers
 from app.core.errors import Invalid
 from app.dossiers import signals
 from app.dossiers.models import Dossier

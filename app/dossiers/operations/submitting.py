@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import User
-from app.catalogue.services import receiving_unit_for
+from app.catalogue.queries import receiving_unit_for
 from app.core import clock
 from app.core.errors import Invalid
 from app.core.text import fold

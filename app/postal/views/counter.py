@@ -18,7 +18,7 @@ from flask_login import current_user
 from app.accounts import serving
 from app.accounts.forms import CitizenSearchForm
 from app.accounts.models import User
-from app.accounts.services import AccountExists, record_consent, register_on_behalf
+from app.accounts.operations import AccountExists, record_consent, register_on_behalf
 from app.catalogue.models import Procedure
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone

@@ -1,0 +1,98 @@
+"""Accounts reads: signing in, the accounts a citizen may claim, staff accounts and their counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.accounts.models import User, unit_memberships
+from app.accounts.staff import MANAGED_ROLES
+from app.catalogue.models import Unit
+from app.core.roles import Role
+from app.core.text import fold
+from app.extensions import db
+
+
+def authenticate(phone: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).filter_by(phone=phone))
+    if user is None or not user.is_active or not user.check_password(password):
+        return None
+    return user
+
+
+def claimable_account(phone: str) -> User | None:
+    """A citizen's account that someone opened for them and they have not claimed yet: it has
+    no password, so only a code sent to its phone can open it."""
+    return db.session.scalar(
+        select(User).where(
+            User.phone == phone,
+            User.password_hash.is_(None),
+            User.role == Role.CITIZEN,
+            User.is_active_account.is_(True),
+        )
+    )
+
+
+def user_by_phone(phone: str) -> User | None:
+    return db.session.scalar(select(User).filter_by(phone=phone))
+
+
+# --- staff accounts -----------------------------------------------------------------------------
+
+
+def search_staff(query: str = "", role: str = "") -> list[User]:
+    """Staff accounts (never citizens), by role then name; ``query`` matches name or phone."""
+    roles = [role] if role in MANAGED_ROLES else list(MANAGED_ROLES)
+    users = list(
+        db.session.scalars(select(User).where(User.role.in_(roles)).order_by(User.full_name))
+    )
+    order = {r: i for i, r in enumerate(MANAGED_ROLES)}
+    users.sort(key=lambda u: (not u.is_active_account, order[Role(u.role)], fold(u.full_name)))
+    key = fold(query)
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if not key:
+        return users
+    return [
+        u for u in users if key in fold(u.full_name) or (len(digits) >= 3 and digits in u.phone)
+    ]
+
+
+def get_staff(user_id: int) -> User | None:
+    user = db.session.get(User, user_id)
+    if user is None or user.role not in MANAGED_ROLES:
+        return None
+    return user
+
+
+def staff_counts() -> dict[int, int]:
+    """Number of staff accounts per unit id (active or not)."""
+    rows = db.session.execute(
+        select(unit_memberships.c.unit_id, func.count())
+        .join(User, User.id == unit_memberships.c.user_id)
+        .where(User.role.in_(MANAGED_ROLES))
+        .group_by(unit_memberships.c.unit_id)
+    )
+    return {unit_id: count for unit_id, count in rows}
+
+
+def units_by_id(unit_ids: Iterable[int]) -> list[Unit]:
+    """The units of these ids that exist, by code."""
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.code)))
+
+
+def _count(stmt) -> int:  # type: ignore[no-untyped-def]
+    return int(db.session.scalar(stmt) or 0)
+
+
+def staff_card() -> dict[str, Any]:
+    """The staff accounts' card on the administration's home page."""
+    managed = select(func.count()).select_from(User).where(User.role.in_(MANAGED_ROLES))
+    return {
+        "staff": _count(managed),
+        "inactive": _count(managed.where(User.is_active_account.is_(False))),
+    }

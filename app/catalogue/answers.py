@@ -1,0 +1,130 @@
+"""The rules that clean a citizen's answers to a procedure's form (fields declared as data,
+app/catalogue/schema.py).
+
+Pure module: no Flask, no database. Its error messages are shown to citizens (Vietnamese).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from app.catalogue.schema import TEXT_FIELD_TYPES, validate_form_schema
+
+# Citizen-facing messages (Vietnamese).
+MSG_REQUIRED_INPUT = "Vui lòng nhập {label}."
+MSG_REQUIRED_CHOICE = "Vui lòng chọn {label}."
+MSG_BAD_DATE = "Ngày không hợp lệ, hãy nhập theo dạng ngày/tháng/năm."
+MSG_BAD_CHOICE = "Vui lòng chọn một giá trị trong danh sách."
+MSG_BAD_INT = "Giá trị phải là số nguyên."
+MSG_TOO_SMALL = "Giá trị phải từ {min} trở lên."
+MSG_TOO_LARGE = "Giá trị không được lớn hơn {max}."
+MSG_TOO_LONG = "Không được nhập quá {max_length} ký tự (hiện có {length} ký tự)."
+MSG_BAD_YESNO = "Vui lòng chọn Có hoặc Không."
+
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_VN_DATE_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_MAX_DIGITS = 15
+
+
+def parse_date(value: str) -> date | None:
+    """Parse "YYYY-MM-DD" (from <input type=date>) or "dd/mm/yyyy"; None if invalid."""
+    value = value.strip()
+    match = _ISO_DATE_RE.match(value)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _VN_DATE_RE.match(value)
+        if not match:
+            return None
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _clean_one(field: dict, value: str) -> tuple[Any, str | None]:
+    """Return (clean value, None) or (None, Vietnamese error message) for a non-empty value."""
+    ftype = field["type"]
+    if ftype in TEXT_FIELD_TYPES:
+        max_length = field.get("max_length")
+        if max_length is not None and len(value) > max_length:
+            return None, MSG_TOO_LONG.format(max_length=max_length, length=len(value))
+        return value, None
+    if ftype == "date":
+        parsed = parse_date(value)
+        if parsed is None:
+            return None, MSG_BAD_DATE
+        return parsed.isoformat(), None
+    if ftype == "number":
+        compact = value.replace(" ", "")
+        if not _INT_RE.match(compact):
+            return None, MSG_BAD_INT
+        if len(compact.lstrip("+-")) > _MAX_DIGITS:
+            # Far beyond any real answer; also keeps int() away from its digit limit.
+            if field.get("max") is not None:
+                return None, MSG_TOO_LARGE.format(max=field["max"])
+            return None, MSG_BAD_INT
+        number = int(compact)
+        if field.get("min") is not None and number < field["min"]:
+            return None, MSG_TOO_SMALL.format(min=field["min"])
+        if field.get("max") is not None and number > field["max"]:
+            return None, MSG_TOO_LARGE.format(max=field["max"])
+        return number, None
+    if ftype == "choice":
+        if value not in {choice[0] for choice in field["choices"]}:
+            return None, MSG_BAD_CHOICE
+        return value, None
+    if ftype == "yesno":
+        lowered = value.lower()
+        if lowered == "yes":
+            return True, None
+        if lowered == "no":
+            return False, None
+        return None, MSG_BAD_YESNO
+    # commune: any non-empty code; the caller checks that it exists.
+    return value, None
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Xã, phường…" -> "xã, phường…", but "CCCD…" stays."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def clean_answers(fields: list[dict], raw: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """Validate a citizen's answers against a form schema.
+
+    Returns (clean, errors). `clean` holds JSON-serialisable values for every field that
+    passed: text stripped, date "YYYY-MM-DD", number int, yesno bool, choice value, commune
+    code string; an optional field left empty gives "" for text types and None otherwise.
+    `errors` maps field name to a Vietnamese message. Keys of `raw` that are not fields
+    (e.g. a CSRF token) are ignored.
+    """
+    schema = validate_form_schema(fields)
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field in schema:
+        name = field["name"]
+        value = raw.get(name)
+        # NUL bytes cannot be stored in PostgreSQL text columns.
+        value = "" if value is None else str(value).replace("\x00", "").strip()
+        if value == "":
+            if field["required"]:
+                template = MSG_REQUIRED_INPUT
+                if field["type"] in ("choice", "commune", "yesno"):
+                    template = MSG_REQUIRED_CHOICE
+                errors[name] = template.format(label=_in_sentence(field["label"]))
+            else:
+                clean[name] = "" if field["type"] in TEXT_FIELD_TYPES else None
+            continue
+        result, error = _clean_one(field, value)
+        if error is not None:
+            errors[name] = error
+        else:
+            clean[name] = result
+    return clean, errors

@@ -1,0 +1,97 @@
+"""The catalogue's forms: a unit, the helpers' guide of a procedure, and a pick of units."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+
+from app.catalogue.guide import GUIDE_MAX_LENGTH
+from app.catalogue.models import UNIT_KINDS, Unit
+from app.core.forms import max_length, required
+from app.geo import Commune
+
+
+class UnitsField(SelectMultipleField):
+    """Unit ids, shown as a list of check boxes; the operation checks that they exist."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            self.data = []
+            raise ValueError("Danh sách đơn vị gửi lên không hợp lệ. Hãy chọn lại.") from error
+
+
+class UnitForm(FlaskForm):
+    code = StringField(
+        "Mã đơn vị (QCVN 102:2016)",
+        validators=[required("Vui lòng nhập mã đơn vị."), max_length(13)],
+        description="Ví dụ 000.00.15.H40. Mã này đứng đầu mã số hồ sơ của đơn vị.",
+    )
+    name = StringField(
+        "Tên đơn vị", validators=[required("Vui lòng nhập tên đơn vị."), max_length(200)]
+    )
+    kind = SelectField(
+        "Loại đơn vị",
+        choices=list(UNIT_KINDS.items()),
+        default="commune_centre",
+        validate_choice=False,
+    )
+    commune_code = SelectField(
+        "Xã, phường được phục vụ",
+        validate_choice=False,
+        description="Xã, phường có trung tâm này làm nơi tiếp nhận hồ sơ cấp xã. Để trống với "
+        "trung tâm cấp tỉnh hoặc một điểm tiếp nhận thêm của xã đã có trung tâm.",
+    )
+    parent_name = StringField(
+        "Cơ quan chủ quản (không bắt buộc)",
+        validators=[max_length(120)],
+        description="Để trống để tự điền theo xã, ví dụ “UBND XÃ ANH SƠN”.",
+    )
+    address = StringField("Địa chỉ trụ sở", validators=[max_length(300)])
+
+    @classmethod
+    def of(cls, unit: Unit | None, communes: Iterable[Commune]) -> UnitForm:
+        """The form of ``unit`` (a new one when None): what was posted, or the saved unit."""
+        form = cls()
+        form.commune_code.choices = [("", "— Không gắn với xã (trung tâm cấp tỉnh) —")] + [
+            (c.code, c.name) for c in communes
+        ]
+        if request.method == "GET" and unit is not None:
+            form.code.data = unit.code
+            form.name.data = unit.name
+            form.kind.data = unit.kind
+            form.commune_code.data = unit.commune_code or ""
+            form.parent_name.data = unit.parent_name
+            form.address.data = unit.address
+        return form
+
+    def values(self) -> dict[str, str]:
+        """The keyword arguments of ``operations.save_unit``."""
+        return {
+            "code": self.code.data,
+            "name": self.name.data,
+            "kind": self.kind.data,
+            "commune_code": self.commune_code.data or "",
+            "parent_name": self.parent_name.data or "",
+            "address": self.address.data or "",
+        }
+
+
+class HelperGuideForm(FlaskForm):
+    helper_guide = TextAreaField(
+        "Hướng dẫn cho người hỗ trợ",
+        description="Viết cho người giúp người dân nộp hồ sơ, bằng lời dễ hiểu, mỗi dòng một "
+        "bước: mang theo giấy tờ gì, chụp ảnh giấy tờ nào, lỗi hay gặp. Trang thủ tục tự đánh "
+        f"số các bước. Tối đa {GUIDE_MAX_LENGTH} ký tự. Để trống để dùng hướng dẫn chung "
+        "bên dưới.",
+    )

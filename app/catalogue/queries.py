@@ -1,0 +1,167 @@
+"""Catalogue reads: finding procedures and units, a unit's usage, the catalogue as plain data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app import geo
+from app.catalogue import usage
+from app.catalogue.models import Procedure, Unit
+from app.core.text import fold
+from app.extensions import db
+
+
+def province_centre_code(province_tree: str) -> str:
+    return f"000.00.00.{province_tree}"
+
+
+# --- procedures ---------------------------------------------------------------------------------
+
+
+def search_procedures(query: str = "", level: str = "") -> list[Procedure]:
+    stmt = select(Procedure).where(Procedure.is_active.is_(True)).order_by(Procedure.name)
+    for word in fold(query).split():
+        stmt = stmt.where(Procedure.search_text.contains(word, autoescape=True))
+    if level:
+        stmt = stmt.where(Procedure.level == level)
+    return list(db.session.scalars(stmt))
+
+
+def active_procedure(code: str) -> Procedure | None:
+    """The procedure a citizen may open (its page), or None."""
+    return db.session.scalar(select(Procedure).filter_by(code=code, is_active=True))
+
+
+def procedure_by_code(code: str) -> Procedure | None:
+    """Any procedure, open to citizens or not (the administration)."""
+    return db.session.scalar(select(Procedure).filter_by(code=code))
+
+
+def search_all_procedures(query: str = "") -> list[Procedure]:
+    """Every procedure (inactive ones too: a guide may be written before it opens), by name;
+    ``query`` matches name, code or field without caring about case or diacritics."""
+    procedures = list(db.session.scalars(select(Procedure).order_by(Procedure.name)))
+    procedures.sort(key=lambda p: (not p.is_active, fold(p.name)))
+    key = fold(query)
+    if not key:
+        return procedures
+    return [p for p in procedures if key in fold(f"{p.name} {p.code} {p.field}")]
+
+
+def receiving_unit_for(procedure: Procedure, commune_code: str, tree: str) -> Unit:
+    """Commune-tier procedures go to the applicant's commune centre when it is in our province;
+    everything else to the provincial centre (Decree 118/2025: any centre may receive)."""
+    if procedure.authority_level == "commune" and commune_code:
+        unit = db.session.scalar(select(Unit).filter_by(commune_code=commune_code))
+        if unit is not None:
+            return unit
+    unit = db.session.scalar(select(Unit).filter_by(code=province_centre_code(tree)))
+    if unit is None:
+        raise LookupError("the provincial service centre is missing: run `flask seed`")
+    return unit
+
+
+def procedure_as_data(procedure: Procedure) -> dict[str, Any]:
+    """A procedure as the catalogue file describes it (``validate_procedure``'s result)."""
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "level": procedure.level,
+        "authority_level": procedure.authority_level,
+        "competent_authority": procedure.competent_authority,
+        "field": procedure.field,
+        "processing_days": procedure.processing_days,
+        "processing_note": procedure.processing_note,
+        "cutoff_15h": procedure.cutoff_15h,
+        "fees": {channel: procedure.fee_for(channel) for channel in procedure.channels},
+        "fee_note": procedure.fee_note,
+        "channels": list(procedure.channels),
+        "legal_basis": list(procedure.legal_basis),
+        "description": procedure.description,
+        "documents": [
+            {
+                "code": document.code,
+                "name": document.name,
+                "kind": document.kind,
+                "copies": document.copies,
+                "scan_required": document.scan_required,
+                "required": document.is_required,
+                "note": document.note,
+            }
+            for document in procedure.documents
+        ],
+        "form": procedure.form_schema,
+        "helper_guide": procedure.helper_guide,
+        "check": list(procedure.to_verify),
+    }
+
+
+def catalogue_as_data() -> dict[str, dict[str, Any]]:
+    """Every procedure in the database, as data, by code."""
+    procedures = db.session.scalars(
+        select(Procedure).options(selectinload(Procedure.documents)).order_by(Procedure.code)
+    )
+    return {procedure.code: procedure_as_data(procedure) for procedure in procedures}
+
+
+# --- units --------------------------------------------------------------------------------------
+
+
+def all_units() -> list[Unit]:
+    return list(db.session.scalars(select(Unit).order_by(Unit.code)))
+
+
+def search_units(query: str = "") -> list[Unit]:
+    """Units ordered by code; ``query`` matches code, name, commune or address, without caring
+    about case or diacritics. Filtered in Python: a province has at most a few hundred units."""
+    units = all_units()
+    key = fold(query)
+    if not key:
+        return units
+    return [unit for unit in units if key in _unit_search_text(unit)]
+
+
+def _unit_search_text(unit: Unit) -> str:
+    place = geo.commune(unit.commune_code)
+    return fold(f"{unit.code} {unit.name} {place.name if place else ''} {unit.address}")
+
+
+def unit_usage(unit: Unit, province_tree: str) -> dict[str, Any]:
+    """What the unit's page says about deleting it: who and what still use it."""
+    return {
+        "staff": usage.staff_count(unit.id),
+        "dossiers": usage.dossier_count(unit.id),
+        "issued": usage.issued_codes(unit.id),
+        "province_centre": unit.code == province_centre_code(province_tree),
+    }
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return db.session.scalar(select(Unit).filter_by(code=code))
+
+
+def unit_of_commune(commune_code: str) -> Unit | None:
+    return db.session.scalar(select(Unit).filter_by(commune_code=commune_code))
+
+
+# --- the administration's home page -------------------------------------------------------------
+
+
+def _count(stmt) -> int:  # type: ignore[no-untyped-def]
+    return int(db.session.scalar(stmt) or 0)
+
+
+def units_card() -> dict[str, Any]:
+    return {"units": _count(select(func.count()).select_from(Unit))}
+
+
+def guides_card() -> dict[str, Any]:
+    return {
+        "procedures": _count(select(func.count()).select_from(Procedure)),
+        "guides": _count(
+            select(func.count()).select_from(Procedure).where(Procedure.helper_guide != "")
+        ),
+    }
