@@ -114,7 +114,6 @@ STILL_LONG_FILES: set[str] = {
     "app/api/openapi.py",
     "app/assist/stats.py",
     "app/catalogue/schema.py",
-    "app/documents/postal.py",
     "app/dossiers/actions.py",
     "app/dossiers/uploads.py",
     "app/dossiers/views/citizen.py",
