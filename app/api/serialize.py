@@ -1,4 +1,4 @@
-"""Shipments as the JSON of app/api/openapi.py (schemas Pickup, Delivery, Item, EventResult)."""
+"""Shipments as the JSON of app/api/openapi/ (schemas Pickup, Delivery, Item, EventResult)."""
 
 from __future__ import annotations
 
