@@ -77,10 +77,6 @@ STILL_COMMITTING: set[str] = {
     "app/assist/views/volunteer.py",
     "app/dossiers/views/staff.py",
     "app/dossiers/views/citizen.py",
-    "app/postal/views/officer.py",
-    "app/postal/views/citizen.py",
-    "app/postal/views/counter.py",
-    "app/postal/views/staff.py",
 }
 STILL_QUERYING_VIEWS: set[str] = {
     "app/admin/views.py",
@@ -88,23 +84,16 @@ STILL_QUERYING_VIEWS: set[str] = {
     "app/catalogue/views/public.py",
     "app/dossiers/views/staff.py",
     "app/dossiers/views/citizen.py",
-    "app/postal/views/officer.py",
-    "app/postal/views/staff.py",
 }
 STILL_LONG_VIEWS: set[str] = {
     "app/accounts/views/public.py:claim_code",
-    "app/admin/views.py:api_tokens",
     "app/admin/views.py:calendar",
     "app/admin/views.py:procedure_guide",
-    "app/admin/views.py:slot_template_add",
     "app/admin/views.py:staff_edit",
     "app/admin/views.py:staff_new",
     "app/assist/views/volunteer.py:new_citizen",
     "app/dossiers/views/staff.py:act",
     "app/dossiers/views/citizen.py:upload",
-    "app/postal/views/officer.py:hand_results",
-    "app/postal/views/officer.py:manifest",
-    "app/postal/views/citizen.py:book",
 }
 STILL_LONG_FILES: set[str] = {
     "app/admin/services.py",
@@ -114,8 +103,6 @@ STILL_LONG_FILES: set[str] = {
     "app/dossiers/actions.py",
     "app/dossiers/uploads.py",
     "app/dossiers/views/citizen.py",
-    "app/postal/legs.py",
-    "app/postal/views/staff.py",
 }
 
 

@@ -13,7 +13,6 @@ from app.catalogue.models import CalendarOverride, Procedure, Unit
 from app.core import clock
 from app.core.admin import Card, provide
 from app.extensions import db
-from app.postal.models import PostOffice
 
 
 def _count(stmt) -> int:  # type: ignore[no-untyped-def]
@@ -30,10 +29,6 @@ def staff() -> dict[str, Any]:
         "staff": _count(managed),
         "inactive": _count(managed.where(User.is_active_account.is_(False))),
     }
-
-
-def post_offices() -> dict[str, Any]:
-    return {"post_offices": _count(select(func.count()).select_from(PostOffice))}
 
 
 def teams() -> dict[str, Any]:
@@ -63,7 +58,6 @@ def calendar() -> dict[str, Any]:
 def provide_all() -> None:
     provide(Card(10, "catalogue/admin/_card_units.html", units))
     provide(Card(20, "accounts/admin/_card_staff.html", staff))
-    provide(Card(30, "postal/admin/_card_post_offices.html", post_offices))
     provide(Card(40, "assist/admin/_card_teams.html", teams))
     provide(Card(50, "catalogue/admin/_card_guides.html", guides))
     provide(Card(60, "dossiers/admin/_card_calendar.html", calendar))

@@ -1,4 +1,4 @@
-"""An event reported by the operator becomes one step of app/postal/legs.py, exactly once.
+"""An event reported by the operator becomes one step of a postal leg, exactly once.
 
 The event's id, scoped by the office as ``<office code>:<event id>``, is the external id of the
 dossier event that the step records, and that column is unique. So a repeated event is found
@@ -20,10 +20,12 @@ from app.api import openapi, queries, validation
 from app.api.errors import ApiError, invalid, unknown_item
 from app.dossiers.models import DossierEvent
 from app.extensions import db
-from app.postal import legs, s10
+from app.postal import s10
+from app.postal.errors import PostalError
 from app.postal.flow import IllegalStep
 from app.postal.models import ApiToken, Shipment
-from app.postal.services import PostalError
+from app.postal.operations import delivery
+from app.postal.operations.steps import EVENT_OF
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def recorded_before(token: ApiToken, event: Event) -> Recorded | None:
     if earlier is None:
         return None
     data = earlier.data or {}
-    same_type = earlier.action == legs.EVENT_OF[openapi.EVENT_STEPS[event.type]]
+    same_type = earlier.action == EVENT_OF[openapi.EVENT_STEPS[event.type]]
     if not same_type or data.get("item_number") != event.item_number:
         raise ApiError(
             "event_id_reused",
@@ -97,9 +99,9 @@ def record(token: ApiToken, event: Event, ip: str = "") -> Recorded:
     fields = event.fields
     try:
         if event.type == "out_for_delivery":
-            legs.out_for_delivery(shipment, None, **common)
+            delivery.out_for_delivery(shipment, None, **common)
         elif event.type == "delivered":
-            legs.deliver(
+            delivery.deliver(
                 shipment,
                 None,
                 recipient_name=fields["recipient_name"],
@@ -109,11 +111,11 @@ def record(token: ApiToken, event: Event, ip: str = "") -> Recorded:
                 **common,
             )
         elif event.type == "delivery_failed":
-            legs.fail(
+            delivery.fail(
                 shipment, None, reason=fields["reason"], note=fields.get("note", ""), **common
             )
         else:
-            legs.return_to_agency(shipment, None, **common)
+            delivery.return_to_agency(shipment, None, **common)
     except PostalError as error:
         raise ApiError(
             "rejected", error.message, {error.field: error.message} if error.field else None

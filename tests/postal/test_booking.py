@@ -13,26 +13,32 @@ from sqlalchemy import func, select
 from app.core import clock
 from app.dossiers.calendar import working_calendar
 from app.extensions import db
-from app.postal import s10, services
+from app.postal import s10
+from app.postal.errors import SlotFull
 from app.postal.models import (
     PickupSlot,
     PostOffice,
     Shipment,
 )
+from app.postal.operations import booking
+from app.postal.operations.slots import ensure_slots
+from app.postal.operations.steps import next_item_number
+from app.postal.queries import shipments
 
 MONDAY = datetime(2026, 11, 23, 9, 0)
 COMMUNE = "17329"
 
 
 def _slots(office: PostOffice) -> list[PickupSlot]:
+    """The week's slots made ahead (as ``flask postal slots`` does), today's included."""
     clock.freeze(MONDAY)
-    services.ensure_slots(office, clock.today(), 7, working_calendar())
+    ensure_slots(office, clock.today(), 7, working_calendar())
     db.session.commit()
-    return services.open_slots(office, clock.today())
+    return list(db.session.scalars(select(PickupSlot).order_by(PickupSlot.day, PickupSlot.start)))
 
 
 def _book(dossier, slot):  # type: ignore[no-untyped-def]
-    return services.book_pickup(
+    return booking.book_pickup(
         dossier,
         slot,
         commune_code=COMMUNE,
@@ -43,10 +49,10 @@ def _book(dossier, slot):  # type: ignore[no-untyped-def]
 
 
 def test_the_commune_decides_the_post_office(office) -> None:  # type: ignore[no-untyped-def]
-    assert services.post_office_for(COMMUNE).id == office.id
-    assert services.post_office_for("16813") is None
+    assert shipments.post_office_for(COMMUNE).id == office.id
+    assert shipments.post_office_for("16813") is None
     office.is_active = False
-    assert services.post_office_for(COMMUNE) is None
+    assert shipments.post_office_for(COMMUNE) is None
 
 
 def test_slots_skip_the_holiday_and_are_created_once(office) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +63,7 @@ def test_slots_skip_the_holiday_and_are_created_once(office) -> None:  # type: i
         date(2026, 11, 26),
         date(2026, 11, 27),
     ]
-    again = services.ensure_slots(office, clock.today(), 7, working_calendar())
+    again = ensure_slots(office, clock.today(), 7, working_calendar())
     assert again == 0
     assert db.session.scalar(select(func.count()).select_from(PickupSlot)) == 4
 
@@ -65,7 +71,7 @@ def test_slots_skip_the_holiday_and_are_created_once(office) -> None:  # type: i
 def test_capacity_moving_and_cancelling(office, make_user, procedure) -> None:  # type: ignore[no-untyped-def]
     # Today's slot is not offered any more (the worker plans the day's round in the morning).
     today, first, second = _slots(office)[:3]
-    with pytest.raises(services.SlotFull):
+    with pytest.raises(SlotFull):
         _book(submit_via_services(make_user(), procedure, "today"), today)
     db.session.rollback()
     owners = [make_user() for _ in range(3)]
@@ -74,7 +80,7 @@ def test_capacity_moving_and_cancelling(office, make_user, procedure) -> None:  
     _book(dossiers[1], first)
     db.session.commit()
     assert first.places_left == 0
-    with pytest.raises(services.SlotFull) as full:
+    with pytest.raises(SlotFull) as full:
         _book(dossiers[2], first)
     assert "hết chỗ" in full.value.message
     assert second.id in [s.id for s in full.value.alternatives]
@@ -92,7 +98,7 @@ def test_capacity_moving_and_cancelling(office, make_user, procedure) -> None:  
     _book(dossiers[2], first)
     db.session.commit()
 
-    services.cancel_pickup(moved)
+    booking.cancel_pickup(moved)
     db.session.commit()
     db.session.refresh(second)
     assert second.booked == 0
@@ -100,12 +106,12 @@ def test_capacity_moving_and_cancelling(office, make_user, procedure) -> None:  
 
 
 def test_item_numbers_are_valid_and_never_repeat(app) -> None:  # type: ignore[no-untyped-def]
-    numbers = [services.next_item_number("EA") for _ in range(20)]
+    numbers = [next_item_number("EA") for _ in range(20)]
     db.session.commit()
     assert numbers[0] == s10.item_number("EA", 1)
     assert len(set(numbers)) == 20
     assert all(s10.is_valid(n) for n in numbers)
-    assert services.next_item_number("RR") == s10.item_number("RR", 1)
+    assert next_item_number("RR") == s10.item_number("RR", 1)
 
 
 def test_parallel_bookings_of_the_last_places_never_exceed_capacity(
@@ -136,7 +142,7 @@ def test_parallel_bookings_of_the_last_places_never_exceed_capacity(
                 _book(dossier, target)
                 db.session.commit()
                 return "booked"
-            except services.SlotFull as full:
+            except SlotFull as full:
                 db.session.rollback()
                 assert full.alternatives, "a full slot offers other slots"
                 return "full"

@@ -1,22 +1,27 @@
-"""Read-only questions the post office asks: today's round, what to hand over, the day's cash."""
+"""The post office's day: the round of pickups and deliveries, what to collect at each stop,
+what waits at the counter, on the shelf and at the agencies, and the office's staff."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
 
+from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
+from app.catalogue.models import Unit
 from app.core.roles import POSTAL_ROLES
 from app.dossiers.models import Dossier
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.postal.flow import Leg
 from app.postal.flow import ShipmentStatus as S
-from app.postal.models import HandoverManifest, PostalPayment, PostOffice, Shipment
+from app.postal.models import PostOffice, Shipment
 
 DELIVERY_OPEN = (S.COLLECTED, S.OUT_FOR_DELIVERY, S.DELIVERY_FAILED)
 # Every worker filter value besides a user id.
@@ -131,66 +136,44 @@ def office_staff(office: PostOffice) -> list[User]:
     )
 
 
-def recent_manifests(office: PostOffice, limit: int = 20) -> list[HandoverManifest]:
-    return list(
-        db.session.scalars(
-            select(HandoverManifest)
-            .where(HandoverManifest.post_office_id == office.id)
-            .order_by(HandoverManifest.id.desc())
-            .limit(limit)
-        )
-    )
+def units_by_id(ids: Iterable[int]) -> dict[int, Unit]:
+    return {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(list(ids))))}
 
 
-# --- the cash report ------------------------------------------------------------------------
+def expected_fee(dossier: Dossier) -> int:
+    """The procedure fee for papers sent by post (DOMAIN.md §8: fees differ by channel)."""
+    return dossier.procedure.fee_for("post") if "post" in dossier.procedure.channels else 0
 
 
-@dataclass
-class CashTotals:
-    items: int = 0
-    fee: int = 0
-    postage: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.fee + self.postage
-
-    def add(self, payment: PostalPayment) -> None:
-        self.items += 1
-        self.fee += payment.fee
-        self.postage += payment.postage
+def amount_to_collect(shipment: Shipment) -> int:
+    """What the worker takes at the stop: the fee and postage with the papers, the postage of
+    the return with the result (DOMAIN.md §8: postage is paid by the citizen)."""
+    if shipment.leg == Leg.PICKUP:
+        return expected_fee(shipment.dossier) + current_app.config["POSTAL_POSTAGE_PICKUP"]
+    return current_app.config["POSTAL_POSTAGE_RETURN"]
 
 
-@dataclass
-class CashSummary:
-    payments: list[PostalPayment]
-    by_staff: dict[str, CashTotals] = field(default_factory=dict)
-    by_procedure: dict[str, CashTotals] = field(default_factory=dict)
-    all: CashTotals = field(default_factory=CashTotals)
+def amounts(stops: Iterable[Shipment]) -> dict[int, int]:
+    """What to collect at each stop: shipment id → đồng."""
+    return {s.id: amount_to_collect(s) for s in stops}
 
 
-def cash(office: PostOffice, first: date, last: date, staff_id: int | None) -> CashSummary:
-    """What was taken at ``office`` from ``first`` to ``last`` (inclusive), by one member of
-    staff or all of them: every receipt, and the sums by staff member and by procedure."""
-    stmt = (
-        select(PostalPayment)
-        .where(
-            PostalPayment.post_office_id == office.id,
-            PostalPayment.at >= datetime.combine(first, time.min),
-            PostalPayment.at <= datetime.combine(last, time.max),
-        )
-        .options(
-            joinedload(PostalPayment.staff),
-            joinedload(PostalPayment.procedure),
-            joinedload(PostalPayment.dossier),
-        )
-        .order_by(PostalPayment.at, PostalPayment.id)
-    )
-    if staff_id is not None:
-        stmt = stmt.where(PostalPayment.staff_id == staff_id)
-    summary = CashSummary(list(db.session.scalars(stmt).unique()))
-    for payment in summary.payments:
-        summary.by_staff.setdefault(payment.staff.full_name, CashTotals()).add(payment)
-        summary.by_procedure.setdefault(payment.procedure.name, CashTotals()).add(payment)
-        summary.all.add(payment)
-    return summary
+def the_day(office: PostOffice, filters: DayFilter) -> dict[str, Any]:
+    """Everything the office's day page lists, by the names the page uses."""
+    pickups_ = pickups(office, filters)
+    deliveries_ = deliveries(office, filters)
+    waiting = to_hand_over(office)
+    return {
+        "pickups": pickups_,
+        "deliveries": deliveries_,
+        "counter": counter_waiting(office),
+        "held": held(office),
+        "to_hand_over": waiting,
+        "units": units_by_id(waiting),
+        "waiting_at_agencies": results_waiting_at_agencies(office),
+        "staff": office_staff(office),
+        "communes": sorted(
+            {s.commune_code for s in pickups_ + deliveries_} | set(office.commune_codes)
+        ),
+        "amounts": amounts(pickups_ + deliveries_),
+    }

@@ -19,7 +19,7 @@ from app.dossiers.models import Dossier
 from app.dossiers.receipt import lookup_url
 from app.postal.flow import Leg
 from app.postal.models import HandoverManifest, PostalPayment, PostOffice, Shipment
-from app.postal.queries import CashSummary
+from app.postal.queries.cash import CashSummary
 
 
 def _address(shipment: Shipment) -> str:
