@@ -37,7 +37,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from app import (
         accounts,
-        admin,
         api,
         assist,
         catalogue,
@@ -61,7 +60,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         accounts,
         catalogue,
         dossiers,
-        admin,
         postal,
         assist,
         notifications,

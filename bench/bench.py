@@ -49,9 +49,10 @@ from app.documents.receipt import render_receipt  # noqa: E402
 from app.dossiers.models import Dossier  # noqa: E402
 from app.dossiers.receipt import receipt_document, receipt_pdf  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.postal import legs, papers  # noqa: E402
-from app.postal import services as postal_services  # noqa: E402
 from app.postal.models import PostOffice, PostOfficeCommune, SlotTemplateRow  # noqa: E402
+from app.postal.operations import booking, pickup  # noqa: E402
+from app.postal.queries import papers, shipments  # noqa: E402
+from app.postal.queries.slots import offered_slots  # noqa: E402
 
 PASSWORD = "Mat-khau-bench-2026"
 PHONE = "0912345678"
@@ -223,9 +224,9 @@ def main() -> None:
             submitted = fill_draft(citizen, birth, "bench-submitted")
             office = db.session.scalar(select(PostOffice))
             booked = db.session.get(Dossier, int(submitted.rsplit("/", 1)[1]))
-            postal_services.book_pickup(
+            booking.book_pickup(
                 booked,
-                postal_services.offered_slots(office)[0],
+                offered_slots(office)[0],
                 commune_code=COMMUNE,
                 village="Bản Huồi Tụ",
                 landmark="Cạnh nhà văn hóa bản",
@@ -321,10 +322,12 @@ def main() -> None:
             # --- the post office's papers, same run ---
             with app.test_request_context(base_url="http://localhost"):
                 dossier = db.session.get(Dossier, dossier.id)
-                shipment = postal_services.pickup_shipment(dossier)
+                shipment = shipments.pickup_shipment(dossier)
                 worker = db.session.scalar(select(User).filter_by(role=Role.POSTAL))
-                counted = [legs.CountedDocument(d.code, True, "original") for d in birth.documents]
-                legs.collect(shipment, worker, counted, seal_number="B-1", fee=0, postage=26000)
+                counted = [
+                    pickup.CountedDocument(d.code, True, "original") for d in birth.documents
+                ]
+                pickup.collect(shipment, worker, counted, seal_number="B-1", fee=0, postage=26000)
                 db.session.commit()
                 document = receipt_document(dossier)
                 label = papers.label(shipment)

@@ -173,10 +173,11 @@ def make_post_office(commune: str = "17329", code: str = "463100"):  # type: ign
 
 def book_first_slot(dossier, office):  # type: ignore[no-untyped-def]
     """Book the first offered pickup slot of ``office`` for ``dossier`` (no commit)."""
-    from app.postal import services
+    from app.postal.operations.booking import book_pickup
+    from app.postal.queries.slots import offered_slots
 
-    slot = services.offered_slots(office)[0]
-    return services.book_pickup(
+    slot = offered_slots(office)[0]
+    return book_pickup(
         dossier,
         slot,
         commune_code=office.communes[0].commune_code,
@@ -196,7 +197,7 @@ def booked_and_submitted(citizen, procedure, office, token="p1", return_channel=
     from app.core import clock
     from app.dossiers.operations.submitting import submit
     from app.extensions import db
-    from app.postal import services
+    from app.postal.queries.shipments import pickup_shipment
 
     clock.freeze(MONDAY)
     dossier = complete_draft(citizen, procedure, token)
@@ -206,7 +207,7 @@ def booked_and_submitted(citizen, procedure, office, token="p1", return_channel=
         dossier.return_village = "Bản Huồi Tụ"
     book_first_slot(dossier, office)
     db.session.commit()
-    assert services.pickup_shipment(dossier) is not None
+    assert pickup_shipment(dossier) is not None
     assert submit(dossier, citizen)
     db.session.commit()
     return dossier

@@ -1,4 +1,4 @@
-"""Bearer tokens for /api/v1/ (issued and verified by app/postal/tokens.py).
+"""Bearer tokens for /api/v1/ (what they are: app/postal/tokens.py; checked by its queries).
 
 Why the API's routes are ``@public`` to app/core/permissions.py: that system guards browser
 sessions. ``@require`` reads the login cookie and sends anyone without it to the login page,
@@ -24,6 +24,7 @@ from app.api.errors import ApiError
 from app.core import clock
 from app.postal import tokens
 from app.postal.models import ApiToken
+from app.postal.queries.tokens import verify
 
 REALM = "motcua-api"
 # last_used_at is written at most this often, so a busy token does not rewrite its row (and
@@ -54,7 +55,7 @@ def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., A
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             presented = _presented()
-            token = tokens.verify(presented) if presented else None
+            token = verify(presented) if presented else None
             if token is None:
                 raise ApiError(
                     "unauthorized",

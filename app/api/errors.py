@@ -1,8 +1,9 @@
 """Every refusal of /api/v1/ as ``{"error": {"code", "message", "fields"?}}``.
 
-Views and the token check raise :class:`ApiError`; the blueprint's handler rolls the session
-back, logs the refusal (codes and field names only: never a name, phone or address), and
-answers with the status that ``openapi.ERROR_CODES`` gives the code.
+Views and the token check raise :class:`ApiError`; the blueprint's handler logs the refusal
+(codes and field names only: never a name, phone or address), and answers with the status that
+``openapi.ERROR_CODES`` gives the code. The request's transaction rolls back on any such answer
+(app/core/transaction.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from app.api.openapi import ERROR_CODES
-from app.extensions import db
 
 
 class ApiError(Exception):
@@ -65,14 +65,12 @@ def log_refusal(error: ApiError) -> None:
 def init_blueprint(bp: Blueprint) -> None:
     @bp.errorhandler(ApiError)
     def api_error(error: ApiError) -> Response:
-        db.session.rollback()
         log_refusal(error)
         return response(error)
 
     @bp.errorhandler(500)
     def server_error(error: Exception) -> Response:
         # Only reached outside testing (tests let exceptions propagate): JSON, not the HTML page.
-        db.session.rollback()
         return response(
             ApiError(
                 "internal_error",

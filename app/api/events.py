@@ -1,10 +1,11 @@
-"""An event reported by the operator becomes one step of app/postal/legs.py, exactly once.
+"""An event reported by the operator becomes one step of a postal leg, exactly once.
 
 The event's id, scoped by the office as ``<office code>:<event id>``, is the external id of the
 dossier event that the step records, and that column is unique. So a repeated event is found
 before anything is done (:func:`recorded_before`), and a copy racing the first one either finds
-the item already moved (the guarded UPDATE in legs) or trips the unique constraint; the view
-then rolls back and looks again. Services flush; the view commits.
+the item already moved (the guarded UPDATE of the step) or trips the unique constraint; its
+step is then undone (a savepoint) and it looks again (:func:`record_once`). Everything here
+flushes only; the request commits.
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.api import openapi, queries, validation
 from app.api.errors import ApiError, invalid, unknown_item
 from app.dossiers.models import DossierEvent
 from app.extensions import db
-from app.postal import legs, s10
+from app.postal import s10
+from app.postal.errors import PostalError
 from app.postal.flow import IllegalStep
 from app.postal.models import ApiToken, Shipment
-from app.postal.services import PostalError
+from app.postal.operations import delivery
+from app.postal.operations.steps import EVENT_OF
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ def recorded_before(token: ApiToken, event: Event) -> Recorded | None:
     if earlier is None:
         return None
     data = earlier.data or {}
-    same_type = earlier.action == legs.EVENT_OF[openapi.EVENT_STEPS[event.type]]
+    same_type = earlier.action == EVENT_OF[openapi.EVENT_STEPS[event.type]]
     if not same_type or data.get("item_number") != event.item_number:
         raise ApiError(
             "event_id_reused",
@@ -79,7 +83,7 @@ def recorded_before(token: ApiToken, event: Event) -> Recorded | None:
 
 def record(token: ApiToken, event: Event, ip: str = "") -> Recorded:
     """Take the step on the office's item. Raises ApiError (404, 422), and lets IllegalStep
-    and IntegrityError through: the view rolls back and checks for a concurrent copy first."""
+    and IntegrityError through: :func:`record_once` checks for a concurrent copy first."""
     shipment = queries.item(token.post_office_id, event.item_number)
     if shipment is None:
         raise unknown_item()
@@ -95,9 +99,9 @@ def record(token: ApiToken, event: Event, ip: str = "") -> Recorded:
     fields = event.fields
     try:
         if event.type == "out_for_delivery":
-            legs.out_for_delivery(shipment, None, **common)
+            delivery.out_for_delivery(shipment, None, **common)
         elif event.type == "delivered":
-            legs.deliver(
+            delivery.deliver(
                 shipment,
                 None,
                 recipient_name=fields["recipient_name"],
@@ -107,11 +111,11 @@ def record(token: ApiToken, event: Event, ip: str = "") -> Recorded:
                 **common,
             )
         elif event.type == "delivery_failed":
-            legs.fail(
+            delivery.fail(
                 shipment, None, reason=fields["reason"], note=fields.get("note", ""), **common
             )
         else:
-            legs.return_to_agency(shipment, None, **common)
+            delivery.return_to_agency(shipment, None, **common)
     except PostalError as error:
         raise ApiError(
             "rejected", error.message, {error.field: error.message} if error.field else None
@@ -120,6 +124,25 @@ def record(token: ApiToken, event: Event, ip: str = "") -> Recorded:
     db.session.refresh(shipment)  # legs add attempts by id: read the item as it is now
     recorded = db.session.scalar(select(DossierEvent).filter_by(external_id=common["external_id"]))
     return Recorded(recorded, shipment, duplicate=False)
+
+
+def record_once(token: ApiToken, event: Event, ip: str = "") -> Recorded:
+    """The recording of ``event``: made now, or found from before (a duplicate). Raises
+    ApiError (404, 409, 422)."""
+    recorded = recorded_before(token, event)
+    if recorded is not None:
+        return recorded
+    try:
+        with db.session.begin_nested():
+            return record(token, event, ip=ip)
+    except (IllegalStep, IntegrityError) as error:
+        # A copy of this event sent at the same moment may have won: if so, this is it.
+        recorded = recorded_before(token, event)
+        if recorded is None and isinstance(error, IllegalStep):
+            raise refusal(token, event, error) from error
+        if recorded is None:
+            raise
+        return recorded
 
 
 def refusal(token: ApiToken, event: Event, error: IllegalStep) -> ApiError:

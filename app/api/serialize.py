@@ -1,4 +1,4 @@
-"""Shipments as the JSON of app/api/openapi.py (schemas Pickup, Delivery, Item, EventResult)."""
+"""Shipments as the JSON of app/api/openapi/ (schemas Pickup, Delivery, Item, EventResult)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 from app import geo
 from app.core import clock
 from app.dossiers.models import DossierEvent
-from app.postal.legs import checklist
 from app.postal.models import Shipment
+from app.postal.operations.pickup import checklist
 
 # Every stored time is Vietnam local time without an offset (app/core/clock.py); the API says
 # which zone it is, as RFC 3339 asks. Vietnam keeps +07:00 all year.

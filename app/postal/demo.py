@@ -17,8 +17,9 @@ from app.core import clock
 from app.dossiers.demo import DEMO_COMMUNE, DEMO_VILLAGE, complete_demo_draft
 from app.dossiers.operations.submitting import submit
 from app.extensions import db
-from app.postal import services
 from app.postal.models import PostOffice, PostOfficeCommune, SlotTemplateRow
+from app.postal.operations.booking import book_pickup
+from app.postal.queries.slots import offered_slots
 
 DEMO_OFFICE_CODE = "433900"  # fictional: Vietnam Post's real office codes are not used here
 SERVED = ("16813", "16816", "16819", "16822", "16828", "16831")
@@ -61,8 +62,8 @@ def _booked_pickup(office: PostOffice) -> None:
     try:
         clock.freeze(datetime.combine(real_now.date() - timedelta(days=1), time(10, 0)))
         dossier = complete_demo_draft(owner, procedure, "demo-post-1", "post")
-        slot = services.offered_slots(office)[0]
-        services.book_pickup(
+        slot = offered_slots(office)[0]
+        book_pickup(
             dossier,
             slot,
             commune_code=DEMO_COMMUNE,

@@ -1,10 +1,13 @@
-"""Forms of the postal pages. Choice lists that change at run time are filled by the views."""
+"""Forms of the postal pages and of the post offices' administration. Choice lists that change
+at run time are filled by the views; the checklist and the manifest's marks, which are rows
+rather than fields, are read by :func:`counted_documents` and :func:`manifest_decisions`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -17,9 +20,21 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.accounts.forms import IdentityFields
-from app.core.forms import MobilePhone, required
+from app.core.forms import (
+    ClockTimeField,
+    MobilePhone,
+    SmallNumberField,
+    VietnameseDateField,
+    max_length,
+    required,
+)
 from app.dossiers.forms import AddressMixin, _commune_in_province
 from app.postal.flow import FAILURE_REASONS, RECIPIENT_RELATIONS
+from app.postal.models import HandoverManifest
+from app.postal.operations.pickup import CountedDocument
+from app.postal.operations.slots import SLOT_CAPACITY_MAX
+from app.postal.schedule import WEEKDAY_LABELS
+from app.postal.tokens import SCOPES
 
 _MONEY = [
     Optional(),
@@ -54,11 +69,22 @@ class BookingForm(AddressMixin, FlaskForm):
         "Số điện thoại để nhân viên bưu điện gọi",
         validators=[required(), MobilePhone()],
     )
-    slot = RadioField("Chọn ngày, giờ bưu điện đến", coerce=int, validate_choice=False)
+    # The slot's name (app/postal/schedule.py slot_key): a slot has no id until it is booked.
+    slot = RadioField("Chọn ngày, giờ bưu điện đến", validate_choice=False)
 
     def validate_slot(self, field: Any) -> None:
         if not field.data:
             raise ValidationError("Vui lòng chọn một khung giờ.")
+
+    def pickup_address(self) -> dict[str, str]:
+        """Where the worker comes, as the booking operation takes it."""
+        return {
+            "commune_code": self.commune.data,
+            "village": self.village.data,
+            "street": self.street.data or "",
+            "landmark": self.landmark.data or "",
+            "contact_phone": self.contact_phone.data,
+        }
 
 
 class CollectForm(FlaskForm):
@@ -72,6 +98,31 @@ class CollectForm(FlaskForm):
     )
     fee = _money("Phí, lệ phí thủ tục đã thu (đồng)")
     postage = _money("Cước bưu chính đã thu (đồng)")
+
+
+def counted_documents(formdata: MultiDict, rows: list[dict[str, Any]]) -> list[CountedDocument]:
+    """The checklist as the worker marked it: ``present-<code>`` and ``kind-<code>`` per row."""
+    return [
+        CountedDocument(
+            code=row["code"],
+            present=formdata.get(f"present-{row['code']}") == "1",
+            kind=formdata.get(f"kind-{row['code']}", row["kind"]),
+        )
+        for row in rows
+    ]
+
+
+def manifest_decisions(
+    manifest: HandoverManifest, formdata: MultiDict
+) -> dict[int, tuple[bool, str]]:
+    """The officer's mark per item (``item-<id>``: received or missing, ``note-<id>``);
+    an item left unmarked is absent."""
+    decisions = {}
+    for item in manifest.items:
+        choice = formdata.get(f"item-{item.id}", "")
+        if choice in ("received", "missing"):
+            decisions[item.id] = (choice == "received", formdata.get(f"note-{item.id}", ""))
+    return decisions
 
 
 class DeliverForm(FlaskForm):
@@ -90,6 +141,16 @@ class DeliverForm(FlaskForm):
     )
     postage = _money("Cước bưu chính thu khi giao (đồng)")
     note = TextAreaField("Ghi chú", validators=[Length(max=300)])
+
+    def recipient(self) -> dict[str, Any]:
+        """Who received the result, as the delivery step takes it."""
+        return {
+            "recipient_name": self.recipient_name.data,
+            "relation": self.relation.data,
+            "id_checked": self.id_checked.data,
+            "postage": self.postage.data or 0,
+            "note": self.note.data or "",
+        }
 
 
 class FailForm(FlaskForm):
@@ -136,4 +197,121 @@ class CounterCitizenForm(IdentityFields, FlaskForm):
         "Người dân đã được đọc thông báo xử lý dữ liệu cá nhân và đồng ý để nhân viên bưu "
         "điện tạo tài khoản, nộp hồ sơ thay; người dân ký xác nhận trên giấy tiếp nhận.",
         validators=[required("Cần có sự đồng ý của người dân trước khi lưu thông tin.")],
+    )
+
+    def identity(self) -> dict[str, Any]:
+        """Who the citizen is, as registering them takes it."""
+        return {
+            "full_name": self.full_name.data,
+            "phone": self.phone.data,
+            "id_number": self.id_number.data,
+            "date_of_birth": self.date_of_birth.data,
+            "sex": self.sex.data,
+        }
+
+
+# --- the administration: post offices, their schedule, their API tokens ---------------------
+
+
+class PostOfficeForm(FlaskForm):
+    code = StringField(
+        "Mã bưu cục",
+        validators=[required("Vui lòng nhập mã bưu cục."), max_length(10)],
+        description="6 chữ số theo mã của Bưu điện Việt Nam, ví dụ 463100.",
+    )
+    name = StringField(
+        "Tên bưu cục", validators=[required("Vui lòng nhập tên bưu cục."), max_length(200)]
+    )
+    address = StringField("Địa chỉ (không bắt buộc)", validators=[max_length(300)])
+    phone = StringField(
+        "Số điện thoại liên hệ (không bắt buộc)",
+        validators=[max_length(20)],
+        description="Chỉ gồm chữ số, ví dụ 0238 3844 123.",
+    )
+    active = BooleanField(
+        "Bưu cục đang hoạt động (bỏ chọn: người dân các xã của bưu cục không hẹn được lịch "
+        "nhận hồ sơ tại nhà, các lịch đã hẹn vẫn giữ nguyên)",
+        default=True,
+    )
+    communes = SelectMultipleField(
+        "Xã, phường bưu cục phục vụ",
+        validate_choice=False,
+        description="Người dân ở các xã, phường được chọn hẹn bưu cục này đến nhận hồ sơ và "
+        "nhận kết quả qua bưu cục này. Mỗi xã, phường chỉ do một bưu cục phục vụ.",
+    )
+    move_communes = BooleanField(
+        "Chuyển sang bưu cục này những xã, phường đã chọn đang do bưu cục khác phục vụ "
+        "(lịch đã hẹn với bưu cục cũ vẫn giữ nguyên)"
+    )
+
+    def values(self) -> dict[str, Any]:
+        """The office as saving it takes it."""
+        return {
+            "code": self.code.data,
+            "name": self.name.data,
+            "address": self.address.data or "",
+            "phone": self.phone.data or "",
+            "active": bool(self.active.data),
+            "commune_codes": self.communes.data or [],
+            "move_communes": bool(self.move_communes.data),
+        }
+
+
+WEEKDAY_CHOICES = [("", "— Chọn thứ —")] + [
+    (str(number), label) for number, label in enumerate(WEEKDAY_LABELS)
+]
+
+
+class SlotTemplateForm(FlaskForm):
+    weekday = SelectField(
+        "Thứ trong tuần",
+        choices=WEEKDAY_CHOICES,
+        validators=[required("Vui lòng chọn thứ trong tuần.")],
+        validate_choice=False,
+    )
+    start = ClockTimeField(
+        "Từ giờ",
+        validators=[required("Vui lòng nhập giờ bắt đầu.")],
+        description="Đồng hồ 24 giờ, ví dụ 08:00.",
+    )
+    end = ClockTimeField(
+        "Đến giờ",
+        validators=[required("Vui lòng nhập giờ kết thúc.")],
+        description="Ví dụ 11:00 hoặc 16:30.",
+    )
+    capacity = SmallNumberField(
+        "Số lượt nhận tối đa",
+        validators=[required("Vui lòng nhập số lượt nhận.")],
+        description=f"Số hồ sơ nhân viên nhận được trong khung giờ, từ 1 đến {SLOT_CAPACITY_MAX}.",
+    )
+
+    def window(self) -> dict[str, Any]:
+        """The weekly window as adding it takes it (a weekday that is not a number is -1)."""
+        value = self.weekday.data
+        weekday = int(value) if value and value.isascii() and value.isdigit() else -1
+        return {
+            "weekday": weekday,
+            "start": self.start.data,
+            "end": self.end.data,
+            "capacity": self.capacity.data,
+        }
+
+
+class ClosureForm(FlaskForm):
+    day = VietnameseDateField("Ngày bưu cục nghỉ", validators=[required("Vui lòng chọn ngày.")])
+    note = StringField(
+        "Lý do (không bắt buộc)",
+        validators=[max_length(200)],
+        description="Ví dụ: mưa lũ, đường vào bản bị sạt lở.",
+    )
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        "Tên khóa",
+        validators=[required("Vui lòng đặt tên cho khóa."), max_length(100)],
+        description="Để phân biệt các khóa, ví dụ “Hệ thống bưu chính Vietnam Post”.",
+    )
+    scopes = SelectMultipleField(
+        "Quyền của khóa", choices=list(SCOPES.items()), validate_choice=False
     )

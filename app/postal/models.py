@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core import clock
 from app.extensions import db
 from app.postal.flow import STATUS_LABELS, Leg, ShipmentStatus
+from app.postal.schedule import slot_key
 
 
 class PostOffice(db.Model):
@@ -72,8 +73,9 @@ class SlotTemplateRow(db.Model):
 
 
 class PickupSlot(db.Model):
-    """A dated pickup window. ``booked`` never exceeds ``capacity``: the check constraint
-    backs up the guarded UPDATE that takes a place (app/postal/services.py)."""
+    """A dated pickup window, made when it is first booked (or ahead, by ``flask postal
+    slots``). ``booked`` never exceeds ``capacity``: the check constraint backs up the guarded
+    UPDATE that takes a place (app/postal/operations/booking.py)."""
 
     __tablename__ = "pickup_slots"
     __table_args__ = (
@@ -95,6 +97,10 @@ class PickupSlot(db.Model):
     @property
     def places_left(self) -> int:
         return 0 if self.is_closed else max(self.capacity - self.booked, 0)
+
+    @property
+    def key(self) -> str:
+        return slot_key(self.day, self.start, self.end)
 
 
 class Shipment(db.Model):

@@ -8,13 +8,8 @@ from flask import url_for
 
 from app.dossiers.models import Dossier
 from app.postal.flow import Leg
-from app.postal.legs import awaiting_papers
-from app.postal.services import (
-    BOOKABLE_DOSSIER_STATUSES,
-    PICKUP_BOOKED,
-    pickup_shipment,
-    shipment_of,
-)
+from app.postal.operations.booking import BOOKABLE_DOSSIER_STATUSES, PICKUP_BOOKED
+from app.postal.queries.shipments import awaiting_papers, pickup_shipment, shipment_of
 
 
 def citizen(dossier: Dossier) -> dict[str, Any] | None:

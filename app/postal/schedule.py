@@ -4,6 +4,9 @@ A template says "every Tuesday, 08:00–11:00, 6 pickups"; :func:`generate_slots
 templates into dated slots for the coming days. Days the calendar says are not working days
 (holidays, weekends that are not make-up days) and days the post office closed get no slots;
 a make-up Saturday gets the slots of the weekday it replaces only if a template says Saturday.
+
+A slot is named by its day and window (:func:`slot_key`): the booking form carries that name,
+not a row id, because a slot has no row until someone books it (app/postal/queries/slots.py).
 """
 
 from __future__ import annotations
@@ -41,11 +44,31 @@ class SlotSpec:
     capacity: int
 
     @property
+    def key(self) -> str:
+        return slot_key(self.day, self.start, self.end)
+
+    @property
     def label(self) -> str:
         return (
             f"{WEEKDAY_LABELS[self.day.weekday()]} {self.day:%d/%m/%Y}, "
             f"{self.start:%H:%M}–{self.end:%H:%M}"
         )
+
+
+def slot_key(day: date, start: time, end: time) -> str:
+    """A slot's stable name, e.g. ``2026-11-25T08:00-11:00``."""
+    return f"{day.isoformat()}T{start:%H:%M}-{end:%H:%M}"
+
+
+def parse_slot_key(key: str | None) -> tuple[date, time, time] | None:
+    """(day, start, end) of a :func:`slot_key`; None for anything else."""
+    day, _, window = (key or "").partition("T")
+    start, _, end = window.partition("-")
+    try:
+        parsed = date.fromisoformat(day), time.fromisoformat(start), time.fromisoformat(end)
+    except ValueError:
+        return None
+    return parsed if slot_key(*parsed) == key else None
 
 
 def generate_slots(

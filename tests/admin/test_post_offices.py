@@ -21,7 +21,6 @@ from app.core.roles import Role
 from app.dossiers.calendar import working_calendar
 from app.dossiers.models import Dossier
 from app.extensions import db
-from app.postal import services as postal_services
 from app.postal import tokens
 from app.postal.flow import Leg, ShipmentStatus
 from app.postal.models import (
@@ -33,6 +32,10 @@ from app.postal.models import (
     Shipment,
     SlotTemplateRow,
 )
+from app.postal.operations.slots import ensure_slots
+from app.postal.operations.tokens import issue as issue_token
+from app.postal.queries import shipments
+from app.postal.queries.tokens import verify as verify_token
 
 HTMX = {"HX-Request": "true"}
 ANH_SON, MUONG_XEN, CUA_LO = "17329", "16813", "16732"
@@ -136,7 +139,7 @@ def booked_pickup(office: PostOffice, slot: PickupSlot, owner: User, procedure) 
 
 def make_slots(office: PostOffice, days: int = 7) -> list[PickupSlot]:
     clock.freeze(MONDAY)
-    postal_services.ensure_slots(office, clock.today(), days, working_calendar())
+    ensure_slots(office, clock.today(), days, working_calendar())
     db.session.commit()
     return list(
         db.session.scalars(
@@ -173,7 +176,7 @@ def targets(office: PostOffice, admin: User) -> tuple[int, int, int, int]:
     closure = PostOfficeClosure(post_office_id=office.id, day=date(2099, 1, 5), note="x")
     db.session.add_all([row, closure])
     db.session.commit()
-    token, _ = tokens.issue(office, "Hệ thống", ["read"], admin)
+    token, _ = issue_token(office, "Hệ thống", ["read"], admin)
     db.session.commit()
     return office.id, row.id, closure.id, token.id
 
@@ -422,7 +425,7 @@ def test_admin_edits_a_post_office(admin_client, office) -> None:
     assert office.commune_codes == [CUA_LO]
     # Anh Sơn has no office any more (nothing left behind in the table).
     assert db.session.get(PostOfficeCommune, ANH_SON) is None
-    assert postal_services.post_office_for(CUA_LO) is None  # the office is inactive
+    assert shipments.post_office_for(CUA_LO) is None  # the office is inactive
 
 
 def test_a_commune_served_by_another_office_is_refused_unless_moved(
@@ -450,7 +453,7 @@ def test_a_commune_served_by_another_office_is_refused_unless_moved(
     db.session.expire_all()
     assert created.commune_codes == sorted([CUA_LO, ANH_SON, MUONG_XEN])
     assert office.commune_codes == [] and other_office.commune_codes == []
-    assert postal_services.post_office_for(ANH_SON).id == created.id
+    assert shipments.post_office_for(ANH_SON).id == created.id
 
 
 def test_moving_keeps_bookings_with_the_former_office(admin_client, office, citizen, procedure):  # type: ignore[no-untyped-def]
@@ -696,7 +699,7 @@ def test_removing_a_window_keeps_booked_slots_and_drops_unbooked_ones(
     assert db.session.get(PickupSlot, booked.id).booked == 1
     assert db.session.scalar(select(Shipment.slot_id)) == booked.id
     # Making the slots again does not bring the removed window back.
-    assert postal_services.ensure_slots(office, clock.today(), 14, working_calendar()) == 0
+    assert ensure_slots(office, clock.today(), 14, working_calendar()) == 0
 
 
 def test_removing_a_window_drops_its_future_unbooked_slots(admin_client, office) -> None:
@@ -817,7 +820,7 @@ def test_a_token_is_shown_once_and_only_its_hash_is_stored(admin_client, office)
     assert token.token_hash == hashlib.sha256(plain.encode()).hexdigest()
     stored = db.session.execute(select(ApiToken.__table__)).one()
     assert plain not in [str(value) for value in stored]
-    assert tokens.verify(plain).id == token.id
+    assert verify_token(plain).id == token.id
     assert (token.name, token.scopes) == ("Hệ thống bưu chính Vietnam Post", ["events", "read"])
 
     second = admin_client.get(response.location)
@@ -834,7 +837,7 @@ def test_a_token_is_shown_once_and_only_its_hash_is_stored(admin_client, office)
 
 
 def test_a_waiting_token_is_not_shown_on_another_tokens_page(admin_client, office, admin) -> None:
-    older, _ = tokens.issue(office, "Cũ", ["read"], admin)
+    older, _ = issue_token(office, "Cũ", ["read"], admin)
     db.session.commit()
     response = issue(admin_client, office)
     assert (
@@ -864,14 +867,14 @@ def test_invalid_token_request_is_shown_again_with_422(admin_client, office, dat
 
 
 def test_a_revoked_token_no_longer_works(admin_client, office, admin) -> None:
-    token, plain = tokens.issue(office, "Hệ thống", ["read"], admin)
+    token, plain = issue_token(office, "Hệ thống", ["read"], admin)
     db.session.commit()
     response = admin_client.post(f"/quan-tri/buu-cuc/{office.id}/khoa-api/{token.id}/thu-hoi")
     assert response.status_code == 303
     text = admin_client.get(response.location).text
     assert "Đã thu hồi khóa “Hệ thống”" in text and "Đã thu hồi lúc" in text
     db.session.expire_all()
-    assert token.revoked_at is not None and tokens.verify(plain) is None
+    assert token.revoked_at is not None and verify_token(plain) is None
     # Revoking twice keeps the first time.
     first = token.revoked_at
     admin_client.post(f"/quan-tri/buu-cuc/{office.id}/khoa-api/{token.id}/thu-hoi")
@@ -880,9 +883,9 @@ def test_a_revoked_token_no_longer_works(admin_client, office, admin) -> None:
 
 
 def test_tokens_of_another_office_are_not_found(admin_client, office, other_office, admin) -> None:
-    token, plain = tokens.issue(other_office, "Hệ thống", ["read"], admin)
+    token, plain = issue_token(other_office, "Hệ thống", ["read"], admin)
     db.session.commit()
     base = f"/quan-tri/buu-cuc/{office.id}/khoa-api/{token.id}"
     assert admin_client.get(base).status_code == 404
     assert admin_client.post(f"{base}/thu-hoi").status_code == 404
-    assert tokens.verify(plain) is not None
+    assert verify_token(plain) is not None

@@ -17,11 +17,13 @@ from referencing.jsonschema import DRAFT202012
 
 from app.api import openapi
 from app.core import clock
-from app.dossiers.calendar import working_calendar
 from app.extensions import db
-from app.postal import s10, services, tokens
+from app.postal import s10, tokens
 from app.postal.flow import Leg
 from app.postal.models import ApiToken, PostOffice, PostOfficeCommune, Shipment, SlotTemplateRow
+from app.postal.operations import booking
+from app.postal.operations.tokens import issue as issue_token
+from app.postal.queries.slots import offered_slots
 
 MONDAY = datetime(2026, 11, 23, 9, 0)  # every API test runs then (Tuesday 24/11 is a holiday)
 COMMUNE = "17329"  # where tests/helpers.py's applicants live
@@ -143,7 +145,7 @@ def other_office(app: Flask) -> PostOffice:
 @pytest.fixture
 def issue(app: Flask):  # type: ignore[no-untyped-def]
     def factory(office: PostOffice, *scopes: str) -> tuple[ApiToken, str]:
-        token, plain = tokens.issue(
+        token, plain = issue_token(
             office, "Hệ thống bưu chính", list(scopes or tokens.SCOPES), None
         )
         db.session.commit()
@@ -200,9 +202,8 @@ def booked_pickup(office, make_user, procedure):  # type: ignore[no-untyped-def]
             if submitted
             else complete_draft(owner, procedure, token)
         )
-        services.ensure_slots(office, clock.today(), 7, working_calendar())
-        slot = services.open_slots(office, clock.today(), exclude_day=clock.today())[0]
-        shipment = services.book_pickup(
+        slot = offered_slots(office)[0]
+        shipment = booking.book_pickup(
             dossier,
             slot,
             commune_code=COMMUNE,

@@ -28,6 +28,7 @@ from app.notifications.models import Notification
 from app.postal import s10, tokens
 from app.postal.flow import Leg
 from app.postal.models import DeliveryAttempt, Shipment
+from app.postal.operations.tokens import revoke as revoke_token
 
 COMMUNE = "17329"  # where tests/helpers.py's applicants live (conftest.py books there)
 DELIVERED = {"recipient_name": "Nguyễn Thị Hoa", "relation": "self", "id_checked": True}
@@ -105,7 +106,7 @@ def test_no_token_a_wrong_one_a_revoked_one_or_a_closed_office_is_401(api, offic
 
     revoked, plain = issue(office)
     assert api.get("/pickups", token=plain).status_code == 200
-    tokens.revoke(revoked)
+    revoke_token(revoked)
     db.session.commit()
     assert _error(api.get("/pickups", token=plain))["code"] == "unauthorized"
 

@@ -91,11 +91,11 @@ def test_every_back_office_route_requires_a_staff_permission(app: Flask) -> None
 # A post office's pickup templates and closed days are also edited by the head of that office
 # (the view then answers 404 for any other office: tests/admin/test_post_offices.py).
 SHARED_WITH_POSTAL_HEADS = {
-    "admin.post_office_schedule",
-    "admin.slot_template_add",
-    "admin.slot_template_delete",
-    "admin.closure_add",
-    "admin.closure_delete",
+    "postal_admin.post_office_schedule",
+    "postal_admin.slot_template_add",
+    "postal_admin.slot_template_delete",
+    "postal_admin.closure_add",
+    "postal_admin.closure_delete",
 }
 
 

@@ -51,9 +51,11 @@ from app.core import clock
 from app.dossiers.models import Dossier
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
-from app.postal import s10, services
+from app.postal import s10
 from app.postal.flow import Leg, ShipmentStatus
 from app.postal.models import HandoverManifest, Shipment
+from app.postal.operations import booking
+from app.postal.queries.slots import offered_slots
 
 pytestmark = pytest.mark.e2e
 
@@ -583,9 +585,9 @@ def test_submitting_with_a_booked_pickup_confirms_the_submission(
     clock.freeze(MONDAY)
     draft = complete_draft(citizen, residence, "e2e-confirm")
     draft.intake_channel = "post_pickup"
-    services.book_pickup(
+    booking.book_pickup(
         draft,
-        services.offered_slots(db.session.merge(office))[0],
+        offered_slots(db.session.merge(office))[0],
         commune_code=COMMUNE,
         village="Bản Huồi Tụ",
         contact_phone=citizen.phone,

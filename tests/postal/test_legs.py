@@ -22,9 +22,15 @@ from app.dossiers.statuses import DossierStatus
 from app.dossiers.workflow import IllegalTransition
 from app.extensions import db
 from app.notifications.models import Notification
-from app.postal import legs, s10, services
+from app.postal import s10
+from app.postal.errors import PostalError
 from app.postal.flow import IllegalStep, Leg, ShipmentStatus
 from app.postal.models import DeliveryAttempt, PostalPayment, Shipment
+from app.postal.operations import booking, delivery, handover, pickup
+from app.postal.queries import shipments
+from app.postal.queries.agency import waiting_results
+from app.postal.queries.round import expected_fee
+from app.postal.queries.slots import offered_slots
 
 MONDAY = datetime(2026, 11, 23, 9, 0)  # Tuesday 24/11 is a holiday (Vietnam Culture Day)
 COMMUNE = "17329"
@@ -50,12 +56,12 @@ def _sms(dossier) -> list[str]:  # type: ignore[no-untyped-def]
 
 def _booked_dossier(citizen, procedure, office, token="p1", return_channel="online"):  # type: ignore[no-untyped-def]
     dossier = booked_and_submitted(citizen, procedure, office, token, return_channel)
-    return dossier, services.pickup_shipment(dossier).slot
+    return dossier, shipments.pickup_shipment(dossier).slot
 
 
 def _counted(dossier, missing: set[str] = frozenset()):  # type: ignore[no-untyped-def]
     return [
-        legs.CountedDocument(d.code, present=d.code not in missing, kind="original")
+        pickup.CountedDocument(d.code, present=d.code not in missing, kind="original")
         for d in dossier.procedure.documents
     ]
 
@@ -72,13 +78,15 @@ def test_a_booking_on_a_draft_is_announced_once_submitted(office, citizen, resid
 
 def test_rescheduling_frees_the_place_and_is_told(office, citizen, residence) -> None:  # type: ignore[no-untyped-def]
     dossier, slot = _booked_dossier(citizen, residence, office)
-    later = services.offered_slots(office)[1]
-    services.book_pickup(
+    later = offered_slots(office)[1]
+    booking.book_pickup(
         dossier, later, commune_code=COMMUNE, village="Bản Huồi Tụ", contact_phone=citizen.phone
     )
     db.session.commit()
     db.session.refresh(slot)
-    assert (slot.booked, later.booked) == (0, 1)
+    moved_to = shipments.pickup_shipment(dossier).slot  # the offered slot got its row
+    assert moved_to.key == later.key
+    assert (slot.booked, moved_to.booked) == (0, 1)
     assert _events(dossier)[-1] == "pickup_rescheduled"
     assert _sms(dossier) == ["pickup_booked", "pickup_booked"]
 
@@ -89,16 +97,16 @@ def test_withdrawing_frees_the_booked_place(office, citizen, residence) -> None:
     db.session.commit()
     db.session.refresh(slot)
     assert slot.booked == 0
-    assert services.pickup_shipment(dossier) is None
+    assert shipments.pickup_shipment(dossier) is None
     assert "pickup_cancelled" in _events(dossier)
 
 
 def test_a_slot_of_another_office_is_refused(office, citizen, residence) -> None:  # type: ignore[no-untyped-def]
     clock.freeze(MONDAY)
     dossier = complete_draft(citizen, residence, "x")
-    slot = services.offered_slots(office)[0]
-    with pytest.raises(services.PostalError):
-        services.book_pickup(
+    slot = offered_slots(office)[0]
+    with pytest.raises(PostalError):
+        booking.book_pickup(
             dossier, slot, commune_code="16813", village="X", contact_phone="0912345678"
         )
 
@@ -107,7 +115,7 @@ def test_leg_a_collect_dispatch_confirm_then_the_deadline_counts_from_receipt(
     office, worker, officer, citizen, residence
 ) -> None:  # type: ignore[no-untyped-def]
     dossier, _ = _booked_dossier(citizen, residence, office)
-    shipment = services.pickup_shipment(dossier)
+    shipment = shipments.pickup_shipment(dossier)
 
     # The officer cannot accept before the papers arrive.
     with pytest.raises(IllegalTransition):
@@ -117,12 +125,12 @@ def test_leg_a_collect_dispatch_confirm_then_the_deadline_counts_from_receipt(
     # Wednesday: the worker counts the papers; one optional document is not there, and the
     # required "giay_to_cho_o" is missing too: recorded, and the citizen is told.
     clock.freeze(datetime(2026, 11, 25, 9, 30))
-    payment = legs.collect(
+    payment = pickup.collect(
         shipment,
         worker,
         _counted(dossier, missing={"giay_to_cho_o"}),
         seal_number="NP-000123",
-        fee=legs.expected_fee(dossier),
+        fee=expected_fee(dossier),
         postage=26000,
     )
     db.session.commit()
@@ -137,17 +145,17 @@ def test_leg_a_collect_dispatch_confirm_then_the_deadline_counts_from_receipt(
 
     # Collecting twice (a double tap) is refused by the state machine.
     with pytest.raises(IllegalStep):
-        legs.collect(shipment, worker, _counted(dossier), seal_number="X", fee=0, postage=0)
+        pickup.collect(shipment, worker, _counted(dossier), seal_number="X", fee=0, postage=0)
     db.session.rollback()
 
     # Thursday afternoon the worker hands it over; Friday 10:00 the officer confirms.
     clock.freeze(datetime(2026, 11, 26, 16, 0))
-    manifest = legs.dispatch(worker, dossier.receiving_unit, [shipment])
+    manifest = pickup.dispatch(worker, dossier.receiving_unit, [shipment])
     db.session.commit()
     assert manifest.number == f"BBGN-{office.code}-{manifest.id:06d}"
     assert shipment.status == ShipmentStatus.IN_TRANSIT
     clock.freeze(datetime(2026, 11, 27, 10, 0))
-    legs.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
+    pickup.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
     db.session.commit()
     assert shipment.status == ShipmentStatus.HANDED_TO_AGENCY
     assert dossier.papers_received_at == datetime(2026, 11, 27, 10, 0)
@@ -174,14 +182,16 @@ def test_an_item_flagged_missing_goes_back_on_the_post_office_list(
     office, worker, officer, citizen, residence
 ) -> None:  # type: ignore[no-untyped-def]
     dossier, _ = _booked_dossier(citizen, residence, office)
-    shipment = services.pickup_shipment(dossier)
+    shipment = shipments.pickup_shipment(dossier)
     clock.freeze(datetime(2026, 11, 25, 9, 30))
-    legs.collect(shipment, worker, _counted(dossier), seal_number="NP-1", fee=0, postage=0)
-    manifest = legs.dispatch(worker, dossier.receiving_unit, [shipment])
+    pickup.collect(shipment, worker, _counted(dossier), seal_number="NP-1", fee=0, postage=0)
+    manifest = pickup.dispatch(worker, dossier.receiving_unit, [shipment])
     db.session.commit()
-    with pytest.raises(services.PostalError):
-        legs.confirm_manifest(manifest, officer, {})  # every item must be decided
-    legs.confirm_manifest(manifest, officer, {manifest.items[0].id: (False, "Không có trong túi")})
+    with pytest.raises(PostalError):
+        pickup.confirm_manifest(manifest, officer, {})  # every item must be decided
+    pickup.confirm_manifest(
+        manifest, officer, {manifest.items[0].id: (False, "Không có trong túi")}
+    )
     db.session.commit()
     assert shipment.status == ShipmentStatus.PICKED_UP
     assert manifest.items[0].received is False
@@ -191,7 +201,7 @@ def test_an_item_flagged_missing_goes_back_on_the_post_office_list(
     )
     assert hidden.internal  # settled between the post and the agency
     # It can be brought again on a new manifest.
-    again = legs.dispatch(worker, dossier.receiving_unit, [shipment])
+    again = pickup.dispatch(worker, dossier.receiving_unit, [shipment])
     db.session.commit()
     assert again.id != manifest.id and shipment.status == ShipmentStatus.IN_TRANSIT
 
@@ -207,9 +217,9 @@ def test_a_worker_of_another_office_cannot_touch_the_item(
     db.session.commit()
     stranger = make_user(role=Role.POSTAL, post_office_id=other.id)
     dossier, _ = _booked_dossier(citizen, residence, office)
-    with pytest.raises(services.PostalError):
-        legs.collect(
-            services.pickup_shipment(dossier),
+    with pytest.raises(PostalError):
+        pickup.collect(
+            shipments.pickup_shipment(dossier),
             stranger,
             _counted(dossier),
             seal_number="X",
@@ -220,11 +230,13 @@ def test_a_worker_of_another_office_cannot_touch_the_item(
 
 def _result_by_post(office, worker, officer, specialist_user, citizen, residence):  # type: ignore[no-untyped-def]
     dossier, _ = _booked_dossier(citizen, residence, office, return_channel="post")
-    shipment = services.pickup_shipment(dossier)
+    shipment = shipments.pickup_shipment(dossier)
     clock.freeze(datetime(2026, 11, 25, 9, 30))
-    legs.collect(shipment, worker, _counted(dossier), seal_number="NP-1", fee=20000, postage=26000)
-    manifest = legs.dispatch(worker, dossier.receiving_unit, [shipment])
-    legs.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
+    pickup.collect(
+        shipment, worker, _counted(dossier), seal_number="NP-1", fee=20000, postage=26000
+    )
+    manifest = pickup.dispatch(worker, dossier.receiving_unit, [shipment])
+    pickup.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
     accept(dossier, officer)
     clock.freeze(datetime(2026, 12, 2, 9, 0))
     approve(dossier, officer, result_kind="paper", note="Đã đăng ký thường trú")
@@ -236,34 +248,34 @@ def test_leg_b_hand_over_fail_once_then_deliver(
     app, office, worker, officer, citizen, residence
 ) -> None:  # type: ignore[no-untyped-def]
     dossier = _result_by_post(office, worker, officer, None, citizen, residence)
-    back = services.shipment_of(dossier, Leg.RETURN)
+    back = shipments.shipment_of(dossier, Leg.RETURN)
     assert back.status == ShipmentStatus.RESULT_READY
     assert back.post_office_id == office.id
-    assert [s.id for s in legs.waiting_results(officer.unit_ids)] == [back.id]
+    assert [s.id for s in waiting_results(officer.unit_ids)] == [back.id]
 
-    manifest = legs.hand_results_to_post(officer, worker, [back])
+    manifest = handover.hand_results_to_post(officer, worker, [back])
     db.session.commit()
     assert manifest.direction == "from_agency"
     assert dossier.status == DossierStatus.RETURNED and dossier.returned_via == "post"
     assert dossier.on_time is True
     assert back.status == ShipmentStatus.COLLECTED and s10.is_valid(back.item_number)
-    assert back.item_number != services.pickup_shipment(dossier).item_number
+    assert back.item_number != shipments.pickup_shipment(dossier).item_number
 
-    legs.out_for_delivery(back, worker)
+    delivery.out_for_delivery(back, worker)
     db.session.commit()
     assert _sms(dossier)[-1] == "out_for_delivery"
-    held = legs.fail(back, worker, reason="nobody_home", note="Gọi không nghe máy")
+    held = delivery.fail(back, worker, reason="nobody_home", note="Gọi không nghe máy")
     db.session.commit()
     assert held is False and back.status == ShipmentStatus.DELIVERY_FAILED
     assert back.planned_day == date(2026, 12, 3)
 
     clock.freeze(datetime(2026, 12, 3, 10, 0))
-    legs.out_for_delivery(back, worker)
-    with pytest.raises(services.PostalError):
-        legs.deliver(
+    delivery.out_for_delivery(back, worker)
+    with pytest.raises(PostalError):
+        delivery.deliver(
             back, worker, recipient_name="Lò Văn Hùng", relation="family", id_checked=False
         )
-    payment = legs.deliver(
+    payment = delivery.deliver(
         back,
         worker,
         recipient_name="Lò Văn Hùng",
@@ -296,19 +308,19 @@ def test_attempts_exhausted_hold_then_back_to_the_agency(
     app.config["POSTAL_DELIVERY_ATTEMPTS"] = 2
     app.config["POSTAL_HOLD_DAYS"] = 3
     dossier = _result_by_post(office, worker, officer, None, citizen, residence)
-    back = services.shipment_of(dossier, Leg.RETURN)
-    legs.hand_results_to_post(officer, worker, [back])
+    back = shipments.shipment_of(dossier, Leg.RETURN)
+    handover.hand_results_to_post(officer, worker, [back])
     for day in (2, 3):
         clock.freeze(datetime(2026, 12, day, 10, 0))
-        legs.out_for_delivery(back, worker)
-        held = legs.fail(back, worker, reason="wrong_address")
+        delivery.out_for_delivery(back, worker)
+        held = delivery.fail(back, worker, reason="wrong_address")
     db.session.commit()
     assert held is True and back.status == ShipmentStatus.HELD
     assert back.held_until == date(2026, 12, 8)  # 3 working days after Thursday 3/12
     assert _sms(dossier)[-1] == "held_at_post_office"
-    with pytest.raises(services.PostalError):
-        legs.return_to_agency(back, worker, today=date(2026, 12, 8))
-    legs.return_to_agency(back, worker, today=date(2026, 12, 9))
+    with pytest.raises(PostalError):
+        delivery.return_to_agency(back, worker, today=date(2026, 12, 8))
+    delivery.return_to_agency(back, worker, today=date(2026, 12, 9))
     db.session.commit()
     assert back.status == ShipmentStatus.RETURNED_TO_AGENCY
     assert db.session.scalar(select(func.count()).select_from(DeliveryAttempt)) == 2
@@ -329,7 +341,11 @@ def test_two_workers_collecting_the_same_item_at_once_record_it_once(
     from app.accounts.models import User
 
     dossier, _ = _booked_dossier(citizen, residence, office)
-    shipment_id, worker_id, dossier_id = services.pickup_shipment(dossier).id, worker.id, dossier.id
+    shipment_id, worker_id, dossier_id = (
+        shipments.pickup_shipment(dossier).id,
+        worker.id,
+        dossier.id,
+    )
     barrier = threading.Barrier(4, timeout=30)
 
     def tap(n: int) -> str:
@@ -339,7 +355,7 @@ def test_two_workers_collecting_the_same_item_at_once_record_it_once(
             counted = _counted(shipment.dossier)
             barrier.wait()
             try:
-                legs.collect(shipment, who, counted, seal_number=f"NP-{n}", fee=0, postage=0)
+                pickup.collect(shipment, who, counted, seal_number=f"NP-{n}", fee=0, postage=0)
                 db.session.commit()
                 return "collected"
             except IllegalStep as refused:

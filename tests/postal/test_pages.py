@@ -35,9 +35,12 @@ from app.dossiers.operations.submitting import submit
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.notifications.models import Notification
-from app.postal import legs, s10, services
+from app.postal import s10
 from app.postal.flow import Leg, ShipmentStatus
 from app.postal.models import HandoverManifest, PostalPayment, PostOffice, Shipment
+from app.postal.operations import booking, pickup
+from app.postal.queries import shipments
+from app.postal.queries.slots import offered_slots
 
 MONDAY = datetime(2026, 11, 23, 9, 0)
 WEDNESDAY = datetime(2026, 11, 25, 9, 30)
@@ -136,10 +139,10 @@ def test_a_slot_filled_meanwhile_answers_409_with_other_slots(
     clock.freeze(MONDAY)
     login(client, citizen)
     draft = complete_draft(citizen, residence, "mine")
-    slot = services.offered_slots(office)[0]
+    slot = offered_slots(office)[0]
     for n in range(slot.capacity):  # others take the last places
         other = make_user()
-        services.book_pickup(
+        booking.book_pickup(
             complete_draft(other, residence, f"o{n}"),
             slot,
             commune_code=COMMUNE,
@@ -155,16 +158,16 @@ def test_a_slot_filled_meanwhile_answers_409_with_other_slots(
             "village": "Bản Huồi Tụ",
             "landmark": "Gốc đa",
             "contact_phone": "0912345678",
-            "slot": str(slot.id),
+            "slot": slot.key,
         },
     )
     assert response.status_code == 409
     assert "vừa hết chỗ" in response.text
     page = soup(response)
     offered = {i["value"] for i in page.select("input[name=slot]")}
-    assert offered and str(slot.id) not in offered
+    assert offered and slot.key not in offered
     assert page.find("input", id="landmark")["value"] == "Gốc đa"
-    assert services.pickup_shipment(draft) is None
+    assert shipments.pickup_shipment(draft) is None
 
 
 def test_the_htmx_slot_list_follows_the_commune_and_is_small(
@@ -194,7 +197,7 @@ def test_home_pickup_to_delivery_through_the_pages(
     app, office, worker, officer, citizen, residence
 ) -> None:  # type: ignore[no-untyped-def]
     dossier = _booked(citizen, residence, office, return_channel="post")
-    shipment = services.pickup_shipment(dossier)
+    shipment = shipments.pickup_shipment(dossier)
     clock.freeze(WEDNESDAY)
     postal = client_of(app, worker)
 
@@ -261,7 +264,7 @@ def test_home_pickup_to_delivery_through_the_pages(
     clock.freeze(datetime(2026, 12, 2, 9, 0))
     approve(dossier, officer, result_kind="paper", note="Đã đăng ký thường trú")
     db.session.commit()
-    back = services.shipment_of(dossier, Leg.RETURN)
+    back = shipments.shipment_of(dossier, Leg.RETURN)
     index = desk.get("/can-bo/buu-dien/")
     assert dossier.code in index.text
     response = desk.post(
@@ -325,7 +328,7 @@ def test_each_side_sees_only_its_own(
     app, office, worker, officer, make_user, citizen, residence
 ) -> None:  # type: ignore[no-untyped-def]
     dossier = _booked(citizen, residence, office)
-    shipment = services.pickup_shipment(dossier)
+    shipment = shipments.pickup_shipment(dossier)
     other_office = PostOffice(code="463200", name="Bưu điện khác")
     db.session.add(other_office)
     db.session.commit()
@@ -342,15 +345,15 @@ def test_each_side_sees_only_its_own(
     assert client_of(app, worker).get(f"/ho-so/{dossier.id}").status_code == 404
     # An officer of another unit does not see the manifest.
     clock.freeze(WEDNESDAY)
-    legs.collect(
+    pickup.collect(
         shipment,
         worker,
-        [legs.CountedDocument(d.code, True, "original") for d in residence.documents],
+        [pickup.CountedDocument(d.code, True, "original") for d in residence.documents],
         seal_number="1",
         fee=0,
         postage=0,
     )
-    manifest = legs.dispatch(worker, dossier.receiving_unit, [shipment])
+    manifest = pickup.dispatch(worker, dossier.receiving_unit, [shipment])
     db.session.commit()
     elsewhere = db.session.scalar(
         select(type(dossier.receiving_unit)).where(
@@ -441,7 +444,7 @@ def test_a_walk_in_citizen_applies_at_the_counter(app, office, worker, residence
     assert shown.status_code == 303 and "/buu-dien/buu-gui/" in shown.location
     db.session.refresh(dossier)
     assert dossier.status == DossierStatus.SUBMITTED and dossier.submitted_by_id == worker.id
-    counter = services.pickup_shipment(dossier)
+    counter = shipments.pickup_shipment(dossier)
     assert counter.at_counter and counter.worker_id == worker.id
 
     ticked = {f"present-{d.code}": "1" for d in residence.documents}
@@ -489,9 +492,9 @@ def _another_worker(office: PostOffice) -> User:
 
 def test_reminders_go_out_once_the_day_before(app, office, citizen, residence) -> None:  # type: ignore[no-untyped-def]
     dossier = _booked(citizen, residence, office)  # booked for Wednesday 25/11
-    assert services.send_pickup_reminders(datetime(2026, 11, 23).date()) == 0
-    assert services.send_pickup_reminders(datetime(2026, 11, 24).date()) == 1
-    assert services.send_pickup_reminders(datetime(2026, 11, 24).date()) == 0
+    assert booking.send_pickup_reminders(datetime(2026, 11, 23).date()) == 0
+    assert booking.send_pickup_reminders(datetime(2026, 11, 24).date()) == 1
+    assert booking.send_pickup_reminders(datetime(2026, 11, 24).date()) == 0
     db.session.commit()
     templates = db.session.scalars(
         select(Notification.template).filter_by(dossier_id=dossier.id, channel="sms")
@@ -505,11 +508,12 @@ def test_a_booking_whose_dossier_goes_away_frees_its_place(
 ) -> None:  # type: ignore[no-untyped-def]
     clock.freeze(MONDAY)
     draft = complete_draft(citizen, residence, "g")
-    slot = services.offered_slots(office)[0]
-    services.book_pickup(
+    slot = offered_slots(office)[0]
+    booked = booking.book_pickup(
         draft, slot, commune_code=COMMUNE, village="X", contact_phone=citizen.phone
     )
     db.session.commit()
+    slot = booked.slot  # the offered slot got its row
     if gone == "withdraw":
         submit(draft, citizen)
         withdraw(draft, citizen)
@@ -528,23 +532,23 @@ def test_returning_by_post_from_the_dossier_page_makes_a_hand_over_record(
     """The back office's own "return" button, by post: the same hand-over as the batch page."""
     dossier = _booked(citizen, residence, office, return_channel="post")
     clock.freeze(WEDNESDAY)
-    legs.collect(
-        services.pickup_shipment(dossier),
+    pickup.collect(
+        shipments.pickup_shipment(dossier),
         worker,
-        [legs.CountedDocument(d.code, True, "original") for d in residence.documents],
+        [pickup.CountedDocument(d.code, True, "original") for d in residence.documents],
         seal_number="1",
         fee=0,
         postage=0,
     )
-    manifest = legs.dispatch(worker, dossier.receiving_unit, [services.pickup_shipment(dossier)])
-    legs.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
+    manifest = pickup.dispatch(worker, dossier.receiving_unit, [shipments.pickup_shipment(dossier)])
+    pickup.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
     accept(dossier, officer)
     approve(dossier, officer, result_kind="paper")
     db.session.commit()
     desk = client_of(app, officer)
     response = desk.post(f"/can-bo/ho-so/{dossier.id}/return", data={"return-via": "post"})
     assert response.status_code == 303
-    back = services.shipment_of(dossier, Leg.RETURN)
+    back = shipments.shipment_of(dossier, Leg.RETURN)
     db.session.refresh(dossier)
     assert dossier.status == DossierStatus.RETURNED and dossier.returned_via == "post"
     assert back.status == ShipmentStatus.COLLECTED and s10.is_valid(back.item_number)

@@ -7,7 +7,7 @@ from datetime import date, time
 import pytest
 
 from app.dossiers.deadlines import WorkingCalendar
-from app.postal.schedule import SlotTemplate, generate_slots
+from app.postal.schedule import SlotTemplate, generate_slots, parse_slot_key, slot_key
 
 MORNING = (time(8, 0), time(11, 0))
 AFTERNOON = (time(14, 0), time(17, 0))
@@ -64,3 +64,27 @@ def test_identical_windows_are_one_slot() -> None:
 def test_bad_templates_are_refused(args) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError):
         SlotTemplate(*args)
+
+
+def test_a_slot_is_named_by_its_day_and_window() -> None:
+    (slot,) = generate_slots(weekdays(MORNING), date(2026, 11, 25), 1, WorkingCalendar())
+    assert slot.key == slot_key(date(2026, 11, 25), *MORNING) == "2026-11-25T08:00-11:00"
+    assert parse_slot_key(slot.key) == (date(2026, 11, 25), *MORNING)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        None,
+        "42",
+        "2026-11-25",
+        "2026-11-25T08:00",
+        "2026-11-31T08:00-11:00",
+        "2026-11-25T8:00-11:00",
+        "2026-11-25T08:00:00-11:00",
+        "2026-11-25T08:00-11:00x",
+    ],
+)
+def test_anything_else_is_no_slot_name(key) -> None:  # type: ignore[no-untyped-def]
+    assert parse_slot_key(key) is None

@@ -1,7 +1,7 @@
-"""/api/v1/ routes: token check → validate → read or act → commit once → JSON.
+"""/api/v1/ routes: token check → validate → read or act → JSON (the request commits after).
 
 Every route is ``@public`` to the browser-session permission system and guarded by
-``@token_required`` instead (why: app/api/auth.py). The contract is app/api/openapi.py.
+``@token_required`` instead (why: app/api/auth.py). The contract is app/api/openapi/.
 """
 
 from __future__ import annotations
@@ -10,16 +10,13 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-from sqlalchemy.exc import IntegrityError
 
 from app.api import errors, events, openapi, queries, serialize, validation
 from app.api.auth import token_required, touch
 from app.api.errors import invalid, unknown_item
 from app.core import clock
 from app.core.permissions import public
-from app.extensions import db
 from app.postal import tokens
-from app.postal.flow import IllegalStep
 from app.postal.models import ApiToken
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -27,9 +24,8 @@ errors.init_blueprint(bp)
 
 
 def _answer(token: ApiToken, body: dict[str, Any], status: int = 200) -> tuple[Response, int]:
-    """The one commit of a successful request (body built first: commit expires the rows)."""
+    """A successful answer; the token's use is noted last, just before the request commits."""
     touch(token)
-    db.session.commit()
     return jsonify(body), status
 
 
@@ -85,18 +81,7 @@ def item(token: ApiToken, item_number: str):
 @token_required("events")
 def post_event(token: ApiToken):
     event = events.parse(request.get_json(force=True, silent=True))
-    recorded = events.recorded_before(token, event)
-    if recorded is None:
-        try:
-            recorded = events.record(token, event, ip=request.remote_addr or "")
-        except (IllegalStep, IntegrityError) as error:
-            # A copy of this event sent at the same moment may have won: if so, this is it.
-            db.session.rollback()
-            recorded = events.recorded_before(token, event)
-            if recorded is None and isinstance(error, IllegalStep):
-                raise events.refusal(token, event, error) from error
-            if recorded is None:
-                raise
+    recorded = events.record_once(token, event, ip=request.remote_addr or "")
     body = serialize.event(
         event.event_id, event.type, recorded.event, recorded.shipment, recorded.duplicate
     )

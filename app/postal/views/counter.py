@@ -18,19 +18,22 @@ from flask_login import current_user
 from app.accounts import serving
 from app.accounts.forms import CitizenSearchForm
 from app.accounts.models import User
-from app.accounts.operations import AccountExists, record_consent, register_on_behalf
+from app.accounts.operations import register_on_behalf
 from app.catalogue.models import Procedure
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
 from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import Permission, Role
+from app.core.transaction import domain_errors, form_status
 from app.dossiers import helping
-from app.dossiers.operations.drafts import start_application
 from app.extensions import db
 from app.postal.forms import CounterCitizenForm
+from app.postal.operations.counter import start_for_citizen
 
 bp = Blueprint("counter", __name__, url_prefix="/buu-dien/quay")
+
+CONSENT_NEEDED = "Cần người dân đồng ý để nhân viên bưu điện nộp hồ sơ thay (đánh dấu ô bên dưới)."
 
 
 def _citizen_or_404(user_id: int) -> User:
@@ -55,10 +58,9 @@ def search():
         found = helping.find_citizen(form)
         if found is not None:
             serving.begin(found.id)
-            db.session.commit()
     return render(
         "postal/counter/search.html",
-        status=422 if form.errors else 200,
+        status=form_status(form),
         form=form,
         found=found,
         searched=request.method == "POST" and not form.errors,
@@ -75,24 +77,12 @@ def new_citizen():
     if prefill:
         helping.prefill_registration(form)
     elif form.validate_on_submit():
-        try:
-            citizen = register_on_behalf(
-                full_name=form.full_name.data,
-                phone=form.phone.data,
-                id_number=form.id_number.data,
-                date_of_birth=form.date_of_birth.data,
-                sex=form.sex.data,
-                helper=current_user,
-                place=_place(),
-            )
-        except AccountExists as exists:
-            form[exists.field].errors = [*form[exists.field].errors, exists.message]
-        else:
+        with domain_errors(form):
+            citizen = register_on_behalf(**form.identity(), helper=current_user, place=_place())
             serving.begin(citizen.id)
-            db.session.commit()
             flash(f"Đã tạo tài khoản cho {citizen.full_name}.", "success")
             return go(url_for("counter.citizen", user_id=citizen.id))
-    return render("postal/counter/new_citizen.html", status=422 if form.errors else 200, form=form)
+    return render("postal/counter/new_citizen.html", status=form_status(form), form=form)
 
 
 @bp.route("/cong-dan/<int:user_id>")
@@ -110,19 +100,11 @@ def start(user_id: int):
     consented = request.form.get("consent") == "1"
     if not form.validate() or not consented:
         if not consented:
-            form.form_errors.append(
-                "Cần người dân đồng ý để nhân viên bưu điện nộp hồ sơ thay (đánh dấu ô bên dưới)."
-            )
+            form.form_errors.append(CONSENT_NEEDED)
         return helping.citizen_page("postal/counter/citizen.html", citizen, form, 422)
     procedure = db.session.get(Procedure, form.procedure.data)
-    dossier = start_application(
-        citizen, procedure, form.client_token.data or "", actor=current_user
-    )
+    token = form.client_token.data or ""
+    dossier = start_for_citizen(citizen, procedure, token, current_user, _place())
     if dossier.created_by_id != current_user.id:
         abort(404)  # a token of another helper's draft: never hand it over
-    if dossier.consent_id is None:  # a retried tap finds the draft and its consent
-        consent = record_consent(citizen, current_user, "dossier_on_behalf", place=_place())
-        db.session.flush()
-        dossier.consent_id = consent.id  # printed on Mẫu 01 for the citizen to sign
-    db.session.commit()
     return go(url_for("dossiers.step", dossier_id=dossier.id, step="nguoi-nop"))

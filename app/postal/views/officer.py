@@ -9,22 +9,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from app.accounts.models import User
 from app.core.htmx import render
 from app.core.permissions import require
-from app.core.responses import go, pdf
+from app.core.responses import go
 from app.core.roles import Permission, has_permission
 from app.documents import postal as docs
 from app.extensions import db
-from app.postal import legs, papers, queries
+from app.postal.errors import PostalError
 from app.postal.flow import IllegalStep
-from app.postal.forms import HandResultsForm
-from app.postal.models import HandoverManifest, PostOffice, Shipment
-from app.postal.services import PostalError
+from app.postal.forms import HandResultsForm, manifest_decisions
+from app.postal.models import HandoverManifest, Shipment
+from app.postal.operations.handover import hand_results as hand_over
+from app.postal.operations.pickup import confirm_manifest
+from app.postal.queries import agency, papers
+from app.postal.queries.round import office_staff
+from app.postal.views.printing import pdf_or_503
 
 bp = Blueprint("agency", __name__, url_prefix="/can-bo/buu-dien")
 
@@ -50,51 +54,26 @@ def _hand_forms(waiting: list[Shipment]) -> dict[int, HandResultsForm]:
         form = HandResultsForm(formdata=None, prefix=f"po{office_id}", meta={"csrf": False})
         form.items.choices = [(s.id, s.dossier.code or "") for s in items]
         form.items.data = [s.id for s in items]
-        staff = queries.office_staff(items[0].post_office)
+        staff = office_staff(items[0].post_office)
         form.worker.choices = [(u.id, u.full_name) for u in staff]
         forms[office_id] = form
     return forms
 
 
-def _index_page(status: int = 200, failed: tuple[int, HandResultsForm] | None = None):  # type: ignore[no-untyped-def]
+def _index_page(status: int = 200, failed: tuple[int, HandResultsForm] | None = None) -> Response:
     units = current_user.unit_ids
-    incoming = list(
-        db.session.scalars(
-            select(HandoverManifest)
-            .where(
-                HandoverManifest.unit_id.in_(sorted(units) or [-1]),
-                HandoverManifest.direction == "to_agency",
-                HandoverManifest.confirmed_at.is_(None),
-            )
-            .order_by(HandoverManifest.created_at)
-        )
-    )
-    recent = list(
-        db.session.scalars(
-            select(HandoverManifest)
-            .where(
-                HandoverManifest.unit_id.in_(sorted(units) or [-1]),
-                HandoverManifest.confirmed_at.is_not(None),
-            )
-            .order_by(HandoverManifest.id.desc())
-            .limit(20)
-        )
-    )
-    waiting = legs.waiting_results(units)
+    waiting = agency.waiting_results(units)
     forms = _hand_forms(waiting)
     if failed is not None:
         forms[failed[0]] = failed[1]
-    offices = {
-        o.id: o for o in db.session.scalars(select(PostOffice).where(PostOffice.id.in_(forms)))
-    }
     return render(
         "postal/agency/index.html",
         status=status,
-        incoming=incoming,
-        recent=recent,
+        incoming=agency.incoming_manifests(units),
+        recent=agency.recent_manifests(units),
         waiting={s.id: s for s in waiting},
         forms=forms,
-        offices=offices,
+        offices=agency.offices_by_id(forms),
     )
 
 
@@ -108,7 +87,7 @@ def index():
 @require(Permission.RETURN_RESULT)
 def hand_results(office_id: int):
     waiting = [
-        s for s in legs.waiting_results(current_user.unit_ids) if s.post_office_id == office_id
+        s for s in agency.waiting_results(current_user.unit_ids) if s.post_office_id == office_id
     ]
     if not waiting:
         abort(404)
@@ -117,62 +96,22 @@ def hand_results(office_id: int):
     if not form.validate():
         return _index_page(422, (office_id, form))
     chosen = [s for s in waiting if s.id in form.items.data]
-    worker = db.session.get(User, form.worker.data)
-    # Results of one unit per manifest: group what was ticked by receiving unit.
-    by_unit: dict[int, list[Shipment]] = defaultdict(list)
-    for shipment in chosen:
-        by_unit[shipment.dossier.receiving_unit_id].append(shipment)
     try:
-        made = [
-            legs.hand_results_to_post(current_user, worker, items, ip=_ip())
-            for items in by_unit.values()
-        ]
+        with db.session.begin_nested():  # a refusal undoes the hand-over, not the request
+            made = hand_over(current_user, db.session.get(User, form.worker.data), chosen, _ip())
     except (PostalError, IllegalStep) as error:
-        db.session.rollback()
         form.form_errors.append(error.message)
         return _index_page(422, (office_id, form))
-    db.session.commit()
+    numbers = ", ".join(m.number for m in made)
     flash(
-        f"Đã giao {len(chosen)} kết quả cho bưu điện, biên bản "
-        f"{', '.join(m.number for m in made)}. In biên bản để hai bên ký.",
+        f"Đã giao {len(chosen)} kết quả cho bưu điện, biên bản {numbers}. "
+        "In biên bản để hai bên ký.",
         "success",
     )
     return go(url_for("agency.manifest", manifest_id=made[0].id))
 
 
-@bp.route("/bien-ban/<int:manifest_id>", methods=["GET", "POST"])
-@require(Permission.VIEW_UNIT_DOSSIERS)
-def manifest(manifest_id: int):
-    record = _manifest_or_404(manifest_id)
-    error = ""
-    if request.method == "POST":
-        if not has_permission(current_user, Permission.RECEIVE):
-            abort(403)
-        decisions = {}
-        for item in record.items:
-            choice = request.form.get(f"item-{item.id}", "")
-            if choice in ("received", "missing"):
-                decisions[item.id] = (choice == "received", request.form.get(f"note-{item.id}", ""))
-        try:
-            legs.confirm_manifest(record, current_user, decisions, ip=_ip())
-        except (PostalError, IllegalStep) as refused:
-            db.session.rollback()
-            error = refused.message
-        else:
-            db.session.commit()
-            missing = sum(1 for i in record.items if i.received is False)
-            flash(
-                "Đã xác nhận biên bản."
-                + (
-                    f" {missing} bưu gửi không có trong lô giao đã được báo lại bưu điện."
-                    if missing
-                    else ""
-                )
-                + " Có thể tiếp nhận các hồ sơ đã nhận đủ giấy tờ.",
-                "success",
-            )
-            return go(url_for("agency.manifest", manifest_id=record.id))
-        record = _manifest_or_404(manifest_id)
+def _manifest_page(record: HandoverManifest, error: str = "") -> Response:
     return render(
         "postal/agency/manifest.html",
         status=422 if error else 200,
@@ -182,13 +121,27 @@ def manifest(manifest_id: int):
     )
 
 
+@bp.route("/bien-ban/<int:manifest_id>", methods=["GET", "POST"])
+@require(Permission.VIEW_UNIT_DOSSIERS)
+def manifest(manifest_id: int):
+    record = _manifest_or_404(manifest_id)
+    if request.method == "GET":
+        return _manifest_page(record)
+    if not has_permission(current_user, Permission.RECEIVE):
+        abort(403)
+    decisions = manifest_decisions(record, request.form)
+    try:
+        with db.session.begin_nested():  # a refusal undoes the confirmation, not the request
+            missing = confirm_manifest(record, current_user, decisions, ip=_ip())
+    except (PostalError, IllegalStep) as refused:
+        return _manifest_page(_manifest_or_404(manifest_id), refused.message)
+    told = f" {missing} bưu gửi không có trong lô giao đã được báo lại bưu điện." if missing else ""
+    flash(f"Đã xác nhận biên bản.{told} Có thể tiếp nhận các hồ sơ đã nhận đủ giấy tờ.", "success")
+    return go(url_for("agency.manifest", manifest_id=record.id))
+
+
 @bp.route("/bien-ban/<int:manifest_id>.pdf")
 @require(Permission.VIEW_UNIT_DOSSIERS)
 def manifest_pdf(manifest_id: int):
     record = _manifest_or_404(manifest_id)
-    try:
-        data = docs.render_manifest(papers.manifest(record))
-    except Exception:  # WeasyPrint, fonts: say try again; nothing is lost
-        current_app.logger.exception("manifest PDF %s failed", record.number)
-        return render("postal/print_failed.html", status=503)
-    return pdf(data, f"{record.number}.pdf")
+    return pdf_or_503(lambda: docs.render_manifest(papers.manifest(record)), f"{record.number}.pdf")
