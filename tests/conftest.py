@@ -20,13 +20,13 @@ from filelock import FileLock
 from flask import Flask, g, has_request_context, request
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from helpers import PASSWORD
-from sqlalchemy import create_engine, event, inspect, make_url, text
+from helpers import PASSWORD, login
+from sqlalchemy import create_engine, delete, event, inspect, make_url, select, text
 from sqlalchemy.orm import Session
 
 from app import create_app
-from app.accounts.models import User
-from app.catalogue.models import Procedure
+from app.accounts.models import User, unit_memberships
+from app.catalogue.models import Procedure, Unit
 from app.cli import seed
 from app.core import clock
 from app.core.roles import Role
@@ -275,3 +275,31 @@ def citizen(make_user) -> User:  # type: ignore[no-untyped-def]
 def procedure(app: Flask) -> Procedure:
     """Birth registration: commune tier, same-day, 15:00 cut-off."""
     return db.session.scalar(db.select(Procedure).where(Procedure.name == "Đăng ký khai sinh"))
+
+
+@pytest.fixture
+def clean_units(app: Flask) -> Iterator[None]:
+    """Units are seeded once per backend and not wiped between tests: remove the ones a test
+    adds. Memberships are cleared too (SQLite does not cascade the wipe of users)."""
+    db.session.execute(delete(unit_memberships))
+    db.session.commit()
+    before = set(db.session.scalars(select(Unit.id)))
+    yield
+    db.session.rollback()
+    db.session.execute(delete(unit_memberships))
+    added = set(db.session.scalars(select(Unit.id))) - before
+    if added:
+        db.session.execute(delete(Unit).where(Unit.id.in_(added)))
+    db.session.commit()
+
+
+@pytest.fixture
+def admin(make_user) -> User:  # type: ignore[no-untyped-def]
+    return make_user(role=Role.ADMIN, full_name="Phạm Quốc Anh")
+
+
+@pytest.fixture
+def admin_client(app: Flask, admin: User) -> FlaskClient:
+    client = app.test_client()
+    login(client, admin)
+    return client

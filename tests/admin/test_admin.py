@@ -96,7 +96,7 @@ def admin_urls(unit_id: int, user_id: int, override_id: int) -> list[tuple[str, 
         ("GET", "/quan-tri/ngay-nghi"),
         ("POST", "/quan-tri/ngay-nghi"),
         ("POST", f"/quan-tri/ngay-nghi/{override_id}/xoa"),
-        # Post offices (tests/admin/test_post_offices.py covers them in depth); the refusals
+        # Post offices (tests/postal/test_admin.py covers them in depth); the refusals
         # here come before any object is loaded, so the ids need not exist.
         ("GET", "/quan-tri/buu-cuc"),
         ("GET", "/quan-tri/buu-cuc/moi"),
@@ -112,7 +112,7 @@ def admin_urls(unit_id: int, user_id: int, override_id: int) -> list[tuple[str, 
         ("POST", "/quan-tri/buu-cuc/9/khoa-api"),
         ("GET", "/quan-tri/buu-cuc/9/khoa-api/9"),
         ("POST", "/quan-tri/buu-cuc/9/khoa-api/9/thu-hoi"),
-        # Community teams and the helpers' guide (tests/admin/test_teams.py covers them).
+        # Community teams and the helpers' guide (tests/assist/test_admin.py covers them).
         ("GET", "/quan-tri/to-cong-nghe"),
         ("GET", "/quan-tri/to-cong-nghe/moi"),
         ("POST", "/quan-tri/to-cong-nghe/moi"),
@@ -449,7 +449,7 @@ def test_invalid_staff_is_shown_again_with_422(admin_client, citizen, data, fiel
 
 
 def test_postal_staff_need_no_unit(admin_client) -> None:
-    # They need a post office instead (tests/admin/test_post_offices.py).
+    # They need a post office instead (tests/postal/test_admin.py).
     office = PostOffice(code="463100", name="Bưu điện xã Anh Sơn")
     db.session.add(office)
     db.session.commit()

@@ -89,7 +89,7 @@ def test_every_back_office_route_requires_a_staff_permission(app: Flask) -> None
 
 
 # A post office's pickup templates and closed days are also edited by the head of that office
-# (the view then answers 404 for any other office: tests/admin/test_post_offices.py).
+# (the view then answers 404 for any other office: tests/postal/test_admin.py).
 SHARED_WITH_POSTAL_HEADS = {
     "postal_admin.post_office_schedule",
     "postal_admin.slot_template_add",

@@ -44,8 +44,8 @@ def queue(slug: str):
     stmt = worklist.queue_statement(chosen, units, filters, today, calendar)
     page = worklist.queue_page(stmt, request.args.get("sau", ""))
     return render(
-        "backoffice/queue.html",
-        "backoffice/_queue_results.html",
+        "dossiers/staff/queue.html",
+        "dossiers/staff/_queue_results.html",
         queue=chosen,
         queues=worklist.QUEUES,
         counts=worklist.queue_counts(units, today, calendar),
@@ -67,7 +67,7 @@ def _dossier_page(dossier: Dossier, status: int = 200, failed=None) -> Response:
     if failed is not None:
         forms[failed[0]] = failed[1]
     return render(
-        "backoffice/dossier.html",
+        "dossiers/staff/dossier.html",
         status=status,
         dossier=dossier,
         allowed=allowed,
@@ -115,7 +115,7 @@ def register():
     stmt = worklist.register_statement(current_user.unit_ids, filters)
     page = worklist.register_page(stmt, request.args.get("sau", ""))
     return render(
-        "backoffice/register.html",
+        "dossiers/staff/register.html",
         results=page,
         filters=filters,
         procedures=procedures(),

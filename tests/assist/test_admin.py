@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
-from flask.testing import FlaskClient
 from helpers import login
 from sqlalchemy import func, select
 
@@ -25,18 +24,6 @@ BIRTH = "1.001193"
 
 
 # --- fixtures and helpers -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin(make_user) -> User:  # type: ignore[no-untyped-def]
-    return make_user(role=Role.ADMIN, full_name="Phạm Quốc Anh")
-
-
-@pytest.fixture
-def admin_client(app: Flask, admin: User) -> FlaskClient:
-    client = app.test_client()
-    login(client, admin)
-    return client
 
 
 def make_team(

@@ -45,18 +45,6 @@ MONDAY = datetime(2026, 11, 23, 9, 0)  # Wednesday 25/11 and Thursday 26/11 are 
 # --- fixtures and helpers -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def admin(make_user) -> User:  # type: ignore[no-untyped-def]
-    return make_user(role=Role.ADMIN, full_name="Phạm Quốc Anh")
-
-
-@pytest.fixture
-def admin_client(app: Flask, admin: User) -> FlaskClient:
-    client = app.test_client()
-    login(client, admin)
-    return client
-
-
 def make_office(code: str = "463100", name: str = "Bưu điện xã Anh Sơn", communes=(ANH_SON,)):  # type: ignore[no-untyped-def]
     office = PostOffice(code=code, name=name, address="Khối 1")
     for commune in communes:
