@@ -20,7 +20,7 @@ from typing import Any
 from flask import Flask, g, render_template
 from werkzeug.wrappers import Response
 
-from app.core.errors import DomainError
+from app.core.errors import DomainError, Invalid
 from app.extensions import db
 
 _KEEP = "keep_changes"
@@ -60,15 +60,18 @@ def put_on_form(form: Any, error: DomainError) -> None:
 
 
 @contextmanager
-def domain_errors(form: Any) -> Iterator[None]:
-    """Run the block in a savepoint; a :class:`DomainError` undoes it and goes onto ``form``.
+def domain_errors(form: Any, *kinds: type[DomainError]) -> Iterator[None]:
+    """Run the block in a savepoint; a refusal of ``kinds`` (default: :class:`Invalid`, what was
+    entered is wrong) undoes it and goes onto ``form``. Any other refusal (a
+    :class:`~app.core.errors.Conflict`: someone acted first) goes on to Flask: its own page.
 
     The block usually ends by returning the view's redirect; when it is refused, the view goes
     on after the ``with`` and answers the form again, with :func:`form_status`."""
+    caught = kinds or (Invalid,)
     savepoint = db.session.begin_nested()
     try:
         yield
-    except DomainError as error:
+    except caught as error:
         if savepoint.is_active:
             savepoint.rollback()
         put_on_form(form, error)

@@ -11,6 +11,7 @@ from app.core.htmx import render
 from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import Permission
+from app.core.transaction import domain_errors
 from app.dossiers import panels
 from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import deadline
@@ -19,12 +20,12 @@ from app.dossiers.models import Dossier
 from app.dossiers.official_forms import available_forms
 from app.dossiers.operations import read_log
 from app.dossiers.operations.officer import take_action
+from app.dossiers.operations.transitions import InvalidInput
 from app.dossiers.policy import staff_viewable_or_404
 from app.dossiers.queries import worklist
 from app.dossiers.queries.backoffice import procedures
 from app.dossiers.register import REGISTER_COLUMNS, csv_chunks, register_row
 from app.dossiers.statuses import STATUS_LABELS
-from app.dossiers.views.refusals import input_refusals
 from app.dossiers.workflow import ACTION_LABELS, Action, allowed_actions
 
 bp = Blueprint("backoffice", __name__, url_prefix="/can-bo")
@@ -101,7 +102,7 @@ def act(dossier_id: int, action: str):
     chosen = _officer_action(action)
     form = action_form(dossier, chosen, CombinedMultiDict([request.form, request.files]))
     if form.validate():
-        with input_refusals(form):
+        with domain_errors(form, InvalidInput):
             take_action(dossier, chosen, current_user, form.data, ip=_ip())
             flash(f"Đã thực hiện: {ACTION_LABELS[chosen]}.", "success")
             return go(url_for("backoffice.dossier", dossier_id=dossier.id))
