@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Any
 
-from app.catalogue.schema import TEXT_FIELD_TYPES, validate_form_schema
+from app.catalogue.fields import TEXT_FIELD_TYPES, validate_form_schema
 
 # Citizen-facing messages (Vietnamese).
 MSG_REQUIRED_INPUT = "Vui lòng nhập {label}."
@@ -46,47 +46,67 @@ def parse_date(value: str) -> date | None:
         return None
 
 
-def _clean_one(field: dict, value: str) -> tuple[Any, str | None]:
-    """Return (clean value, None) or (None, Vietnamese error message) for a non-empty value."""
-    ftype = field["type"]
-    if ftype in TEXT_FIELD_TYPES:
-        max_length = field.get("max_length")
-        if max_length is not None and len(value) > max_length:
-            return None, MSG_TOO_LONG.format(max_length=max_length, length=len(value))
-        return value, None
-    if ftype == "date":
-        parsed = parse_date(value)
-        if parsed is None:
-            return None, MSG_BAD_DATE
-        return parsed.isoformat(), None
-    if ftype == "number":
-        compact = value.replace(" ", "")
-        if not _INT_RE.match(compact):
-            return None, MSG_BAD_INT
-        if len(compact.lstrip("+-")) > _MAX_DIGITS:
-            # Far beyond any real answer; also keeps int() away from its digit limit.
-            if field.get("max") is not None:
-                return None, MSG_TOO_LARGE.format(max=field["max"])
-            return None, MSG_BAD_INT
-        number = int(compact)
-        if field.get("min") is not None and number < field["min"]:
-            return None, MSG_TOO_SMALL.format(min=field["min"])
-        if field.get("max") is not None and number > field["max"]:
-            return None, MSG_TOO_LARGE.format(max=field["max"])
-        return number, None
-    if ftype == "choice":
-        if value not in {choice[0] for choice in field["choices"]}:
-            return None, MSG_BAD_CHOICE
-        return value, None
-    if ftype == "yesno":
-        lowered = value.lower()
-        if lowered == "yes":
-            return True, None
-        if lowered == "no":
-            return False, None
-        return None, MSG_BAD_YESNO
-    # commune: any non-empty code; the caller checks that it exists.
+Cleaned = tuple[Any, str | None]  # (clean value, None) or (None, Vietnamese error message)
+
+
+def _clean_text(field: dict, value: str) -> Cleaned:
+    max_length = field.get("max_length")
+    if max_length is not None and len(value) > max_length:
+        return None, MSG_TOO_LONG.format(max_length=max_length, length=len(value))
     return value, None
+
+
+def _clean_date(field: dict, value: str) -> Cleaned:
+    parsed = parse_date(value)
+    return (None, MSG_BAD_DATE) if parsed is None else (parsed.isoformat(), None)
+
+
+def _clean_number(field: dict, value: str) -> Cleaned:
+    compact = value.replace(" ", "")
+    if not _INT_RE.match(compact):
+        return None, MSG_BAD_INT
+    if len(compact.lstrip("+-")) > _MAX_DIGITS:
+        # Far beyond any real answer; also keeps int() away from its digit limit.
+        if field.get("max") is not None:
+            return None, MSG_TOO_LARGE.format(max=field["max"])
+        return None, MSG_BAD_INT
+    number = int(compact)
+    if field.get("min") is not None and number < field["min"]:
+        return None, MSG_TOO_SMALL.format(min=field["min"])
+    if field.get("max") is not None and number > field["max"]:
+        return None, MSG_TOO_LARGE.format(max=field["max"])
+    return number, None
+
+
+def _clean_choice(field: dict, value: str) -> Cleaned:
+    if value not in {choice[0] for choice in field["choices"]}:
+        return None, MSG_BAD_CHOICE
+    return value, None
+
+
+def _clean_yesno(field: dict, value: str) -> Cleaned:
+    answer = {"yes": True, "no": False}.get(value.lower())
+    return (None, MSG_BAD_YESNO) if answer is None else (answer, None)
+
+
+def _clean_commune(field: dict, value: str) -> Cleaned:
+    return value, None  # any non-empty code; the caller checks that it exists
+
+
+_CLEANERS = {
+    "date": _clean_date,
+    "number": _clean_number,
+    "choice": _clean_choice,
+    "yesno": _clean_yesno,
+    "commune": _clean_commune,
+}
+
+
+def _clean_one(field: dict, value: str) -> Cleaned:
+    """Return (clean value, None) or (None, Vietnamese error message) for a non-empty value."""
+    if field["type"] in TEXT_FIELD_TYPES:
+        return _clean_text(field, value)
+    return _CLEANERS[field["type"]](field, value)
 
 
 def _in_sentence(label: str) -> str:

@@ -8,8 +8,9 @@ import click
 from flask.cli import AppGroup
 
 from app.catalogue import changes, queries
+from app.catalogue.checks import SchemaError
 from app.catalogue.operations import upsert_procedure
-from app.catalogue.schema import DEMO_CATALOGUE_PATH, SchemaError, load_catalogue_file
+from app.catalogue.schema import DEMO_CATALOGUE_PATH, load_catalogue_file
 from app.extensions import db
 
 catalogue_cli = AppGroup("catalogue", help="The procedure catalogue.")

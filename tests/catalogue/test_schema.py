@@ -9,15 +9,14 @@ import unicodedata
 import pytest
 
 from app.catalogue.answers import clean_answers, parse_date
+from app.catalogue.checks import SchemaError
+from app.catalogue.fields import FIELD_TYPES, validate_form_schema
 from app.catalogue.schema import (
     CHANNELS,
     DOCUMENT_KINDS,
-    FIELD_TYPES,
     LEVELS,
-    SchemaError,
     load_demo_catalogue,
     validate_catalogue,
-    validate_form_schema,
     validate_procedure,
 )
 
