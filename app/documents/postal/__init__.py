@@ -35,11 +35,12 @@ from app.documents.postal.barcodes import code128_data_uri, code128_svg
 from app.documents.postal.cash_report import CashGroup, CashLine, CashReport, render_cash_report
 from app.documents.postal.common import (
     POSTAL_OPERATOR,
+    CountedLine,
     amount_in_words,
     format_money,
     number_in_words,
 )
-from app.documents.postal.document_list import CountedLine, DocumentList, render_document_list
+from app.documents.postal.document_list import DocumentList, render_document_list
 from app.documents.postal.label import PostalLabel, PostalParty, render_label
 from app.documents.postal.manifest import ManifestDocument, ManifestLine, render_manifest
 from app.documents.postal.receipts import FeeReceipt, render_fee_receipt, render_receipt_80mm

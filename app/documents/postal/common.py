@@ -4,14 +4,11 @@ words, the ID-number guard, and the one-page layout of the documents stuck on an
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from app.documents.pdf import DENSITIES, render_document
 from app.documents.receipt import format_vn_date
-
-if TYPE_CHECKING:
-    from app.documents.postal.document_list import CountedLine
 
 # The only designated public postal operator (Decision 45/2016/QĐ-TTg, DOMAIN.md §6).
 POSTAL_OPERATOR = "Tổng công ty Bưu điện Việt Nam"
@@ -21,6 +18,31 @@ _VISIBLE_ID_DIGITS = 4
 
 ORIGINAL = "Bản chính"
 COPY = "Bản sao"
+
+
+@dataclass(frozen=True)
+class CountedLine:
+    """One document counted with the citizen."""
+
+    name: str
+    kind_label: str  # "Bản chính" | "Bản sao"
+    copies: int
+    present: bool
+    required: bool
+
+    @property
+    def is_original(self) -> bool:
+        return self.kind_label.strip().lower().startswith(ORIGINAL.lower())
+
+    @property
+    def copies_text(self) -> str:
+        return str(self.copies) if self.present else "—"
+
+    @property
+    def status_text(self) -> str:
+        if self.present:
+            return "Có"
+        return "THIẾU" if self.required else "Không có"
 
 
 # --- formatting ----------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.documents.postal.common import (
-    ORIGINAL,
     POSTAL_OPERATOR,
+    CountedLine,
     check_masked_id,
     count_copies,
     date_line,
@@ -17,31 +17,6 @@ from app.documents.postal.common import (
 from app.documents.receipt import format_vn_time
 
 TEMPLATE_DOCUMENT_LIST = "pdf/postal/document_list.html"
-
-
-@dataclass(frozen=True)
-class CountedLine:
-    """One document counted with the citizen."""
-
-    name: str
-    kind_label: str  # "Bản chính" | "Bản sao"
-    copies: int
-    present: bool
-    required: bool
-
-    @property
-    def is_original(self) -> bool:
-        return self.kind_label.strip().lower().startswith(ORIGINAL.lower())
-
-    @property
-    def copies_text(self) -> str:
-        return str(self.copies) if self.present else "—"
-
-    @property
-    def status_text(self) -> str:
-        if self.present:
-            return "Có"
-        return "THIẾU" if self.required else "Không có"
 
 
 @dataclass(frozen=True)

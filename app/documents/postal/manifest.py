@@ -9,12 +9,12 @@ from datetime import datetime
 from app.documents.pdf import render_pdf
 from app.documents.postal.common import (
     POSTAL_OPERATOR,
+    CountedLine,
     FeeAndPostage,
     count_copies,
     date_line,
     format_money,
 )
-from app.documents.postal.document_list import CountedLine
 from app.documents.receipt import format_vn_time
 
 TEMPLATE_MANIFEST = "pdf/postal/manifest.html"
