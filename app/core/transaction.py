@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, g, render_template
@@ -59,25 +60,42 @@ def put_on_form(form: Any, error: DomainError) -> None:
             form.form_errors.append(message)
 
 
-@contextmanager
-def domain_errors(form: Any, *kinds: type[DomainError]) -> Iterator[None]:
-    """Run the block in a savepoint; a refusal of ``kinds`` (default: :class:`Invalid`, what was
-    entered is wrong) undoes it and goes onto ``form``. Any other refusal (a
-    :class:`~app.core.errors.Conflict`: someone acted first) goes on to Flask: its own page.
+@dataclass
+class Refusal:
+    """What :func:`refusals` caught: ``error`` is ``None`` when the block went through."""
 
-    The block usually ends by returning the view's redirect; when it is refused, the view goes
-    on after the ``with`` and answers the form again, with :func:`form_status`."""
-    caught = kinds or (Invalid,)
+    error: DomainError | None = None
+
+
+@contextmanager
+def refusals(*kinds: type[DomainError]) -> Iterator[Refusal]:
+    """Run the block in a savepoint; a refusal of ``kinds`` (default: :class:`Invalid`, what was
+    entered is wrong) undoes just the block and is kept on the :class:`Refusal` it yields, for
+    the view to answer its own way. Any other refusal (a :class:`~app.core.errors.Conflict`:
+    someone acted first) goes on to Flask, which answers its page."""
+    refusal, caught = Refusal(), kinds or (Invalid,)
     savepoint = db.session.begin_nested()
     try:
-        yield
+        yield refusal
     except caught as error:
         if savepoint.is_active:
             savepoint.rollback()
-        put_on_form(form, error)
+        refusal.error = error
     else:
         if savepoint.is_active:
             savepoint.commit()
+
+
+@contextmanager
+def domain_errors(form: Any, *kinds: type[DomainError]) -> Iterator[None]:
+    """:func:`refusals` whose refusal goes onto ``form``, next to the field it names.
+
+    The block usually ends by returning the view's redirect; when it is refused, the view goes
+    on after the ``with`` and answers the form again, with :func:`form_status`."""
+    with refusals(*kinds) as refusal:
+        yield
+    if refusal.error is not None:
+        put_on_form(form, refusal.error)
 
 
 def form_status(form: Any) -> int:

@@ -19,9 +19,9 @@ from app.core.htmx import render
 from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import Permission, has_permission
+from app.core.transaction import refusals
 from app.dossiers.models import Dossier
 from app.dossiers.policy import editable_or_404, is_helper
-from app.extensions import db
 from app.postal.errors import PostalError, SlotFull
 from app.postal.forms import BookingForm
 from app.postal.operations.booking import (
@@ -126,15 +126,14 @@ def book(dossier_id: int):
         return _page(dossier, form)
     if not form.validate():
         return _page(dossier, form, 422)
-    try:
+    with refusals(PostalError, SlotFull) as refused:  # a refusal undoes the booking only
         slot = chosen_slot(form.commune.data, form.slot.data)
         if slot is None:
             form.slot.errors = ["Khung giờ này không còn. Vui lòng chọn khung giờ khác."]
             return _page(dossier, form, 422)
-        with db.session.begin_nested():  # a refusal undoes the booking, not the request
-            book_pickup(dossier, slot, **form.pickup_address(), actor=current_user, ip=_ip())
-    except (PostalError, SlotFull) as refused:
-        return _refused(dossier_id, form, refused)
+        book_pickup(dossier, slot, **form.pickup_address(), actor=current_user, ip=_ip())
+    if refused.error is not None:
+        return _refused(dossier_id, form, refused.error)
     flash(
         f"Đã hẹn bưu điện đến nhận giấy tờ: {slot.start:%H:%M}–{slot.end:%H:%M} "
         f"ngày {slot.day:%d/%m/%Y}.",
@@ -150,11 +149,10 @@ def cancel(dossier_id: int):
     shipment = pickup_shipment(dossier)
     if shipment is None or dossier.owner_id != current_user.id:
         abort(404)
-    try:
-        with db.session.begin_nested():
-            cancel_booking(dossier, shipment, current_user, _ip())
-    except PostalError as refused:
-        flash(refused.message, "error")
+    with refusals(*PostalError) as refused:  # a refusal undoes just the block
+        cancel_booking(dossier, shipment, current_user, _ip())
+    if refused.error is not None:
+        flash(refused.error.message, "error")
         return go(_next_url(dossier))
     flash("Đã hủy lịch hẹn bưu điện đến nhận hồ sơ.", "success")
     if dossier.is_draft:  # how the papers travel must be chosen again

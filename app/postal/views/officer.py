@@ -18,6 +18,7 @@ from app.core.htmx import render
 from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import Permission, has_permission
+from app.core.transaction import refusals
 from app.documents import postal as docs
 from app.extensions import db
 from app.postal.errors import PostalError
@@ -96,11 +97,10 @@ def hand_results(office_id: int):
     if not form.validate():
         return _index_page(422, (office_id, form))
     chosen = [s for s in waiting if s.id in form.items.data]
-    try:
-        with db.session.begin_nested():  # a refusal undoes the hand-over, not the request
-            made = hand_over(current_user, db.session.get(User, form.worker.data), chosen, _ip())
-    except (PostalError, IllegalStep) as error:
-        form.form_errors.append(error.message)
+    with refusals(PostalError, IllegalStep) as refused:  # a refusal undoes just the block
+        made = hand_over(current_user, db.session.get(User, form.worker.data), chosen, _ip())
+    if refused.error is not None:
+        form.form_errors.append(refused.error.message)
         return _index_page(422, (office_id, form))
     numbers = ", ".join(m.number for m in made)
     flash(
@@ -130,11 +130,10 @@ def manifest(manifest_id: int):
     if not has_permission(current_user, Permission.RECEIVE):
         abort(403)
     decisions = manifest_decisions(record, request.form)
-    try:
-        with db.session.begin_nested():  # a refusal undoes the confirmation, not the request
-            missing = confirm_manifest(record, current_user, decisions, ip=_ip())
-    except (PostalError, IllegalStep) as refused:
-        return _manifest_page(_manifest_or_404(manifest_id), refused.message)
+    with refusals(PostalError, IllegalStep) as refused:  # a refusal undoes just the block
+        missing = confirm_manifest(record, current_user, decisions, ip=_ip())
+    if refused.error is not None:
+        return _manifest_page(_manifest_or_404(manifest_id), refused.error.message)
     told = f" {missing} bưu gửi không có trong lô giao đã được báo lại bưu điện." if missing else ""
     flash(f"Đã xác nhận biên bản.{told} Có thể tiếp nhận các hồ sơ đã nhận đủ giấy tờ.", "success")
     return go(url_for("agency.manifest", manifest_id=record.id))

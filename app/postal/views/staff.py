@@ -21,6 +21,7 @@ from app.core.htmx import render
 from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import Permission, has_permission
+from app.core.transaction import refusals
 from app.documents import postal as docs
 from app.extensions import db
 from app.postal.errors import PostalError
@@ -130,11 +131,10 @@ def assign(shipment_id: int):
     if not form.validate():
         flash("Vui lòng chọn nhân viên trong danh sách.", "error")
         return go(request.form.get("next") or url_for("postal.today"))
-    try:
-        with db.session.begin_nested():
-            assign_worker(shipment, form.worker.data)
-    except PostalError as refused:
-        flash(refused.message, "error")
+    with refusals(*PostalError) as refused:  # a refusal undoes just the block
+        assign_worker(shipment, form.worker.data)
+    if refused.error is not None:
+        flash(refused.error.message, "error")
     else:
         flash(f"Đã phân công bưu gửi của hồ sơ {shipment.dossier.code}.", "success")
     return go(request.form.get("next") or url_for("postal.today"))

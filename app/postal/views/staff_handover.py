@@ -11,7 +11,7 @@ from app.core.htmx import render
 from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import Permission
-from app.core.transaction import form_status
+from app.core.transaction import form_status, refusals
 from app.documents import postal as docs
 from app.extensions import db
 from app.postal.errors import PostalError
@@ -35,13 +35,12 @@ def new_manifest(unit_id: int):
     if request.method == "GET":
         form.items.data = [s.id for s in waiting]
     elif form.validate():
-        try:
-            with db.session.begin_nested():  # a refusal undoes the record, not the request
-                manifest = dispatch(
-                    current_user, unit, [s for s in waiting if s.id in form.items.data], ip()
-                )
-        except (PostalError, IllegalStep) as error:
-            flash(error.message, "error")
+        with refusals(PostalError, IllegalStep) as refused:  # a refusal undoes just the block
+            manifest = dispatch(
+                current_user, unit, [s for s in waiting if s.id in form.items.data], ip()
+            )
+        if refused.error is not None:
+            flash(refused.error.message, "refused.error")
             return go(url_for("postal.new_manifest", unit_id=unit_id))
         flash(f"Đã lập biên bản {manifest.number}. In biên bản để ký khi giao.", "success")
         return go(url_for("postal.manifest", manifest_id=manifest.id))

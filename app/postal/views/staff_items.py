@@ -13,7 +13,7 @@ from app.core.htmx import render
 from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import Permission
-from app.extensions import db
+from app.core.transaction import refusals
 from app.postal.errors import PostalError
 from app.postal.flow import FAILURE_REASONS, IllegalStep
 from app.postal.forms import CollectForm, DeliverForm, FailForm, counted_documents
@@ -94,13 +94,12 @@ def collect(shipment_id: int):
     if not form.validate():
         return _shipment_page(shipment, 422, collect=form, counted={c.code: c for c in counted})
     fee, postage, seal = form.fee.data or 0, form.postage.data or 0, form.seal_number.data
-    try:
-        with db.session.begin_nested():  # a refusal undoes the step, not the request
-            collect_papers(
-                shipment, current_user, counted, seal_number=seal, fee=fee, postage=postage, ip=ip()
-            )
-    except REFUSALS as error:
-        return _refused(shipment, error, collect=form)
+    with refusals(*REFUSALS) as refused:  # a refusal undoes just the block
+        collect_papers(
+            shipment, current_user, counted, seal_number=seal, fee=fee, postage=postage, ip=ip()
+        )
+    if refused.error is not None:
+        return _refused(shipment, refused.error, collect=form)
     number = shipment.item_number
     return _done(shipment, f"Đã nhận hồ sơ. Số hiệu bưu gửi: {number}. In giấy tờ bên dưới.")
 
@@ -109,11 +108,10 @@ def collect(shipment_id: int):
 @require(Permission.POSTAL_WORK)
 def out_for_delivery(shipment_id: int):
     shipment = shipment_or_404(shipment_id)
-    try:
-        with db.session.begin_nested():
-            delivery.out_for_delivery(shipment, current_user, ip=ip())
-    except REFUSALS as error:
-        return _refused(shipment, error)
+    with refusals(*REFUSALS) as refused:  # a refusal undoes just the block
+        delivery.out_for_delivery(shipment, current_user, ip=ip())
+    if refused.error is not None:
+        return _refused(shipment, refused.error)
     return _done(shipment, "Đã ghi nhận: đang đi giao. Người dân được báo qua tin nhắn.")
 
 
@@ -124,11 +122,10 @@ def deliver(shipment_id: int):
     form = DeliverForm()
     if not form.validate():
         return _shipment_page(shipment, 422, deliver=form)
-    try:
-        with db.session.begin_nested():
-            delivery.deliver(shipment, current_user, **form.recipient(), ip=ip())
-    except REFUSALS as error:
-        return _refused(shipment, error, deliver=form)
+    with refusals(*REFUSALS) as refused:  # a refusal undoes just the block
+        delivery.deliver(shipment, current_user, **form.recipient(), ip=ip())
+    if refused.error is not None:
+        return _refused(shipment, refused.error, deliver=form)
     return _done(shipment, "Đã giao kết quả.")
 
 
@@ -140,11 +137,10 @@ def fail(shipment_id: int):
     if not form.validate():
         return _shipment_page(shipment, 422, fail=form)
     reason, note = form.reason.data, form.note.data or ""
-    try:
-        with db.session.begin_nested():
-            held = delivery.fail(shipment, current_user, reason=reason, note=note, ip=ip())
-    except REFUSALS as error:
-        return _refused(shipment, error, fail=form)
+    with refusals(*REFUSALS) as refused:  # a refusal undoes just the block
+        held = delivery.fail(shipment, current_user, reason=reason, note=note, ip=ip())
+    if refused.error is not None:
+        return _refused(shipment, refused.error, fail=form)
     if not held:
         return _done(shipment, "Đã ghi nhận lần giao không thành công; bưu gửi được xếp giao lại.")
     return _done(
@@ -158,9 +154,8 @@ def fail(shipment_id: int):
 @require(Permission.POSTAL_WORK)
 def return_to_agency(shipment_id: int):
     shipment = shipment_or_404(shipment_id)
-    try:
-        with db.session.begin_nested():
-            delivery.return_to_agency(shipment, current_user, ip=ip())
-    except REFUSALS as error:
-        return _refused(shipment, error)
+    with refusals(*REFUSALS) as refused:  # a refusal undoes just the block
+        delivery.return_to_agency(shipment, current_user, ip=ip())
+    if refused.error is not None:
+        return _refused(shipment, refused.error)
     return _done(shipment, "Đã ghi nhận trả kết quả về cơ quan.")
