@@ -97,7 +97,7 @@ def hand_results(office_id: int):
     if not form.validate():
         return _index_page(422, (office_id, form))
     chosen = [s for s in waiting if s.id in form.items.data]
-    with refusals(PostalError, IllegalStep) as refused:  # a refusal undoes just the block
+    with refusals(PostalError, IllegalStep) as refused:
         made = hand_over(current_user, db.session.get(User, form.worker.data), chosen, _ip())
     if refused.error is not None:
         form.form_errors.append(refused.error.message)
@@ -130,7 +130,7 @@ def manifest(manifest_id: int):
     if not has_permission(current_user, Permission.RECEIVE):
         abort(403)
     decisions = manifest_decisions(record, request.form)
-    with refusals(PostalError, IllegalStep) as refused:  # a refusal undoes just the block
+    with refusals(PostalError, IllegalStep) as refused:
         missing = confirm_manifest(record, current_user, decisions, ip=_ip())
     if refused.error is not None:
         return _manifest_page(_manifest_or_404(manifest_id), refused.error.message)

@@ -35,7 +35,7 @@ def new_manifest(unit_id: int):
     if request.method == "GET":
         form.items.data = [s.id for s in waiting]
     elif form.validate():
-        with refusals(PostalError, IllegalStep) as refused:  # a refusal undoes just the block
+        with refusals(PostalError, IllegalStep) as refused:
             manifest = dispatch(
                 current_user, unit, [s for s in waiting if s.id in form.items.data], ip()
             )

@@ -94,7 +94,7 @@ def collect(shipment_id: int):
     if not form.validate():
         return _shipment_page(shipment, 422, collect=form, counted={c.code: c for c in counted})
     fee, postage, seal = form.fee.data or 0, form.postage.data or 0, form.seal_number.data
-    with refusals(*REFUSALS) as refused:  # a refusal undoes just the block
+    with refusals(*REFUSALS) as refused:
         collect_papers(
             shipment, current_user, counted, seal_number=seal, fee=fee, postage=postage, ip=ip()
         )
@@ -108,7 +108,7 @@ def collect(shipment_id: int):
 @require(Permission.POSTAL_WORK)
 def out_for_delivery(shipment_id: int):
     shipment = shipment_or_404(shipment_id)
-    with refusals(*REFUSALS) as refused:  # a refusal undoes just the block
+    with refusals(*REFUSALS) as refused:
         delivery.out_for_delivery(shipment, current_user, ip=ip())
     if refused.error is not None:
         return _refused(shipment, refused.error)
@@ -122,7 +122,7 @@ def deliver(shipment_id: int):
     form = DeliverForm()
     if not form.validate():
         return _shipment_page(shipment, 422, deliver=form)
-    with refusals(*REFUSALS) as refused:  # a refusal undoes just the block
+    with refusals(*REFUSALS) as refused:
         delivery.deliver(shipment, current_user, **form.recipient(), ip=ip())
     if refused.error is not None:
         return _refused(shipment, refused.error, deliver=form)
@@ -137,7 +137,7 @@ def fail(shipment_id: int):
     if not form.validate():
         return _shipment_page(shipment, 422, fail=form)
     reason, note = form.reason.data, form.note.data or ""
-    with refusals(*REFUSALS) as refused:  # a refusal undoes just the block
+    with refusals(*REFUSALS) as refused:
         held = delivery.fail(shipment, current_user, reason=reason, note=note, ip=ip())
     if refused.error is not None:
         return _refused(shipment, refused.error, fail=form)
@@ -154,7 +154,7 @@ def fail(shipment_id: int):
 @require(Permission.POSTAL_WORK)
 def return_to_agency(shipment_id: int):
     shipment = shipment_or_404(shipment_id)
-    with refusals(*REFUSALS) as refused:  # a refusal undoes just the block
+    with refusals(*REFUSALS) as refused:
         delivery.return_to_agency(shipment, current_user, ip=ip())
     if refused.error is not None:
         return _refused(shipment, refused.error)
