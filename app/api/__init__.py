@@ -8,7 +8,7 @@ failed, returned to the agency). Every call carries a post office's bearer token
 - :mod:`app.api.openapi` is the contract: the OpenAPI 3.1 document served at
   ``/api/v1/openapi.json``, whose JSON Schemas the views also validate requests with;
 - :mod:`app.api.auth` checks the token (``@token_required(scope)``);
-- :mod:`app.api.events` turns a reported event into a step of a postal leg
+- :mod:`app.api.operations` turns a reported event into a step of a postal leg
   (:mod:`app.postal.operations.delivery`), once;
 - :mod:`app.api.views.operator` are the thin routes; :mod:`app.api.queries` and
   :mod:`app.api.serialize` read and shape the office's items.

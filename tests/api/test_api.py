@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import geo
-from app.api import events, queries
+from app.api import operations, queries
 from app.core import clock
 from app.core.roles import Role
 from app.dossiers.models import DossierEvent
@@ -578,7 +578,7 @@ def test_refusals_are_logged_without_personal_data(
 def _race(monkeypatch) -> list[type]:  # type: ignore[no-untyped-def]
     """Make the next request a copy that looked for its event id before the first request
     committed (it finds none); returns the errors its step then raised."""
-    real_lookup, real_record, missed, raised = events.recorded_before, events.record, [], []
+    real_lookup, real_record, missed, raised = operations.recorded_before, operations.record, [], []
 
     def late(token, event):  # type: ignore[no-untyped-def]
         if not missed:
@@ -593,8 +593,8 @@ def _race(monkeypatch) -> list[type]:  # type: ignore[no-untyped-def]
             raised.append(type(error))
             raise
 
-    monkeypatch.setattr(events, "recorded_before", late)
-    monkeypatch.setattr(events, "record", record)
+    monkeypatch.setattr(operations, "recorded_before", late)
+    monkeypatch.setattr(operations, "record", record)
     return raised
 
 

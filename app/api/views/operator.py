@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from app.api import errors, events, openapi, queries, serialize, validation
+from app.api import errors, openapi, operations, queries, serialize, validation
 from app.api.auth import token_required, touch
 from app.api.errors import invalid, unknown_item
 from app.core import clock
@@ -80,8 +80,8 @@ def item(token: ApiToken, item_number: str):
 @public  # to the session system; the token is checked below (app/api/auth.py)
 @token_required("events")
 def post_event(token: ApiToken):
-    event = events.parse(request.get_json(force=True, silent=True))
-    recorded = events.record_once(token, event, ip=request.remote_addr or "")
+    event = operations.parse(request.get_json(force=True, silent=True))
+    recorded = operations.record_once(token, event, ip=request.remote_addr or "")
     body = serialize.event(
         event.event_id, event.type, recorded.event, recorded.shipment, recorded.duplicate
     )
