@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from flask import request
 from flask_wtf import FlaskForm
@@ -11,24 +10,15 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 
 from app.catalogue.guide import GUIDE_MAX_LENGTH
 from app.catalogue.models import UNIT_KINDS, Unit
-from app.core.forms import max_length, required
+from app.core.forms import IdsChosen, max_length, required
 from app.geo import Commune
 
 
-class UnitsField(SelectMultipleField):
+class UnitsField(IdsChosen, SelectMultipleField):
     """Unit ids, shown as a list of check boxes; the operation checks that they exist."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("coerce", int)
-        kwargs.setdefault("validate_choice", False)
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            self.data = []
-            raise ValueError("Danh sách đơn vị gửi lên không hợp lệ. Hãy chọn lại.") from error
+    empty: list[int] = []
+    refused = "Danh sách đơn vị gửi lên không hợp lệ. Hãy chọn lại."
 
 
 class UnitForm(FlaskForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from copy import copy
 from datetime import time
 from typing import Any
 
@@ -49,20 +50,34 @@ class VietnameseDateField(DateField):
             ) from error
 
 
-class OptionalIdField(SelectField):
-    """A select of database ids with an empty first option: the data is an int or None."""
+class IdsChosen:
+    """A mixin for selects of database ids whose choices are filled at run time: WTForms does not
+    check the posted value against the choices (the operation checks that the rows exist), and a
+    value that is not an id empties the field with a Vietnamese message."""
+
+    id_coerce: Any = int
+    empty: Any = None
+    refused = "Lựa chọn gửi lên không hợp lệ. Hãy chọn lại."
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("coerce", _optional_id)
+        kwargs.setdefault("coerce", type(self).id_coerce)
         kwargs.setdefault("validate_choice", False)
         super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
-            super().process_formdata(valuelist)
+            super().process_formdata(valuelist)  # type: ignore[misc]
         except ValueError as error:
-            self.data = None
-            raise ValueError("Lựa chọn gửi lên không hợp lệ. Hãy chọn lại.") from error
+            self.data = copy(self.empty)
+            raise ValueError(self.refused) from error
+
+
+class OptionalIdField(IdsChosen, SelectField):
+    """A select of database ids with an empty first option: the data is an int or None."""
+
+    @staticmethod
+    def id_coerce(value: Any) -> int | None:
+        return _optional_id(value)
 
 
 def _optional_id(value: Any) -> int | None:
