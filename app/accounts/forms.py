@@ -9,19 +9,18 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     PasswordField,
     RadioField,
     SelectField,
     StringField,
 )
-from wtforms.validators import Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import EqualTo, Length, ValidationError
 
 from app.accounts import affiliations
 from app.accounts.models import User
 from app.accounts.staff import MANAGED_ROLES
 from app.catalogue.forms import UnitsField
-from app.core.forms import MobilePhone, OptionalIdField, max_length, required
+from app.core.forms import MobilePhone, OptionalIdField, email_field, max_length, required
 from app.core.identity import IdNumberError, check_id_number, normalise_phone
 from app.core.roles import ROLE_LABELS, Role
 
@@ -98,10 +97,7 @@ class RegisterForm(IdentityFields, FlaskForm):
         validators=[required(), MobilePhone()],
         description="Dùng để đăng nhập và nhận tin nhắn về hồ sơ.",
     )
-    email = EmailField(
-        "Thư điện tử (không bắt buộc)",
-        validators=[Optional(), Email("Địa chỉ thư điện tử chưa đúng.")],
-    )
+    email = email_field()
     password, password_again = new_password_fields("mật khẩu", "Ít nhất 8 ký tự.")
     consent = BooleanField(
         "Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân",

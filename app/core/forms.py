@@ -7,8 +7,8 @@ from copy import copy
 from datetime import time
 from typing import Any
 
-from wtforms import DateField, Field, SelectField, StringField, ValidationError
-from wtforms.validators import InputRequired, Length
+from wtforms import DateField, EmailField, Field, SelectField, StringField, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.core.identity import normalise_phone
 
@@ -28,6 +28,21 @@ class MobilePhone:
                 "hoặc 09 (ví dụ 0912 345 678)."
             )
         field.data = phone
+
+
+def strip_spaces(value: Any) -> Any:
+    """Spaces around what was typed dropped (phone keyboards add one after a suggestion)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_field() -> EmailField:
+    """The optional e-mail address, as people type it; checked by email-validator, which never
+    looks the domain up (no network on a form post)."""
+    return EmailField(
+        "Thư điện tử (không bắt buộc)",
+        filters=[strip_spaces],
+        validators=[Optional(), Email("Địa chỉ thư điện tử chưa đúng."), max_length(254)],
+    )
 
 
 def max_length(n: int) -> Length:

@@ -9,17 +9,16 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
-    EmailField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from app import geo
-from app.core.forms import MobilePhone, VietnameseDateField, max_length, required
+from app.core.forms import MobilePhone, VietnameseDateField, email_field, max_length, required
 from app.dossiers.calendar import OVERRIDE_KINDS
 from app.dossiers.queries.backoffice import assignable_staff, units_other_than
 from app.dossiers.statuses import INTAKE_CHANNEL_LABELS, RETURN_CHANNEL_LABELS
@@ -56,10 +55,7 @@ def _commune_in_province(province_attr: str):  # type: ignore[no-untyped-def]
 
 class ApplicantForm(AddressMixin, FlaskForm):
     phone = StringField("Số điện thoại di động", validators=[required(), MobilePhone()])
-    email = EmailField(
-        "Thư điện tử (không bắt buộc)",
-        validators=[Optional(), Email("Địa chỉ thư điện tử chưa đúng.")],
-    )
+    email = email_field()
     province = SelectField("Tỉnh, thành phố", coerce=int, validate_choice=False)
     commune = SelectField(
         "Xã, phường, đặc khu",

@@ -89,6 +89,13 @@ def test_register_happy_path_creates_a_citizen_and_signs_in(client) -> None:
     assert client.get("/ho-so-cua-toi").status_code == 200
 
 
+def test_register_with_an_e_mail_address(client) -> None:
+    response = client.post("/dang-ky", data=registration(email="lo.thi.mai@example.vn"))
+    assert response.status_code == 303, response.text
+    (user,) = users()
+    assert user.email == "lo.thi.mai@example.vn"
+
+
 def test_password_is_stored_hashed(client) -> None:
     client.post("/dang-ky", data=registration())
     (user,) = users()

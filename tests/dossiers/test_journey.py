@@ -293,6 +293,31 @@ def test_applicant_step_errors_next_to_field_and_in_summary(client, citizen, pro
     assert "nguoi-nop" not in (dossier_at(base).steps_saved or [])
 
 
+@pytest.mark.parametrize(
+    "email",
+    ["nguyen.van.an@example.vn", "  Le.Thi.Hoa+hoso@Example.COM  ", "tran.b@xn--nghan-ysa.vn"],
+)
+def test_applicant_step_keeps_a_real_e_mail_address(client, citizen, procedure, email) -> None:
+    """The optional e-mail filled with what people type (a fresh install once answered 500:
+    WTForms' Email validator needs email-validator, which only a test would have caught)."""
+    login(client, citizen)
+    base = start(client, procedure)
+    response = client.post(f"{base}/nguoi-nop", data={**APPLICANT, "email": email})
+    assert response.status_code == 303, response.text
+    assert dossier_at(base).applicant_email == email.strip()
+
+
+@pytest.mark.parametrize("email", ["an@", "nguyễn văn an@gmail", "a" * 300 + "@example.vn"])
+def test_applicant_step_refuses_a_wrong_e_mail_address_politely(
+    client, citizen, procedure, email
+) -> None:
+    login(client, citizen)
+    base = start(client, procedure)
+    response = client.post(f"{base}/nguoi-nop", data={**APPLICANT, "email": email})
+    assert response.status_code == 422
+    assert "Địa chỉ thư điện tử chưa đúng." in field_error(soup(response), "email")
+
+
 def test_without_javascript_the_commune_list_follows_the_province(
     client, citizen, procedure
 ) -> None:
