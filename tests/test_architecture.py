@@ -47,6 +47,7 @@ PURE = {
     "app.core.errors",
     "app.core.identity",
     "app.core.roles",
+    "app.core.spreadsheet",
     "app.core.text",
     "app.accounts.staff",
     "app.assist.stats.periods",
