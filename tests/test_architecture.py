@@ -61,6 +61,7 @@ PURE = {
     "app.dossiers.statuses",
     "app.dossiers.uploads",
     "app.dossiers.uploads.images",
+    "app.dossiers.uploads.names",
     "app.dossiers.uploads.pdf",
     "app.dossiers.uploads.rejections",
     "app.dossiers.workflow",
