@@ -20,7 +20,8 @@ import pytest
 from documents import test_forms as forms_samples
 from documents import test_postal_documents as postal_samples
 from documents import test_receipt as receipt_samples
-from flask import Flask
+from flask import Flask, render_template_string
+from weasyprint import HTML
 
 from app.documents import forms
 from app.documents.guide import CitizenGuide, render_guide
@@ -171,15 +172,10 @@ def test_long_unbroken_text_wraps_inside_the_page(app, name):  # type: ignore[no
 def test_the_samples_really_overflow_without_wrapping(app):  # type: ignore[no-untyped-def]
     """The check above means something: Mẫu 03 with a 1,800-character reason ran 2,752
     characters off the page before issue 11. With wrapping turned off again, it does."""
-    from flask import render_template_string
-
     doc = stretched(forms_samples.refusal())
-    html = render_template_string(
-        "{% include 'pdf/form_03.html' %}<style>html, * { overflow-wrap: normal !important }</style>",
-        doc=doc,
-        density=0,
-    )
-    from weasyprint import HTML
+    unwrapped = "<style>html, * { overflow-wrap: normal !important }</style>"
+    template = "{% include 'pdf/form_03.html' %}" + unwrapped
+    html = render_template_string(template, doc=doc, density=0)
 
     _, off, _ = characters_off_the_page(HTML(string=html).write_pdf())
     assert len(off) > 1000
