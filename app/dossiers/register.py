@@ -3,11 +3,10 @@ that opens in Excel with its diacritics."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from app.core import spreadsheet
 from app.dossiers.models import Dossier
 from app.dossiers.statuses import RETURN_CHANNEL_LABELS
 
@@ -49,15 +48,7 @@ def register_row(n: int, d: Dossier) -> list[str]:
 
 
 def csv_chunks(dossiers: Iterable[Dossier]) -> Iterator[str]:
-    """The register as CSV, in chunks of about 8 KB (streamed: a year's register is long)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    out.write("\ufeff")  # Excel opens UTF-8 with diacritics only with a BOM
-    writer.writerow(REGISTER_COLUMNS)
-    for n, dossier in enumerate(dossiers, 1):
-        writer.writerow(register_row(n, dossier))
-        if out.tell() > 8192:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue()
+    """The register as CSV, streamed; a cell a spreadsheet would evaluate (a citizen named
+    ``=HYPERLINK(…)``) is written as text (:mod:`app.core.spreadsheet`)."""
+    rows = (register_row(n, dossier) for n, dossier in enumerate(dossiers, 1))
+    return spreadsheet.csv_chunks(REGISTER_COLUMNS, rows)

@@ -1,12 +1,17 @@
-"""Tests for app.dossiers.uploads: content sniffing, image clean-up, PDF checks."""
+"""Tests for app.dossiers.uploads: content sniffing, image clean-up, PDF checks, file names.
+
+The hostile PDF corpus has its own module, tests/dossiers/test_hostile_pdfs.py."""
 
 import hashlib
 import io
 import struct
+import unicodedata
 import zlib
 
 import pytest
-from PIL import ExifTags, Image, PngImagePlugin
+from hostile_pdfs import hidden_open_action
+from PIL import ExifTags, Image, ImageFile, PngImagePlugin
+from pypdf import PdfReader
 
 from app.core.errors import Invalid
 from app.dossiers.uploads import (
@@ -93,12 +98,20 @@ def stream(dictionary: bytes, content: bytes) -> bytes:
 PAGE_CONTENT = b"BT /F1 12 Tf 72 720 Td (Giay khai sinh) Tj ET"
 
 
+FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+PAGE = (
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+    b"/Resources << /Font << /F1 5 0 R >> >> >>"
+)
+
+
 def minimal_pdf(catalog_extra: bytes = b"") -> bytes:
     return build_pdf(
         b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        PAGE,
         stream(b"", PAGE_CONTENT),
+        FONT,
     )
 
 
@@ -366,15 +379,25 @@ def test_corrupted_image_is_rejected_politely(data):
 # PDF
 
 
-def test_minimal_valid_pdf_is_accepted_unchanged():
+def pdf_page_texts(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_minimal_valid_pdf_is_accepted_and_rewritten_with_the_same_page():
     data = minimal_pdf()
     result = process_upload(data, max_bytes=LIMIT)
-    assert result.data == data
+    # What is stored is qpdf's rewrite of what it read (so an officer's reader sees exactly
+    # what was checked), with the same page and text.
+    assert result.data.startswith(b"%PDF-")
+    assert pdf_page_texts(result.data) == pdf_page_texts(data) == ["Giay khai sinh"]
     assert result.media_type == "application/pdf"
     assert result.extension == "pdf"
     assert result.width is None and result.height is None
     assert result.original_size == len(data)
-    assert result.sha256 == hashlib.sha256(data).hexdigest()
+    assert result.sha256 == hashlib.sha256(result.data).hexdigest()
+    assert result.removed == ()
+    # The same upload gives the same file.
+    assert process_upload(data, max_bytes=LIMIT).data == result.data
 
 
 def test_pdf_with_compressed_streams_is_accepted():
@@ -382,11 +405,15 @@ def test_pdf_with_compressed_streams_is_accepted():
     data = build_pdf(
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        PAGE,
         stream(b"/Filter /FlateDecode", zlib.compress(PAGE_CONTENT)),
+        FONT,
         stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", packed),
     )
-    assert process_upload(data, max_bytes=LIMIT).data == data
+    result = process_upload(data, max_bytes=LIMIT)
+    assert pdf_page_texts(result.data) == ["Giay khai sinh"]
+    # The page content is copied as it came (still compressed), never decoded and re-encoded.
+    assert zlib.compress(PAGE_CONTENT) in result.data
 
 
 @pytest.mark.parametrize(
@@ -395,8 +422,10 @@ def test_pdf_with_compressed_streams_is_accepted():
         minimal_pdf()[:-200],
         minimal_pdf().replace(b"%%EOF", b"%%EO"),
         b"%PDF-1.4\n",
+        minimal_pdf()[:200] + b"\n%%EOF\n",
+        b"%PDF-1.4\n" + bytes(range(256)) * 4 + b"\n%%EOF\n",
     ],
-    ids=["cut-short", "no-eof-marker", "header-only"],
+    ids=["cut-short", "no-eof-marker", "header-only", "cut-short-eof-added", "garbage"],
 )
 def test_truncated_pdf_is_rejected(data):
     error = reject(data)
@@ -410,37 +439,104 @@ def test_truncated_pdf_is_rejected(data):
         b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> ",
         b"/OpenAction << /S /Java#53cript /J#53 (app.alert(1)) >> ",
         b"/OpenAction << /S /Launch /F (cmd.exe) >> ",
-        b"/Names << /EmbeddedFiles << /Names [(a.exe) 9 0 R] >> >> ",
+        b"/Names << /EmbeddedFiles << /Names [(a.exe) << /Type /Filespec /F (a.exe) >>] >> >> ",
         b"/AF [<< /Type /EmbeddedFile >>] ",
     ],
     ids=["javascript", "escaped-javascript", "launch", "embedded-files", "embedded-file"],
 )
-def test_pdf_with_active_content_is_rejected(catalog_extra):
-    error = reject(minimal_pdf(catalog_extra))
-    assert error.code == "unsafe_pdf"
-    assert error.message.startswith(
-        "Tệp PDF chứa nội dung không được phép (mã lệnh hoặc tệp đính kèm)."
-    )
+def test_pdf_with_active_content_is_stored_without_it(catalog_extra):
+    """Refused before issue 11; now rewritten without it (tests/dossiers/test_hostile_pdfs.py
+    has the whole hostile corpus)."""
+    data = minimal_pdf(catalog_extra)
+    result = process_upload(data, max_bytes=LIMIT)
+    assert result.removed
+    for word in (b"JavaScript", b"Launch", b"EmbeddedFile", b"/AF", b"cmd.exe", b"a.exe"):
+        assert word not in result.data
+    assert pdf_page_texts(result.data) == ["Giay khai sinh"]
 
 
-def test_javascript_hidden_in_a_compressed_object_stream_is_rejected():
-    hidden = b"5 0 << /S /JavaScript /JS (app.alert(1)) >>"
-    data = build_pdf(
-        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        stream(b"", PAGE_CONTENT),
-        stream(b"/Type /Obj#53tm /N 1 /First 4 /Filter /FlateDecode", zlib.compress(hidden)),
-    )
-    assert b"JavaScript" not in data
-    assert reject(data).code == "unsafe_pdf"
+def test_password_protected_pdf_is_refused_politely():
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(minimal_pdf())) as pdf:
+        pdf.save(out, encryption=pikepdf.Encryption(owner="o", user="123456"))
+    error = reject(out.getvalue())
+    assert error.code == "encrypted_pdf"
+    assert error.message.startswith("Tệp PDF được đặt mật khẩu nên không mở được.")
 
 
 def test_pdf_object_stream_inflating_beyond_the_budget_is_rejected():
-    bomb = zlib.compress(b" " * (40 * MB), 9)
-    data = build_pdf(
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [] /Count 0 >>",
-        stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode", bomb),
-    )
-    assert reject(data).code == "uncheckable_pdf"
+    bomb = b"<< /S /JavaScript /JS (app.alert(1)) >>" + b" " * (40 * MB)
+    data = hidden_open_action(bomb)
+    assert len(data) < LIMIT
+    error = reject(data)
+    assert error.code == "uncheckable_pdf"
+    assert error.message.startswith("Không kiểm tra được nội dung tệp PDF này.")
+
+
+def test_pdf_with_too_many_objects_is_rejected(monkeypatch):
+    from app.dossiers.uploads import pdf
+
+    monkeypatch.setattr(pdf, "MAX_OBJECTS", 4)
+    assert reject(minimal_pdf()).code == "uncheckable_pdf"
+
+
+# --------------------------------------------------------------------------
+# Images cut short, whatever the process-wide Pillow switch says
+
+
+def _noise(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise((900, 700), 40).convert("RGB").save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+@pytest.mark.parametrize("keep", [0.5, 0.9, 0.999])
+def test_image_cut_short_is_refused_even_after_weasyprint_loaded(monkeypatch, fmt, keep):
+    # WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True when the app imports it; with
+    # it, Pillow paints the missing part grey and a half-sent photo was stored (issue 11).
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = _noise(fmt)
+    error = reject(data[: int(len(data) * keep)])
+    assert error.code == "bad_image"
+    assert error.message.startswith("Không đọc được ảnh. Tệp có thể bị hỏng")
+    # The switch is given back as it was, and the whole file still goes through.
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    assert process_upload(data, max_bytes=LIMIT).media_type.startswith("image/")
+
+
+# --------------------------------------------------------------------------
+# File names
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Giấy khai sinh.jpg", "Giấy khai sinh.pdf"),
+        # Decomposed (as a Mac or an iPhone sends it) becomes composed (NFC).
+        ("Gia\u0302\u0301y khai sinh cu\u0309a con.jpg", "Giấy khai sinh của con.pdf"),
+        # The right-to-left override that makes "hoa-don‮fdp.exe" read "hoa-donexe.pdf".
+        ("hoa-don\u202efdp.exe", "hoa-donfdp.pdf"),
+        ("\u2066bang-diem\u2069\u200e\u200f\u061c\u202a\u202b\u202c\u202d.png", "bang-diem.pdf"),
+        ("zero\u200bwidth\ufeff.pdf", "zerowidth.pdf"),
+        ("con\x00trol\x1b[31m\x7f.pdf", "control[31m.pdf"),
+        ("tab\there\r\nnew.jpg", "tab here new.pdf"),
+        ('C:\\Users\\Hoa\\Desktop\\giấy "tờ" <1>?.pdf', "giấy tờ 1.pdf"),
+        ("../../etc/passwd", "passwd.pdf"),
+        ("", "tep.pdf"),
+        (None, "tep.pdf"),
+        ("\u202e\u2066.exe", "tep.pdf"),
+        ("...", "tep.pdf"),
+        ("  . giấy .  .pdf", "giấy.pdf"),
+        ("a" * 300 + ".pdf", "a" * 80 + ".pdf"),
+    ],
+)
+def test_file_name_is_nfc_and_free_of_controls(name, expected):
+    from app.dossiers.uploads.names import safe_file_name
+
+    cleaned = safe_file_name(name, "pdf")
+    assert cleaned == expected
+    assert unicodedata.is_normalized("NFC", cleaned)
+    assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in cleaned)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
 from app.assist.stats.periods import Period
 from app.assist.stats.report import COLUMN_LABELS, Counts, Report
+from app.core import spreadsheet
 
 CSV_COLUMNS = [
     "Xã, phường",
@@ -22,8 +21,6 @@ CSV_COLUMNS = [
 WHOLE_PERIOD = "Cả kỳ"
 ALL_TEAMS = "Tất cả các tổ"
 ALL_COMMUNES = "Tất cả các xã, phường"
-# The file leaves in pieces of about this many characters (a streamed response).
-_CHUNK = 8192
 
 
 def csv_rows(report: Report) -> Iterator[list[Any]]:
@@ -62,18 +59,9 @@ def csv_rows(report: Report) -> Iterator[list[Any]]:
 
 
 def csv_text(report: Report) -> Iterator[str]:
-    """The file's text piece by piece, the header first."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    out.write("\ufeff")  # Excel opens UTF-8 with diacritics only with a BOM
-    writer.writerow(CSV_COLUMNS)
-    for row in csv_rows(report):
-        writer.writerow(row)
-        if out.tell() > _CHUNK:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue()
+    """The file's text piece by piece, the header first; team and village names are typed by
+    administrators, so every cell goes through :mod:`app.core.spreadsheet` (no formulas)."""
+    return spreadsheet.csv_chunks(CSV_COLUMNS, csv_rows(report))
 
 
 def csv_filename(period: Period) -> str:

@@ -3,6 +3,7 @@ removed with their row."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from werkzeug.datastructures import FileStorage
 from app.accounts.models import User
 from app.dossiers.models import Attachment, Dossier
 from app.dossiers.uploads import ProcessedUpload, UploadRejected, process_upload
+from app.dossiers.uploads.names import safe_file_name
 from app.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def upload_dir() -> Path:
@@ -49,11 +53,12 @@ def add_attachment(
     path = upload_dir() / key
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(upload.data)
-    stem = Path(original_name or "tep").stem[:80] or "tep"
+    if upload.removed:
+        log.info("PDF of dossier %s stored without: %s", dossier.id, ", ".join(upload.removed))
     attachment = Attachment(
         dossier=dossier,
         document_code=document_code,
-        original_name=f"{stem}.{upload.extension}",
+        original_name=safe_file_name(original_name, upload.extension),
         media_type=upload.media_type,
         size=len(upload.data),
         sha256=upload.sha256,

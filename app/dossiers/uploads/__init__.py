@@ -15,11 +15,14 @@ Rules:
   (EXIF including GPS position, XMP, ICC profile, comments, text chunks),
   scaled down so that the longest side fits ``max_side`` and re-encoded.
   JPEG stays JPEG, PNG stays PNG.
-* PDFs are stored byte for byte, but only when they look complete and do not
-  carry scripts, launch actions or embedded files.
+* PDFs are parsed by qpdf (pikepdf) and rewritten without any active content
+  (scripts, actions that run or reach out, additional actions, embedded files, XFA,
+  rich media): the rewrite is what is stored and served. PDFs cut short, broken,
+  protected by a password or too costly to check are refused.
 
 This module sniffs the type and decides; ``images.py`` cleans images, ``pdf.py``
-checks PDFs, ``rejections.py`` holds the refusal and its messages.
+cleans PDFs, ``names.py`` cleans the file's name, ``rejections.py`` holds the refusal
+and its messages.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from app.dossiers.uploads.images import MAX_PIXELS, process_image
-from app.dossiers.uploads.pdf import check_pdf
+from app.dossiers.uploads.pdf import sanitize_pdf
 from app.dossiers.uploads.rejections import (
     MSG_EMPTY,
     MSG_TOO_LARGE,
@@ -72,10 +75,11 @@ _PDF_WHITESPACE = b"\x00\t\n\x0c\r "
 class ProcessedUpload:
     """An accepted upload, ready to be stored.
 
-    ``data`` is what must be stored (re-encoded for images, untouched for
-    PDFs); ``sha256`` is the hex digest of ``data``; ``original_size`` is the
-    size in bytes of what the citizen sent. ``width``/``height`` are the
-    dimensions of the stored image, ``None`` for PDFs.
+    ``data`` is what must be stored (re-encoded for images, rewritten without
+    active content for PDFs); ``sha256`` is the hex digest of ``data``;
+    ``original_size`` is the size in bytes of what the citizen sent.
+    ``width``/``height`` are the dimensions of the stored image, ``None`` for
+    PDFs. ``removed`` says what active content a PDF lost (for the log).
     """
 
     data: bytes = field(repr=False)
@@ -85,6 +89,7 @@ class ProcessedUpload:
     height: int | None
     original_size: int
     sha256: str
+    removed: tuple[str, ...] = ()
 
 
 def sniff(data: bytes) -> str | None:
@@ -128,8 +133,8 @@ def process_upload(data: bytes, *, max_bytes: int, max_side: int = 1600) -> Proc
 
     media_type = sniff(data)
     if media_type == PDF:
-        check_pdf(data)
-        return _result(data, PDF, None, None, size)
+        clean, removed = sanitize_pdf(data)
+        return _result(clean, PDF, None, None, size, removed)
     if media_type in (JPEG, PNG):
         out, width, height = process_image(data, "JPEG" if media_type == JPEG else "PNG", max_side)
         return _result(out, media_type, width, height, size)
@@ -167,7 +172,12 @@ def _format_size(n: int, *, round_up: bool) -> str:
 
 
 def _result(
-    data: bytes, media_type: str, width: int | None, height: int | None, original_size: int
+    data: bytes,
+    media_type: str,
+    width: int | None,
+    height: int | None,
+    original_size: int,
+    removed: tuple[str, ...] = (),
 ) -> ProcessedUpload:
     return ProcessedUpload(
         data=data,
@@ -177,4 +187,5 @@ def _result(
         height=height,
         original_size=original_size,
         sha256=hashlib.sha256(data).hexdigest(),
+        removed=removed,
     )

@@ -1,11 +1,19 @@
 """Photos and scans: decoded under a pixel budget, turned upright, stripped of every piece of
-metadata, scaled down to fit and re-encoded (JPEG stays JPEG, PNG stays PNG)."""
+metadata, scaled down to fit and re-encoded (JPEG stays JPEG, PNG stays PNG).
+
+A file cut short (an upload interrupted on a weak link) is refused, never stored with its
+missing part painted grey: WeasyPrint, imported by the app, sets Pillow's process-wide
+``ImageFile.LOAD_TRUNCATED_IMAGES`` to ``True`` when it loads, so decoding here turns it off
+for its own duration (:func:`_strict_decoding`) instead of trusting whoever ran before."""
 
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from app.dossiers.uploads.rejections import (
     MSG_BAD_IMAGE,
@@ -26,7 +34,8 @@ JPEG_QUALITY = 80
 def process_image(data: bytes, pillow_format: str, max_side: int) -> tuple[bytes, int, int]:
     """``data`` (a "JPEG" or a "PNG") cleaned and re-encoded: (bytes, width, height)."""
     try:
-        image = _decode(data, pillow_format, max_side)
+        with _strict_decoding():
+            image = _decode(data, pillow_format, max_side)
         encode = _encode_jpeg if pillow_format == "JPEG" else _encode_png
         return encode(image, max_side)
     except UploadRejected:
@@ -35,6 +44,22 @@ def process_image(data: bytes, pillow_format: str, max_side: int) -> tuple[bytes
         raise UploadRejected(MSG_IMAGE_TOO_MANY_PIXELS, code="image_too_large") from exc
     except Exception as exc:  # noqa: BLE001 - any decoder failure on untrusted input
         raise UploadRejected(MSG_BAD_IMAGE, code="bad_image") from exc
+
+
+_STRICT = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow raises on a truncated file while this runs (one upload at a time per process
+    holds the switch, so two threads cannot restore each other's value too early)."""
+    with _STRICT:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _decode(data: bytes, pillow_format: str, max_side: int) -> Image.Image:

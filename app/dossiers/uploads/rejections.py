@@ -27,6 +27,11 @@ MSG_UNSAFE_PDF = (
     "Vui lòng lưu lại tài liệu thành một tệp PDF thông thường "
     "(ví dụ: dùng chức năng In rồi chọn Lưu dưới dạng PDF) và tải lên lại."
 )
+MSG_ENCRYPTED_PDF = (
+    "Tệp PDF được đặt mật khẩu nên không mở được. "
+    "Vui lòng gỡ mật khẩu hoặc lưu lại tài liệu thành một tệp PDF thông thường "
+    "(ví dụ: mở tệp, dùng chức năng In rồi chọn Lưu dưới dạng PDF) và tải lên lại."
+)
 MSG_UNCHECKABLE_PDF = (
     "Không kiểm tra được nội dung tệp PDF này. "
     "Vui lòng lưu lại tài liệu thành một tệp PDF thông thường "
