@@ -48,6 +48,8 @@ PURE = {
     "app.core.identity",
     "app.core.roles",
     "app.core.text",
+    "app.accounts.backoff",
+    "app.accounts.passwords",
     "app.accounts.staff",
     "app.assist.stats.periods",
     "app.catalogue.answers",

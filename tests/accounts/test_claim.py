@@ -12,15 +12,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from app.accounts.pending import _seal, _unseal
 from bs4 import BeautifulSoup
 from helpers import PASSWORD, submit_via_services
 from sqlalchemy import func, select
 
-from app.accounts.claim import CLAIM_KEY, _seal, _unseal
 from app.accounts.models import OneTimeCode, User
 from app.accounts.operations import register_on_behalf
 from app.accounts.queries import claimable_account
-from app.accounts.views.public import RESENT_MESSAGE, SENT_MESSAGE, TOO_MANY_MESSAGE
+from app.accounts.views.claim import RESENT_MESSAGE, SENT_MESSAGE
+from app.accounts.views.steps import TOO_MANY_MESSAGE
 from app.core import clock
 from app.core.roles import Role
 from app.extensions import db
@@ -28,6 +29,7 @@ from app.notifications.models import Notification
 
 PHONE = "0987111222"
 NEW_PASSWORD = "mat-khau-moi-cua-toi"
+CLAIM_KEY = "claim"
 DEMO = pytest.mark.parametrize("app_config", [{"DEMO_MODE": True}], indirect=True)
 CSRF_ON = pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}], indirect=True)
 
