@@ -42,12 +42,15 @@ def acceptable_password(form: Any, field: Any) -> None:
         raise ValidationError(problem)
 
 
-def new_password_fields(name: str, hint: str) -> tuple[PasswordField, PasswordField]:
-    """A new password typed twice ("mật khẩu" / "mật khẩu mới"), acceptable (passwords.py)."""
+def new_password_fields(
+    name: str, hint: str, *, checked: bool = True
+) -> tuple[PasswordField, PasswordField]:
+    """A new password typed twice ("mật khẩu" / "mật khẩu mới"), acceptable (passwords.py);
+    ``checked=False`` when the form checks it itself, knowing whose it is."""
     return (
         PasswordField(
             name.capitalize(),
-            validators=[required(f"Vui lòng đặt {name}."), acceptable_password],
+            validators=[required(f"Vui lòng đặt {name}."), *([acceptable_password] * checked)],
             description=hint,
         ),
         PasswordField(
@@ -119,7 +122,7 @@ class RegisterForm(IdentityFields, FlaskForm):
         description="Dùng để đăng nhập và nhận tin nhắn về hồ sơ.",
     )
     email = email_field()
-    password, password_again = new_password_fields("mật khẩu", PASSWORD_HINT)
+    password, password_again = new_password_fields("mật khẩu", PASSWORD_HINT, checked=False)
     consent = BooleanField(
         "Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân",
         validators=[

@@ -154,7 +154,7 @@ def retry_after() -> int:
     breached = limiter.current_limit
     if breached is None:
         return 60
-    return max(1, math.ceil(breached.reset_at - clock.epoch()))
+    return max(1, math.ceil(breached.window.reset_time - clock.epoch()))
 
 
 def wait_words(seconds: int, now: datetime) -> str:
