@@ -28,7 +28,7 @@ from app.extensions import db
 
 def _keyed(label: bytes, data: bytes) -> bytes:
     key = current_app.config["SECRET_KEY"].encode("utf-8")
-    return hmac.new(key, b"claim-" + label + b"\0" + data, hashlib.sha256).digest()
+    return hmac.new(key, b"pending-code-" + label + b"\0" + data, hashlib.sha256).digest()
 
 
 def _mask(nonce: bytes, data: bytes) -> bytes:

@@ -19,9 +19,10 @@ from app.accounts.operations.citizens import (
 )
 from app.accounts.operations.credentials import (
     change_password,
+    claim_by_code,
+    reset_by_code,
     send_claim_code,
     send_reset_code,
-    set_password_by_code,
 )
 from app.accounts.operations.staff import create_staff, reset_password, update_staff
 
@@ -29,13 +30,14 @@ __all__ = [
     "PRIVACY_NOTICE_VERSION",
     "AccountExists",
     "change_password",
+    "claim_by_code",
     "create_staff",
     "record_consent",
     "register_citizen",
     "register_on_behalf",
+    "reset_by_code",
     "reset_password",
     "send_claim_code",
     "send_reset_code",
-    "set_password_by_code",
     "update_staff",
 ]

@@ -68,15 +68,7 @@ def send_reset_code(phone: str) -> tuple[OneTimeCode | None, str]:
     return _send("reset", account_to_reset(phone))
 
 
-def set_password_by_code(row: OneTimeCode, password: str, *, first: bool) -> User | None:
-    """The password of the code's account, once the code ``row`` has matched
-    (``codes.check(…, use_now=False)``). A password that will not do for this person is refused
-    (:class:`Invalid` on "password") before the code is used, so it can be typed again.
-
-    ``first`` (claiming): only an account still without a password gets one, with a guarded
-    UPDATE, so two claims cannot both set it; None (the code used, nothing changed) when it got
-    one in the meantime. Every session of the account ends and its wrong tries are forgotten.
-    """
+def _set_by_code(row: OneTimeCode, password: str, *, first: bool) -> User | None:
     user = db.session.get(User, row.user_id)
     if user is None or not user.is_active_account:
         raise codes.CodeRefused(codes.EXPIRED, "code")
@@ -95,4 +87,21 @@ def set_password_by_code(row: OneTimeCode, password: str, *, first: bool) -> Use
     db.session.refresh(user)
     sessions.end_all(user.id, sessions.NEW_PASSWORD)
     signin.forget(user.phone)
+    return user
+
+
+def claim_by_code(row: OneTimeCode, password: str) -> User | None:
+    """The first password of an account someone opened for its citizen, once the code ``row``
+    has matched (``codes.check(…, use_now=False)``). A password that will not do for this person
+    is refused (:class:`Invalid` on "password") before the code is used, so it can be typed
+    again. A guarded UPDATE sets it only if the account still has none, so two claims cannot
+    both set it: None (the code used, nothing changed) when it got one in the meantime."""
+    return _set_by_code(row, password, first=True)
+
+
+def reset_by_code(row: OneTimeCode, password: str) -> User:
+    """A new password for the code's account, as :func:`claim_by_code` but whatever password it
+    had. Every session of the account ends and its wrong tries are forgotten."""
+    user = _set_by_code(row, password, first=False)
+    assert user is not None  # an unguarded UPDATE of an account that exists
     return user

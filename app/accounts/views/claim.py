@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from app.accounts import signin
 from app.accounts.forms import CodeAndPasswordForm, PhoneForm
 from app.accounts.models import User
-from app.accounts.operations import send_claim_code, set_password_by_code
+from app.accounts.operations import claim_by_code, send_claim_code
 from app.accounts.pending import PendingCode
 from app.accounts.views import steps
 from app.accounts.views.public import bp
@@ -72,7 +72,7 @@ def claim_code():
     form = CodeAndPasswordForm()
     if form.validate_on_submit() and (row := steps.check(CLAIM, state, form)):
         with domain_errors(form):
-            return _claimed(set_password_by_code(row, form.password.data, first=True))
+            return _claimed(claim_by_code(row, form.password.data))
     return steps.page(CLAIM, form)
 
 

@@ -8,7 +8,7 @@ from flask import flash, redirect, url_for
 
 from app.accounts import signin
 from app.accounts.forms import CodeAndPasswordForm, PhoneForm
-from app.accounts.operations import send_reset_code, set_password_by_code
+from app.accounts.operations import reset_by_code, send_reset_code
 from app.accounts.pending import PendingCode
 from app.accounts.views import steps
 from app.accounts.views.public import bp, home
@@ -54,11 +54,11 @@ def reset_code():
     form = CodeAndPasswordForm()
     if form.validate_on_submit() and (row := steps.check(RESET, state, form)):
         with domain_errors(form):
-            user = set_password_by_code(row, form.password.data, first=False)
+            user = reset_by_code(row, form.password.data)
             RESET.pending.forget()
-            signin.sign_in(user)  # type: ignore[arg-type]
+            signin.sign_in(user)
             flash(DONE, "success")
-            return go(home(user))  # type: ignore[arg-type]
+            return go(home(user))
     return steps.page(RESET, form)
 
 
