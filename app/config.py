@@ -95,6 +95,7 @@ class Config:
     # after wrong passwords is LOGIN_* below, capped).
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "motcua")  # one Redis, many sites
     RATELIMIT_LOGIN_PER_ADDRESS = os.environ.get(
         "RATELIMIT_LOGIN_PER_ADDRESS", "30/minute;300/hour"
     )

@@ -124,7 +124,7 @@ def init_app(app: Flask) -> None:
         client_address,
         storage_uri=storage,
         strategy="moving-window",
-        key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "motcua"),
+        key_prefix=app.config["RATELIMIT_KEY_PREFIX"],
         in_memory_fallback_enabled=True,
         headers_enabled=False,  # Retry-After is set on the 429 only (app/errors.py)
     )

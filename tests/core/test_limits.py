@@ -170,3 +170,36 @@ def test_when_redis_is_down_the_limits_go_on_in_memory(app_config, caplog) -> No
     )
     assert lookups(down.test_client(), 3) == [200, 200, 429]
     assert "falling back to in-memory storage" in caplog.text
+
+
+LIMITED = {
+    "accounts.login": {"login-address", "login-phone"},
+    "accounts.register": {"register", "code-send"},
+    "accounts.register_code": {"code-check"},
+    "accounts.register_resend": {"code-send"},
+    "accounts.claim": {"claim", "code-send"},
+    "accounts.claim_code": {"code-check"},
+    "accounts.claim_resend": {"code-send"},
+    "accounts.forgot": {"password-reset", "code-send"},
+    "accounts.reset_code": {"code-check"},
+    "accounts.reset_resend": {"code-send"},
+    "assist.consent": {"consent-code-send"},
+    "assist.new_citizen": {"consent-code-send"},
+    "assist.enter_code": {"code-check"},
+    "assist.resend_code": {"code-send"},
+    "public.lookup": {"lookup"},
+    "public.lookup_code": {"lookup"},
+    "api.pickups": {"api-token"},
+    "api.deliveries": {"api-token"},
+    "api.item": {"api-token"},
+    "api.post_event": {"api-token"},
+}
+
+
+def test_every_guessable_or_costly_route_is_limited(app) -> None:
+    marked = {
+        endpoint: set(getattr(view, limits.MARK))
+        for endpoint, view in app.view_functions.items()
+        if getattr(view, limits.MARK, ())
+    }
+    assert marked == LIMITED
