@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import DEFAULT_SECRET_KEY, ROOT, Config
 from app.extensions import compress, csrf, db, login_manager, migrate
@@ -23,6 +24,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _refuse_unsafe_production(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy the connection comes from the proxy: believe the address it
+        # forwards (rate limits count per client address; the event log records it).
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
@@ -49,7 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         public,
         templating,
     )
-    from app.core import transaction
+    from app.core import limits, transaction
 
     # /can-bo/ and /can-bo/hang-doi/moi show the same queue; no redirect between them.
     app.url_map.redirect_defaults = False
@@ -67,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         domain.init_app(app)
     cli.init_app(app)
+    limits.init_app(app)  # after every blueprint: it puts the limits on the marked views
     templating.init_app(app)
     _static_fingerprints(app)
     _security_headers(app)

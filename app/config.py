@@ -84,3 +84,34 @@ class Config:
     OTP_MINUTES = _int("OTP_MINUTES", 10)
     OTP_ATTEMPTS = _int("OTP_ATTEMPTS", 5)
     OTP_PER_HOUR = _int("OTP_PER_HOUR", 3)
+    # Reverse proxies in front of the app whose X-Forwarded-For / -Proto are believed (0: none,
+    # the address is the connection's). Rate limits per address need the client's real address.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+    # Rate limits (app/core/limits.py, Flask-Limiter), as "30/minute", "20/hour",
+    # "30/10minutes"…, several separated by ";". Counted in Redis when REDIS_URL is set (shared
+    # by every worker and kept across restarts; production should set it), otherwise in each
+    # process's memory. Per address: many people may share one (a village hall, a mobile
+    # carrier's NAT). Per phone: kept short, since anyone may type any phone (the longer wait
+    # after wrong passwords is LOGIN_* below, capped).
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "motcua")  # one Redis, many sites
+    RATELIMIT_LOGIN_PER_ADDRESS = os.environ.get(
+        "RATELIMIT_LOGIN_PER_ADDRESS", "30/minute;300/hour"
+    )
+    RATELIMIT_LOGIN_PER_PHONE = os.environ.get("RATELIMIT_LOGIN_PER_PHONE", "10/minute")
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "20/hour")
+    RATELIMIT_CLAIM = os.environ.get("RATELIMIT_CLAIM", "20/hour")
+    RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "20/hour")
+    RATELIMIT_CODE_SEND = os.environ.get("RATELIMIT_CODE_SEND", "30/hour")
+    RATELIMIT_CODE_CHECK = os.environ.get("RATELIMIT_CODE_CHECK", "30/10minutes")
+    RATELIMIT_LOOKUP = os.environ.get("RATELIMIT_LOOKUP", "60/minute;600/hour")
+    RATELIMIT_API_PER_TOKEN = os.environ.get("RATELIMIT_API_PER_TOKEN", "300/minute")
+    # Signing in (app/accounts/signin.py): from the LOGIN_FREE_FAILURES-th wrong password in a
+    # row a phone waits 1, 2, 4… minutes before the next try, never more than
+    # LOGIN_WAIT_MAX_MINUTES; failures older than LOGIN_FORGET_HOURS are forgotten. A session
+    # ends after SESSION_DAYS whatever happens (and at once on logout, password change…).
+    LOGIN_FREE_FAILURES = _int("LOGIN_FREE_FAILURES", 5)
+    LOGIN_WAIT_MAX_MINUTES = _int("LOGIN_WAIT_MAX_MINUTES", 15)
+    LOGIN_FORGET_HOURS = _int("LOGIN_FORGET_HOURS", 24)
+    SESSION_DAYS = _int("SESSION_DAYS", 30)

@@ -1,10 +1,15 @@
-"""Error pages in Vietnamese; the same page whether the request came from htmx or not."""
+"""Error pages in Vietnamese; the same page whether the request came from htmx or not, except
+"too many requests" (429), which htmx shows above the page it came from (the form stays)."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, TooManyRequests
+from werkzeug.wrappers import Response
+
+from app.core import clock, limits
+from app.core.htmx import is_htmx
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Trình duyệt đã gửi một yêu cầu mà hệ thống không hiểu."),
@@ -16,6 +21,11 @@ MESSAGES = {
         "Tệp quá lớn",
         "Tệp bạn gửi vượt quá dung lượng cho phép. Hãy chọn tệp nhỏ hơn hoặc chụp lại ảnh.",
     ),
+    429: (
+        "Bạn đã thử quá nhiều lần",
+        "Để bảo vệ tài khoản và dữ liệu của người dân, hệ thống tạm dừng thao tác này vì có quá "
+        "nhiều lần thử trong thời gian ngắn.",
+    ),
     500: (
         "Có lỗi xảy ra",
         "Hệ thống gặp sự cố. Dữ liệu bạn đã lưu vẫn còn; hãy thử lại sau ít phút.",
@@ -24,7 +34,30 @@ MESSAGES = {
 }
 
 
-_API_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+_API_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}
+
+
+def too_many(seconds: int) -> Response:
+    """429 with ``Retry-After``: the page, the API's JSON, or for htmx a notice put at the top of
+    the page's main content (``HX-Retarget``), so that the form being filled stays as it is."""
+    title, message = MESSAGES[429]
+    wait = f"Vui lòng thử lại sau {limits.wait_words(seconds, clock.now())}."
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "rate_limited", "message": f"{message} {wait}"}}
+        response = make_response(jsonify(body), 429)
+    elif is_htmx():
+        html = render_template("errors/_too_many.html", title=title, message=message, wait=wait)
+        response = make_response(html, 429)
+        response.headers["HX-Retarget"] = "#main"
+        response.headers["HX-Reswap"] = "afterbegin show:top"
+    else:
+        html = render_template(
+            "errors/error.html", code=429, title=title, message=message, wait=wait
+        )
+        response = make_response(html, 429)
+    response.headers["Retry-After"] = str(seconds)
+    response.vary.add("HX-Request")
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -37,6 +70,10 @@ def init_app(app: Flask) -> None:
             message="Trang đã mở quá lâu hoặc đã bị gửi lại. Hãy quay lại, tải lại trang và thử "
             "lại; những gì bạn đã lưu trước đó vẫn còn.",
         ), 400
+
+    @app.errorhandler(TooManyRequests)
+    def rate_limited(error: TooManyRequests):  # type: ignore[no-untyped-def]
+        return too_many(limits.retry_after())
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

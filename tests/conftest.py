@@ -28,7 +28,7 @@ from app import create_app
 from app.accounts.models import User, unit_memberships
 from app.catalogue.models import Procedure, Unit
 from app.cli import seed
-from app.core import clock
+from app.core import clock, limits
 from app.core.roles import Role
 from app.dossiers.models import DossierEvent
 from app.extensions import db
@@ -36,6 +36,9 @@ from app.extensions import db
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 USER_TABLES = [
+    "user_sessions",
+    "login_throttles",
+    "pending_secrets",
     "one_time_codes",
     "api_tokens",
     "postal_payments",
@@ -149,15 +152,22 @@ def app_config(tmp_path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         # One PBKDF2 round instead of scrypt: a test signs in hundreds of users, and what is
         # tested is that passwords are checked, not how slowly.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+        # The rate limits run for real (in memory, counts reset before every test) but high,
+        # since tests sign in many times from one address; tests/core/test_limits.py and the
+        # tests beside each limited view set their own low limits.
+        **{setting: "100000/minute" for setting in limits.SETTINGS},
     }
 
 
 # A GET never writes (issue 10), checked on every request of every test: a flush with changes
 # or an INSERT / UPDATE / DELETE during a GET is recorded and fails the test that made it.
 # Only the read log is written on a GET: who read a dossier's personal data, who downloaded
-# its result (Law 91/2025), and when an API token was last used.
+# its result (Law 91/2025), and when an API token was last used. Two writes of security are
+# made on a GET too: a shared device's idle sign-out ends its session on the server (so a copy
+# of the cookie ends with it), and showing a secret once deletes it (app/accounts/shown_once.py).
 READ_LOG = frozenset({"viewed", "result_downloaded"})
 READ_LOG_COLUMNS = {"ApiToken": {"last_used_at"}}
+SECURITY_WRITES_ON_GET = {("UPDATE", "user_sessions"), ("DELETE", "pending_secrets")}
 _writes_on_get: list[str] = []
 
 
@@ -196,7 +206,10 @@ def _statement_on_get(state: Any) -> None:
     if not _in_a_get():
         return
     if state.is_insert or state.is_update or state.is_delete:
-        _writes_on_get.append(f"GET {request.path} runs {str(state.statement).split()[0]}")
+        verb = str(state.statement).split()[0]
+        table = getattr(getattr(state.statement, "table", None), "name", "")
+        if (verb, table) not in SECURITY_WRITES_ON_GET:
+            _writes_on_get.append(f"GET {request.path} runs {verb} on {table}")
 
 
 _apps: dict[str, tuple[Flask, dict[str, Any]]] = {}
@@ -229,6 +242,7 @@ def _app_for(config: dict[str, Any]) -> Flask:
 def app(backend: str, database_urls: dict[str, str], app_config: dict[str, Any]) -> Iterator[Flask]:
     application = _app_for({**app_config, "SQLALCHEMY_DATABASE_URI": database_urls[backend]})
     _writes_on_get.clear()
+    limits.reset(application)
     with application.app_context():
         _wipe()
         yield application

@@ -211,3 +211,27 @@ def booked_and_submitted(citizen, procedure, office, token="p1", return_channel=
     assert submit(dossier, citizen)
     db.session.commit()
     return dossier
+
+
+class SentCodes:
+    """Every one-time code issued while a test runs, as ``(purpose, phone, code)``: read here
+    rather than from the SMS text, which the outbox may keep redacted."""
+
+    def __init__(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        from app.accounts import codes
+
+        self.sent: list[tuple[str, str, str]] = []
+        issue = codes.issue
+
+        def recording(purpose, phone, **kwargs):  # type: ignore[no-untyped-def]
+            row, code = issue(purpose, phone, **kwargs)
+            self.sent.append((purpose, phone, code))
+            return row, code
+
+        monkeypatch.setattr(codes, "issue", recording)
+
+    def last(self, phone: str, purpose: str = "") -> str:
+        for sent_purpose, sent_phone, code in reversed(self.sent):
+            if sent_phone == phone and purpose in ("", sent_purpose):
+                return code
+        raise AssertionError(f"no {purpose or 'code'} sent to {phone}")

@@ -49,6 +49,8 @@ PURE = {
     "app.core.roles",
     "app.core.spreadsheet",
     "app.core.text",
+    "app.accounts.backoff",
+    "app.accounts.passwords",
     "app.accounts.staff",
     "app.assist.stats.periods",
     "app.catalogue.answers",

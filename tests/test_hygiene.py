@@ -93,6 +93,29 @@ def claim_code_page(site: Site) -> str:
     return "/nhan-tai-khoan/ma"
 
 
+def code_page(start: str, data: dict[str, str], then: str) -> Callable[[Site], str]:
+    """Step 2 of a "we sent a code to your phone" page (registering, resetting a password)."""
+
+    def reach(site: Site) -> str:
+        token = csrf_token_of(site.anonymous.get(start).text)
+        response = site.anonymous.post(start, data={**data, "csrf_token": token})
+        assert response.status_code == 303, response.text
+        return then
+
+    return reach
+
+
+REGISTRATION = {
+    "full_name": "Lò Thị Mai",
+    "phone": "0987000444",
+    "date_of_birth": "1990-05-12",
+    "sex": "female",
+    "id_number": "040190777001",
+    "password": "Ca-phe-sua-da-2026",
+    "password_again": "Ca-phe-sua-da-2026",
+    "consent": "y",
+}
+
 PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "home": (False, lambda s: "/"),
     "catalogue": (False, lambda s: "/thu-tuc"),
@@ -101,6 +124,14 @@ PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "register": (False, lambda s: "/dang-ky"),
     "claim account": (False, lambda s: "/nhan-tai-khoan"),
     "claim account code": (False, claim_code_page),
+    "register code": (False, code_page("/dang-ky", REGISTRATION, "/dang-ky/ma")),
+    "forgotten password": (False, lambda s: "/quen-mat-khau"),
+    "forgotten password code": (
+        False,
+        code_page("/quen-mat-khau", {"phone": "0987000333"}, "/quen-mat-khau/ma"),
+    ),
+    "my account": (True, lambda s: "/tai-khoan"),
+    "change password": (True, lambda s: "/tai-khoan/doi-mat-khau"),
     **{f"step {name}": (True, lambda s, name=name: s.step(name)) for name in STEPS},
     "lookup": (False, lambda s: "/tra-cuu"),
     "lookup result": (False, lambda s: f"/tra-cuu/{s.done.code}"),

@@ -1,4 +1,4 @@
-"""Accounts: citizens and staff, signing in, consent."""
+"""Accounts: citizens and staff, signing in, sessions, passwords, consent."""
 
 from __future__ import annotations
 
@@ -6,14 +6,22 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.accounts import queries
-    from app.accounts.views import account  # noqa: F401  (its routes are on the public blueprint)
+    from app.accounts import cli, queries, signin
+    from app.accounts.views import (  # noqa: F401  (their routes are on the public blueprint)
+        account,
+        claim,
+        register,
+        reset,
+    )
     from app.accounts.views.admin import bp as admin
     from app.accounts.views.public import bp
     from app.catalogue import usage
     from app.core.admin import Card, provide
+    from app.extensions import login_manager
 
+    login_manager.user_loader(signin.load_user)
     app.register_blueprint(bp)
     app.register_blueprint(admin)
+    app.cli.add_command(cli.accounts)
     provide(Card(20, "accounts/admin/_card_staff.html", queries.staff_card))
     usage.count_staff_with(queries.staff_counts)

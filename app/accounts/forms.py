@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, Length, ValidationError
 
-from app.accounts import affiliations
+from app.accounts import affiliations, passwords
 from app.accounts.models import User
 from app.accounts.staff import MANAGED_ROLES
 from app.catalogue.forms import UnitsField
@@ -27,15 +27,30 @@ from app.core.roles import ROLE_LABELS, Role
 SEX_CHOICES = [("female", "Nữ"), ("male", "Nam")]
 
 
-def new_password_fields(name: str, hint: str) -> tuple[PasswordField, PasswordField]:
-    """A new password typed twice, at least 8 characters ("mật khẩu" / "mật khẩu mới")."""
+PASSWORD_HINT = (
+    f"Ít nhất {passwords.MIN_LENGTH} ký tự và khó đoán: dễ nhớ nhất là ghép ba, bốn từ không "
+    "liên quan với nhau. Không dùng số điện thoại, ngày sinh hay tên của bạn."
+)
+
+
+def acceptable_password(form: Any, field: Any) -> None:
+    """Inline validator: long enough, not among the most used, not easy to guess. What is
+    wrong for this very person (their phone, name…) is checked once they are known (the
+    registration form below; the operations for everyone else)."""
+    problem = passwords.problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+def new_password_fields(
+    name: str, hint: str, *, checked: bool = True
+) -> tuple[PasswordField, PasswordField]:
+    """A new password typed twice ("mật khẩu" / "mật khẩu mới"), acceptable (passwords.py);
+    ``checked=False`` when the form checks it itself, knowing whose it is."""
     return (
         PasswordField(
             name.capitalize(),
-            validators=[
-                required(f"Vui lòng đặt {name}."),
-                Length(min=8, message="Mật khẩu cần ít nhất 8 ký tự."),
-            ],
+            validators=[required(f"Vui lòng đặt {name}."), *([acceptable_password] * checked)],
             description=hint,
         ),
         PasswordField(
@@ -63,7 +78,16 @@ def id_number_agrees(form: Any, field: Any) -> None:
 
 class LoginForm(FlaskForm):
     phone = StringField("Số điện thoại", validators=[required(), MobilePhone()])
-    password = PasswordField("Mật khẩu", validators=[required("Vui lòng nhập mật khẩu.")])
+    password = PasswordField(
+        "Mật khẩu",
+        validators=[
+            required("Vui lòng nhập mật khẩu."),
+            Length(
+                max=passwords.MAX_LENGTH,
+                message=f"Mật khẩu dài tối đa {passwords.MAX_LENGTH} ký tự.",
+            ),
+        ],
+    )
 
 
 class IdentityFields:
@@ -98,7 +122,7 @@ class RegisterForm(IdentityFields, FlaskForm):
         description="Dùng để đăng nhập và nhận tin nhắn về hồ sơ.",
     )
     email = email_field()
-    password, password_again = new_password_fields("mật khẩu", "Ít nhất 8 ký tự.")
+    password, password_again = new_password_fields("mật khẩu", PASSWORD_HINT, checked=False)
     consent = BooleanField(
         "Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân",
         validators=[
@@ -106,14 +130,35 @@ class RegisterForm(IdentityFields, FlaskForm):
         ],
     )
 
+    def validate_password(self, field: Any) -> None:
+        """Not the person's own phone, name, birth date or ID number (as typed above)."""
+        problem = passwords.problem(
+            field.data or "",
+            phone=self.phone.data or "",
+            full_name=self.full_name.data or "",
+            id_number=self.id_number.data or "",
+            date_of_birth=self.date_of_birth.data,
+        )
+        if problem:
+            raise ValidationError(problem)
+
+    def details(self) -> dict[str, Any]:
+        """Who registers, as the code's row keeps it until the phone is proved."""
+        return {
+            "full_name": self.full_name.data,
+            "phone": self.phone.data,
+            "id_number": self.id_number.data,
+            "date_of_birth": self.date_of_birth.data,
+            "sex": self.sex.data,
+            "email": self.email.data or "",
+        }
+
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(
         "Mật khẩu hiện tại", validators=[required("Vui lòng nhập mật khẩu hiện tại.")]
     )
-    password, password_again = new_password_fields(
-        "mật khẩu mới", "Ít nhất 8 ký tự, khác mật khẩu được cấp."
-    )
+    password, password_again = new_password_fields("mật khẩu mới", PASSWORD_HINT)
 
 
 def six_digits(form: Any, field: Any) -> None:
@@ -123,22 +168,36 @@ def six_digits(form: Any, field: Any) -> None:
         raise ValidationError("Mã gồm đúng 6 chữ số, trong tin nhắn bạn nhận được.")
 
 
-class ClaimPhoneForm(FlaskForm):
+class PhoneForm(FlaskForm):
+    """The phone a code goes to (claiming an account, resetting a password)."""
+
     phone = StringField(
         "Số điện thoại di động",
         validators=[required(), MobilePhone()],
-        description="Số người giúp bạn đã dùng khi tạo tài khoản.",
+        description="Số bạn dùng để đăng nhập, hoặc số người giúp bạn đã dùng khi tạo tài khoản.",
     )
 
 
-class ClaimCodeForm(FlaskForm):
-    code = StringField(
+def code_field() -> StringField:
+    return StringField(
         "Mã trong tin nhắn",
         validators=[required("Vui lòng nhập mã gồm 6 chữ số."), six_digits],
         description="6 chữ số.",
     )
+
+
+class CodeForm(FlaskForm):
+    """The code that proves the phone of someone registering."""
+
+    code = code_field()
+
+
+class CodeAndPasswordForm(FlaskForm):
+    """The code, and the password it lets one set (claiming an account, resetting)."""
+
+    code = code_field()
     password, password_again = new_password_fields(
-        "mật khẩu", "Ít nhất 8 ký tự. Từ nay bạn đăng nhập bằng số điện thoại và mật khẩu này."
+        "mật khẩu mới", PASSWORD_HINT + " Từ nay bạn đăng nhập bằng số điện thoại và mật khẩu này."
     )
 
 

@@ -30,6 +30,12 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def verify_password(stored: str, password: str) -> bool:
+    """Whether ``password`` is the one ``stored`` was made from (the one place a hash is
+    checked: signing in checks a stand-in hash through it too, app/accounts/signin.py)."""
+    return check_password_hash(stored, password)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -62,7 +68,7 @@ class User(UserMixin, db.Model):
         self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return bool(self.password_hash) and verify_password(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -130,3 +136,47 @@ class OneTimeCode(db.Model):
     expires_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
     used_at: Mapped[datetime | None]
+
+
+class UserSession(db.Model):
+    """A signed-in browser. The session cookie carries a random key; only its SHA-256 is stored.
+    A request is signed in only while its row has not ended (logout, a new password, an
+    administrator's reset or lock, "sign out everywhere", idle sign-out) and is younger than
+    SESSION_DAYS, so a copied cookie opens nothing once its session has ended."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(16))  # app/accounts/sessions.py
+
+
+class LoginThrottle(db.Model):
+    """Wrong passwords in a row for a phone number, whether or not it has an account (so that
+    waiting tells nothing), and until when it must wait (app/accounts/signin.py)."""
+
+    __tablename__ = "login_throttles"
+
+    phone: Mapped[str] = mapped_column(String(10), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_attempt_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
+    wait_until: Mapped[datetime | None]
+
+
+class PendingSecret(db.Model):
+    """A secret shown once to the administrator who made it (a staff one-time password, a new
+    API token), between the POST that made it and the page that shows it. Stored XOR a random
+    pad that only that administrator's session holds, so neither the row nor the cookie alone
+    tells it; the showing deletes the row (app/accounts/shown_once.py)."""
+
+    __tablename__ = "pending_secrets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int]
+    sealed: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(index=True)

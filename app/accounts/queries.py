@@ -1,13 +1,15 @@
-"""Accounts reads: signing in, the accounts a citizen may claim, staff accounts and their counts."""
+"""Accounts reads: who is signed in, the accounts a code may be sent to, staff accounts and their
+counts."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
-from app.accounts.models import User, unit_memberships
+from app.accounts.models import User, UserSession, unit_memberships
 from app.accounts.staff import MANAGED_ROLES
 from app.catalogue.models import Unit
 from app.core.roles import Role
@@ -15,11 +17,20 @@ from app.core.text import fold
 from app.extensions import db
 
 
-def authenticate(phone: str, password: str) -> User | None:
-    user = db.session.scalar(select(User).filter_by(phone=phone))
-    if user is None or not user.is_active or not user.check_password(password):
-        return None
-    return user
+def signed_in_user(user_id: int, key_hash: str, begun_after: datetime) -> User | None:
+    """The active user whose open session (begun after ``begun_after``) has this key: one
+    query on every signed-in request (app/accounts/signin.py)."""
+    return db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.is_active_account.is_(True),
+            UserSession.key_hash == key_hash,
+            UserSession.ended_at.is_(None),
+            UserSession.created_at > begun_after,
+        )
+    )
 
 
 def claimable_account(phone: str) -> User | None:
@@ -35,8 +46,20 @@ def claimable_account(phone: str) -> User | None:
     )
 
 
+def account_to_reset(phone: str) -> User | None:
+    """The active account of ``phone`` whose password may be reset with a code sent to it (one
+    never claimed gets its first password that way too)."""
+    return db.session.scalar(
+        select(User).where(User.phone == phone, User.is_active_account.is_(True))
+    )
+
+
 def user_by_phone(phone: str) -> User | None:
     return db.session.scalar(select(User).filter_by(phone=phone))
+
+
+def user_by_id_number(id_number: str) -> User | None:
+    return db.session.scalar(select(User).filter_by(id_number=id_number))
 
 
 # --- staff accounts -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 KEY = "assisting"
 # What a helper's session may remember between requests besides the sign-in itself.
-_KEEP = ("_user_id", "_fresh", "_id", "csrf_token", "seen")
+_KEEP = ("_user_id", "_fresh", "_id", "sid", "csrf_token", "seen")
 
 
 def begin(citizen_id: int, consent_id: int | None = None) -> None:

@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, flash, request, session, url_for
-from flask_login import current_user, logout_user, user_logged_out
+from flask_login import current_user, user_logged_out
 from werkzeug.wrappers import Response
 
-from app.accounts import serving
+from app.accounts import serving, signin
+from app.accounts.operations.sessions import IDLE
 from app.assist import queries
 from app.core import clock
 from app.core.permissions import require
@@ -42,7 +43,7 @@ def init_app(app: Flask) -> None:
         limit = timedelta(minutes=limit_minutes)
         if seen and now - datetime.fromisoformat(seen) > limit:
             kept = session.get(serving.KEY)
-            logout_user()
+            signin.sign_out(IDLE)  # on the server too: a copy of the cookie ends with it
             if kept:  # only this helper, signing in again, picks it up (accounts/serving.py)
                 session[serving.KEY] = kept
             session.pop(SEEN_KEY, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime, timedelta, timezone
 
 # The one time zone of the product. Vietnam has kept UTC+7 all year since 1975 (no daylight
@@ -19,6 +20,12 @@ def now() -> datetime:
 
 def today() -> date:
     return now().date()
+
+
+def epoch() -> float:
+    """Real seconds since 1970, never frozen: for libraries that count real time themselves (the
+    rate limits of app/core/limits.py) and for saying how long until they let go."""
+    return time.time()
 
 
 def freeze(moment: datetime | None) -> None:

@@ -1,4 +1,5 @@
-"""Registration, login and logout through the web pages (with and without htmx)."""
+"""Registration's form, login and logout through the web pages (with and without htmx); the code
+that proves the phone is in test_register.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from helpers import PASSWORD, login
 
 from app.accounts.models import User
 from app.core.identity import MSG_ID_SEX, MSG_ID_YEAR
-from app.core.roles import Role
 from app.extensions import db
 
 HTMX = {"HX-Request": "true"}
@@ -74,38 +74,6 @@ def test_register_form_has_an_unticked_consent_box(client) -> None:
     assert page.find("a", href="/chinh-sach-bao-mat") is not None
 
 
-def test_register_happy_path_creates_a_citizen_and_signs_in(client) -> None:
-    response = client.post("/dang-ky", data=registration())
-    assert response.status_code == 303
-    assert urlsplit(response.location).path == "/thu-tuc"
-    (user,) = users()
-    assert user.phone == "0987654321"
-    assert user.id_number == "040190777001"
-    assert user.full_name == "Lò Thị Mai"
-    assert user.role == Role.CITIZEN
-    assert user.privacy_consent_at is not None
-    assert user.privacy_notice_version
-    # Signed in: a protected page opens.
-    assert client.get("/ho-so-cua-toi").status_code == 200
-
-
-def test_register_with_an_e_mail_address(client) -> None:
-    response = client.post("/dang-ky", data=registration(email="lo.thi.mai@example.vn"))
-    assert response.status_code == 303, response.text
-    (user,) = users()
-    assert user.email == "lo.thi.mai@example.vn"
-
-
-def test_password_is_stored_hashed(client) -> None:
-    client.post("/dang-ky", data=registration())
-    (user,) = users()
-    assert user.password_hash
-    assert "mat-khau-rat-dai" not in user.password_hash
-    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
-    assert user.check_password("mat-khau-rat-dai")
-    assert not user.check_password("mat-khau-sai")
-
-
 def test_register_without_consent_is_refused(client) -> None:
     data = registration()
     del data["consent"]
@@ -158,24 +126,6 @@ def test_register_id_number_must_have_12_digits(client) -> None:
     assert "12 chữ số" in field_error(soup(response), "id_number")
 
 
-def test_register_duplicate_phone_is_refused(client, make_user) -> None:
-    make_user(phone="0987654321")
-    response = client.post("/dang-ky", data=registration(phone="+84 987 654 321"))
-    assert response.status_code == 422
-    page = soup(response)
-    assert "đã có tài khoản" in field_error(page, "phone")
-    assert "đã có tài khoản" in summary_text(page)
-    assert len(users()) == 1
-
-
-def test_register_duplicate_id_number_is_refused(client, make_user) -> None:
-    make_user(id_number="040190777001")
-    response = client.post("/dang-ky", data=registration())
-    assert response.status_code == 422
-    assert "đã có tài khoản" in field_error(soup(response), "id_number")
-    assert len(users()) == 1
-
-
 def test_register_password_mismatch(client) -> None:
     response = client.post("/dang-ky", data=registration(password_again="mat-khau-khac-han"))
     assert response.status_code == 422
@@ -197,17 +147,6 @@ def test_register_htmx_errors_return_the_form_fragment_with_422(client) -> None:
     assert PHONE_MESSAGE in field_error(page, "phone")
     assert "Hai mật khẩu không giống nhau" in summary_text(page)
     assert "HX-Request" in response.headers.get("Vary", "")
-
-
-def test_register_success_over_htmx_navigates_the_whole_page(client) -> None:
-    # A 303 would be followed inside the XHR and the next page swapped into the form.
-    response = client.post("/dang-ky", data=registration(), headers=HTMX)
-    assert response.status_code == 204
-    assert response.headers["HX-Redirect"] == "/thu-tuc"
-    assert len(users()) == 1
-
-
-# --- login and logout ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -6,21 +6,21 @@ account; only a phone with an account without a password gets a code.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import PASSWORD, submit_via_services
+from helpers import PASSWORD, SentCodes, submit_via_services
 from sqlalchemy import func, select
 
-from app.accounts.claim import CLAIM_KEY, _seal, _unseal
 from app.accounts.models import OneTimeCode, User
 from app.accounts.operations import register_on_behalf
+from app.accounts.pending import _seal, _unseal
 from app.accounts.queries import claimable_account
-from app.accounts.views.public import RESENT_MESSAGE, SENT_MESSAGE, TOO_MANY_MESSAGE
+from app.accounts.views.claim import RESENT_MESSAGE, SENT_MESSAGE
+from app.accounts.views.steps import TOO_MANY_MESSAGE
 from app.core import clock
 from app.core.roles import Role
 from app.extensions import db
@@ -28,6 +28,7 @@ from app.notifications.models import Notification
 
 PHONE = "0987111222"
 NEW_PASSWORD = "mat-khau-moi-cua-toi"
+CLAIM_KEY = "claim"
 DEMO = pytest.mark.parametrize("app_config", [{"DEMO_MODE": True}], indirect=True)
 CSRF_ON = pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}], indirect=True)
 
@@ -74,15 +75,24 @@ def sms_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Notification))
 
 
+_sent: list[SentCodes] = []
+
+
+@pytest.fixture(autouse=True)
+def _codes_sent(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    _sent[:] = [SentCodes(monkeypatch)]
+    yield
+    _sent.clear()
+
+
 def sent_code(phone: str = PHONE) -> str:
-    """The code in the last SMS sent to ``phone``, read from the outbox."""
-    body = db.session.scalar(
-        select(Notification.body)
+    """The last claim code sent to ``phone`` (its SMS is in the outbox)."""
+    assert db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
         .where(Notification.recipient == phone, Notification.template == "otp_claim")
-        .order_by(Notification.id.desc())
-    )
-    assert body is not None, "no claim SMS in the outbox"
-    return re.search(r"\b(\d{6})\b", body).group(1)
+    ), "no claim SMS in the outbox"
+    return _sent[0].last(phone, "claim")
 
 
 def reload(user: User) -> User:
@@ -204,6 +214,20 @@ def test_a_form_error_is_not_a_try_and_keeps_the_code(client, opened) -> None:
     assert code_rows()[0].attempts == 0
     assert reload(opened).password_hash is None
     assert answer(client, "  ".join([code[:3], code[3:]])).status_code == 303
+
+
+def test_a_password_of_the_citizens_own_details_is_refused_and_the_code_kept(
+    client, opened
+) -> None:
+    ask(client)
+    code = sent_code()
+    for mine in ("LoThiMai1960!", "Mai-0987111222", "Mai@02031960"):
+        response = answer(client, code, password=mine)
+        assert response.status_code == 422
+        assert "số điện thoại, số định danh, ngày sinh hay họ tên" in text_of(response)
+    assert code_rows()[0].used_at is None
+    assert reload(opened).password_hash is None
+    assert answer(client, code).status_code == 303  # the code still works (3 of 5 tries used)
 
 
 def test_an_expired_code_is_refused(app, client, opened) -> None:

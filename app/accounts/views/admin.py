@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, request, session, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.accounts import operations, queries
+from app.accounts import operations, queries, shown_once
 from app.accounts.forms import StaffCreateForm, StaffEditForm, StaffForm
 from app.accounts.models import User
 from app.accounts.staff import MANAGED_ROLES
@@ -26,8 +26,8 @@ from app.core.transaction import domain_errors, form_status
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/quan-tri")
 
-# The one-time password waits here between the POST that made it and the page that shows it.
-ONE_TIME_PASSWORD_KEY = "admin_one_time_password"
+# What a staff member's one-time password is held as until its page shows it (shown_once.py).
+ONE_TIME_PASSWORD = "staff_password"
 
 
 @bp.route("/")
@@ -70,7 +70,7 @@ def _form_page(form: StaffForm, user: User | None, **context: Any) -> Response:
 
 
 def _show_password(user: User, password: str) -> Response:
-    session[ONE_TIME_PASSWORD_KEY] = {"user_id": user.id, "password": password}
+    shown_once.hold(ONE_TIME_PASSWORD, user.id, password)
     return go(url_for("accounts_admin.staff_password", user_id=user.id))
 
 
@@ -130,10 +130,7 @@ def staff_reset_password(user_id: int):
 @bp.route("/can-bo/<int:user_id>/mat-khau")
 @require(Permission.MANAGE)
 def staff_password(user_id: int):
-    """Shows the one-time password once: reading it removes it from the session."""
+    """Shows the one-time password once: showing it deletes it on the server."""
     user = queries.get_staff(user_id) or abort(404)
-    password = None
-    waiting = session.get(ONE_TIME_PASSWORD_KEY)
-    if isinstance(waiting, dict) and waiting.get("user_id") == user.id:
-        password = session.pop(ONE_TIME_PASSWORD_KEY)["password"]
+    password = shown_once.reveal(ONE_TIME_PASSWORD, user.id)
     return render("accounts/admin/staff_password.html", user=user, password=password)

@@ -1,48 +1,39 @@
-"""Signing in, registering, and claiming an account someone opened for you (issue 5): pages for
-anyone, signed in or not."""
+"""Signing in: a page for anyone, signed in or not. The blueprint of every page of accounts
+for people (registering, claiming, resetting a password, one's own account)."""
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, request, url_for
-from flask_login import login_user
+from flask import Blueprint, request, url_for
 from werkzeug.wrappers import Response
 
-from app.accounts import claim as claiming
-from app.accounts import codes
-from app.accounts.forms import ClaimCodeForm, ClaimPhoneForm, LoginForm, RegisterForm
+from app.accounts import signin
+from app.accounts.forms import LoginForm
 from app.accounts.models import User
-from app.accounts.operations import claim_account, register_citizen
-from app.accounts.queries import authenticate
+from app.core import clock
 from app.core.htmx import render
+from app.core.limits import limited, wait_words
 from app.core.permissions import public
 from app.core.responses import go
 from app.core.roles import Permission, has_permission
-from app.core.transaction import domain_errors, form_status, keep_changes
-from app.extensions import db, login_manager
+from app.core.transaction import form_status, keep_changes
 
 bp = Blueprint("accounts", __name__)
 
-SENT_MESSAGE = (
-    "Nếu số này có tài khoản chưa đặt mật khẩu, một mã đã được gửi qua tin nhắn đến số đó."
+WRONG = "Số điện thoại hoặc mật khẩu chưa đúng."
+NOW_WAIT = (
+    "Bạn đã nhập sai nhiều lần liền: hãy đợi {wait} rồi thử lại, hoặc đặt lại mật khẩu bằng mã "
+    "gửi qua tin nhắn (Quên mật khẩu?)."
 )
-RESENT_MESSAGE = (
-    "Nếu số này có tài khoản chưa đặt mật khẩu, một mã mới đã được gửi; mã cũ không còn dùng được."
-)
-CLAIMED_MESSAGE = "Đã nhận tài khoản. Từ nay bạn đăng nhập bằng số điện thoại và mật khẩu này."
-TOO_MANY_MESSAGE = (
-    "Bạn đã yêu cầu nhiều mã trong một giờ qua. Vui lòng đợi rồi thử lại, hoặc hỏi Bộ phận "
-    "Một cửa xã."
+WAITING = (
+    "Số điện thoại này đang tạm dừng đăng nhập vì đã nhập sai mật khẩu nhiều lần liền. Vui lòng "
+    "thử lại sau {wait}, hoặc đặt lại mật khẩu bằng mã gửi qua tin nhắn (Quên mật khẩu?)."
 )
 
 
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
-
-
-def _safe_next(default: str) -> str:
+def safe_next(default: str) -> str:
     target = request.args.get("next", "")
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
@@ -50,7 +41,7 @@ def _safe_next(default: str) -> str:
     return default
 
 
-def _home(user: User) -> str:
+def home(user: User) -> str:
     """Where a person lands after signing in: their own work."""
     if has_permission(user, Permission.POSTAL_WORK):
         return url_for("postal.today")
@@ -63,108 +54,37 @@ def _home(user: User) -> str:
     return url_for("dossiers.mine")
 
 
+def _page(form: LoginForm, status: int) -> Response:
+    return render("accounts/login.html", "accounts/_login_form.html", status, form=form)
+
+
+def _refused(form: LoginForm, tried: signin.Attempt) -> Response:
+    """A wrong password, or a phone that must wait (429: nothing was checked)."""
+    keep_changes()  # the try counts
+    if tried.wait_until is None:
+        form.password.errors.append(WRONG)
+        return _page(form, 422)
+    now = clock.now()
+    seconds = max(1, math.ceil((tried.wait_until - now).total_seconds()))
+    wait = wait_words(seconds, now)
+    if tried.checked:
+        form.password.errors.append(f"{WRONG} {NOW_WAIT.format(wait=wait)}")
+        return _page(form, 422)
+    form.password.errors.append(WAITING.format(wait=wait))
+    response = _page(form, 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 @public
+@limited("login-address", "login-phone")
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.phone.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            return go(_safe_next(_home(user)))
-        form.password.errors.append("Số điện thoại hoặc mật khẩu chưa đúng.")
-    return render("accounts/login.html", "accounts/_login_form.html", form_status(form), form=form)
-
-
-@bp.route("/dang-ky", methods=["GET", "POST"])
-@public
-def register():
-    form = RegisterForm()
-    if form.validate_on_submit():
-        with domain_errors(form):
-            user = register_citizen(
-                full_name=form.full_name.data,
-                phone=form.phone.data,
-                id_number=form.id_number.data,
-                date_of_birth=form.date_of_birth.data,
-                sex=form.sex.data,
-                email=form.email.data or "",
-                password=form.password.data,
-            )
-            login_user(user)
-            flash("Đã tạo tài khoản. Bạn có thể nộp hồ sơ ngay.", "success")
-            return go(_safe_next(url_for("catalogue.index")))
-    status = form_status(form)
-    return render("accounts/register.html", "accounts/_register_form.html", status, form=form)
-
-
-# --- claiming an account someone opened for you (app/accounts/claim.py) ----------------------
-
-
-def _to_step_two(hint: str) -> Response:
-    """The code page. In demo mode the code is shown once, on this very response: it is never
-    stored anywhere, not even in a flash message of the session cookie."""
-    if hint:
-        return _claim_code_page(ClaimCodeForm(formdata=None), hint=hint)
-    return go(url_for("accounts.claim_code"))
-
-
-def _claim_code_page(form: ClaimCodeForm, status: int = 200, hint: str = "") -> Response:
-    return render(
-        "accounts/claim_code.html", status=status, form=form, hint=hint, sent_message=SENT_MESSAGE
-    )
-
-
-@bp.route("/nhan-tai-khoan", methods=["GET", "POST"])
-@public
-def claim():
-    """Step 1: the phone number someone registered the citizen with."""
-    form = ClaimPhoneForm()
-    if form.validate_on_submit():
-        hint = claiming.send_code(form.phone.data)
-        if hint is not None:
-            return _to_step_two(hint)
-        form.phone.errors.append(TOO_MANY_MESSAGE)
-    return render("accounts/claim.html", status=form_status(form), form=form)
-
-
-@bp.route("/nhan-tai-khoan/ma", methods=["GET", "POST"])
-@public
-def claim_code():
-    """Step 2: the code from the SMS and a new password; right code → signed in."""
-    state = claiming.state()
-    if state is None:
-        return redirect(url_for("accounts.claim"), 303)
-    form = ClaimCodeForm()
-    if form.validate_on_submit():
-        try:
-            row = claiming.check_code(state, form.code.data)
-        except codes.CodeRefused as refused:
-            keep_changes()  # the wrong try counts
-            form.code.errors.append(refused.message)
-        else:
-            user = claim_account(row, form.password.data)
-            claiming.forget()
-            if user is None:
-                flash("Tài khoản này đã có mật khẩu. Hãy đăng nhập bằng mật khẩu đó.", "info")
-                return go(url_for("accounts.login"))
-            login_user(user)
-            flash(CLAIMED_MESSAGE, "success")
-            return go(url_for("dossiers.mine"))
-    return _claim_code_page(form, status=form_status(form))
-
-
-@bp.route("/nhan-tai-khoan/gui-lai", methods=["POST"])
-@public
-def claim_resend():
-    """ "Gửi lại mã": a new code for the same phone, within the hourly limit."""
-    state = claiming.state()
-    if state is None:
-        return redirect(url_for("accounts.claim"), 303)
-    if claiming.over_hourly_limit():
-        flash(TOO_MANY_MESSAGE, "error")
-        return go(url_for("accounts.claim_code"))
-    row = claiming.pending_code(state)
-    hint = claiming.send_code(row.phone if row is not None else "")
-    flash(RESENT_MESSAGE, "info")
-    return _to_step_two(hint or "")
+        tried = signin.attempt(form.phone.data, form.password.data)
+        if tried.user is None:
+            return _refused(form, tried)
+        signin.sign_in(tried.user)
+        return go(safe_next(home(tried.user)))
+    return _page(form, form_status(form))

@@ -30,6 +30,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "forbidden_step": (409, "This step belongs to the agency, not the post office."),
     "invalid_request": (422, "A malformed body or parameter; `fields` says which and why."),
     "rejected": (422, "A postal rule refuses the event (e.g. still within the holding period)."),
+    "rate_limited": (
+        429,
+        "Too many requests with this token (RATELIMIT_API_PER_TOKEN); `Retry-After` says how many "
+        "seconds to wait.",
+    ),
     "internal_error": (500, "An unexpected error; nothing was recorded. Retry later."),
 }
 

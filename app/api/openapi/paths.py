@@ -14,6 +14,12 @@ _CHALLENGE = {
         "schema": {"type": "string"},
     }
 }
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next request.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 
 
 def _error(description: str, *codes: str, headers: dict[str, Any] | None = None) -> dict:
@@ -44,7 +50,7 @@ def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 def _responses(*codes: str) -> dict[str, Any]:
     """The error responses of an operation that can fail with ``codes``."""
     by_status: dict[int, list[str]] = {}
-    for code in (*codes, "unauthorized", "insufficient_scope", "internal_error"):
+    for code in (*codes, "unauthorized", "insufficient_scope", "rate_limited", "internal_error"):
         by_status.setdefault(ERROR_CODES[code][0], []).append(code)
     descriptions = {
         401: "Missing or invalid token.",
@@ -52,13 +58,15 @@ def _responses(*codes: str) -> dict[str, Any]:
         404: "Unknown item (or another post office's item: the same answer).",
         409: "The event cannot be recorded in the item's state.",
         422: "Invalid request.",
+        429: "Too many requests.",
         500: "Unexpected error.",
     }
+    headers = {401: _CHALLENGE, 403: _CHALLENGE, 429: _RETRY_AFTER}
     return {
         str(status): _error(
             descriptions[status],
             *found,
-            headers=_CHALLENGE if status in (401, 403) else None,
+            headers=headers.get(status),
         )
         for status, found in sorted(by_status.items())
     }

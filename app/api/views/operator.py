@@ -15,6 +15,7 @@ from app.api import errors, openapi, operations, queries, serialize, validation
 from app.api.auth import token_required, touch
 from app.api.errors import invalid, unknown_item
 from app.core import clock
+from app.core.limits import limited
 from app.core.permissions import public
 from app.postal import tokens
 from app.postal.models import ApiToken
@@ -44,6 +45,7 @@ def _day_and_cursor(path: str) -> tuple[date, int | None]:
 
 @bp.get("/pickups")
 @public  # to the session system; the token is checked below (app/api/auth.py)
+@limited("api-token")
 @token_required("read")
 def pickups(token: ApiToken):
     day, after = _day_and_cursor("/pickups")
@@ -56,6 +58,7 @@ def pickups(token: ApiToken):
 
 @bp.get("/deliveries")
 @public  # to the session system; the token is checked below (app/api/auth.py)
+@limited("api-token")
 @token_required("read")
 def deliveries(token: ApiToken):
     day, after = _day_and_cursor("/deliveries")
@@ -68,6 +71,7 @@ def deliveries(token: ApiToken):
 
 @bp.get("/items/<item_number>")
 @public  # to the session system; the token is checked below (app/api/auth.py)
+@limited("api-token")
 @token_required("read")
 def item(token: ApiToken, item_number: str):
     shipment = queries.item(token.post_office_id, item_number)
@@ -78,6 +82,7 @@ def item(token: ApiToken, item_number: str):
 
 @bp.post("/events")
 @public  # to the session system; the token is checked below (app/api/auth.py)
+@limited("api-token")
 @token_required("events")
 def post_event(token: ApiToken):
     event = operations.parse(request.get_json(force=True, silent=True))

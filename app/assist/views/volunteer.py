@@ -24,6 +24,7 @@ from app.assist.forms import CodeForm, ConsentForm, NewCitizenForm
 from app.assist.models import CommunityTeam
 from app.core.htmx import render
 from app.core.identity import mask_id_number, mask_phone
+from app.core.limits import limited
 from app.core.permissions import require
 from app.core.responses import go, pdf
 from app.core.roles import Permission, Role
@@ -85,6 +86,7 @@ def _consent_text(name: str) -> Markup:
 
 @bp.route("/dong-y", methods=["GET", "POST"])
 @require(Permission.APPLY_ON_BEHALF)
+@limited("consent-code-send")
 def consent():
     """Consent of a citizen who already has an account (found by the search just before)."""
     team = _team()
@@ -107,6 +109,7 @@ def consent():
 
 @bp.route("/cong-dan-moi", methods=["GET", "POST"])
 @require(Permission.APPLY_ON_BEHALF)
+@limited("consent-code-send")
 def new_citizen():
     """Register a citizen: nothing is saved until they consent (on paper now, or by the code)."""
     team = _team()
@@ -139,6 +142,7 @@ def _await_code(row: OneTimeCode, code: str) -> Response:
 
 @bp.route("/nhap-ma", methods=["GET", "POST"])
 @require(Permission.APPLY_ON_BEHALF)
+@limited("code-check")
 def enter_code():
     team = _team()
     row = queries.consent_code(session.get(PENDING_KEY), current_user) or abort(404)
@@ -166,6 +170,7 @@ def enter_code():
 
 @bp.route("/nhap-ma/gui-lai", methods=["POST"])
 @require(Permission.APPLY_ON_BEHALF)
+@limited("code-send")
 def resend_code():
     _team()
     row = queries.consent_code(session.get(PENDING_KEY), current_user) or abort(404)

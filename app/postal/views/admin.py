@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.accounts import shown_once
 from app.accounts.models import User
 from app.core import clock
 from app.core.htmx import render
@@ -48,9 +49,9 @@ from app.postal.tokens import SCOPES
 
 bp = Blueprint("postal_admin", __name__, url_prefix="/quan-tri")
 
-# A new API token waits here between the POST that made it and the page that shows it once
-# (only its hash is stored).
-ONE_TIME_TOKEN_KEY = "admin_one_time_api_token"
+# What a new API token is held as until its page shows it once (app/accounts/shown_once.py;
+# the token itself is stored only as a hash).
+NEW_TOKEN = "api_token"
 
 
 def _actor() -> User:
@@ -262,7 +263,7 @@ def api_tokens(office_id: int):
             token, plain = issue_api_token(
                 office, name=form.name.data, scopes=form.scopes.data or [], actor=_actor()
             )
-            session[ONE_TIME_TOKEN_KEY] = {"token_id": token.id, "token": plain}
+            shown_once.hold(NEW_TOKEN, token.id, plain)
             flash(f"Đã tạo khóa “{token.name}” cho {office.name}.", "success")
             url = url_for("postal_admin.api_token_shown", office_id=office.id, token_id=token.id)
             return go(url)
@@ -280,13 +281,10 @@ def api_tokens(office_id: int):
 @bp.route("/buu-cuc/<int:office_id>/khoa-api/<int:token_id>")
 @require(Permission.MANAGE)
 def api_token_shown(office_id: int, token_id: int):
-    """Shows a new token once: reading it removes it from the session."""
+    """Shows a new token once: showing it deletes it on the server."""
     office = db.get_or_404(PostOffice, office_id)
     token = _office_token(office, token_id)
-    plain = None
-    waiting = session.get(ONE_TIME_TOKEN_KEY)
-    if isinstance(waiting, dict) and waiting.get("token_id") == token.id:
-        plain = session.pop(ONE_TIME_TOKEN_KEY)["token"]
+    plain = shown_once.reveal(NEW_TOKEN, token.id)
     return render(
         "postal/admin/api_token_shown.html", office=office, token=token, plain=plain, scopes=SCOPES
     )

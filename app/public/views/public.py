@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app import geo
 from app.core.htmx import render
+from app.core.limits import limited
 from app.core.permissions import public
 from app.dossiers.queries.dossiers import citizen_timeline, normalise_code, submitted_by_code
 from app.public.queries import ping_database
@@ -39,6 +40,7 @@ def privacy():
 
 @bp.route("/tra-cuu")
 @public
+@limited("lookup")
 def lookup():
     code = normalise_code(request.args.get("ma", ""))
     if code:
@@ -48,6 +50,7 @@ def lookup():
 
 @bp.route("/tra-cuu/<code>")
 @public
+@limited("lookup")
 def lookup_code(code: str):
     dossier = submitted_by_code(normalise_code(code))
     if dossier is None:
