@@ -74,7 +74,7 @@ class EsmsGateway:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         server.daemon_threads = True
         server.gateway = self  # type: ignore[attr-defined]
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
         self._server = server
         return self
 
@@ -246,7 +246,7 @@ class CallbackReceiver:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _CallbackHandler)
         self._server.daemon_threads = True
         self._server.receiver = self  # type: ignore[attr-defined]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True).start()
 
     @property
     def base_url(self) -> str:
