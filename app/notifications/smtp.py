@@ -15,6 +15,7 @@ Outcomes: the server refusing our login (or our sender, or a feature we need) is
 
 from __future__ import annotations
 
+import base64
 import html
 import logging
 import re
@@ -161,7 +162,7 @@ def _deliver(connection: smtplib.SMTP, email: EmailMessage, settings: SmtpSettin
     if settings.use_tls:
         connection.starttls(context=ssl.create_default_context())
     if settings.username:
-        connection.login(settings.username, settings.password)
+        _login(connection, settings.username, settings.password)
     try:
         refused = connection.send_message(email)
     except smtplib.SMTPNotSupportedError:  # an address needs SMTPUTF8, which it lacks
@@ -169,6 +170,21 @@ def _deliver(connection: smtplib.SMTP, email: EmailMessage, settings: SmtpSettin
     if refused:  # one recipient only: a refusal raises instead; kept for several one day
         code, _ = next(iter(refused.values()))
         raise SendRejected("the server refused the recipient", code=str(code))
+
+
+def _login(connection: smtplib.SMTP, username: str, password: str) -> None:
+    """smtplib's login sends ASCII only; a password with Vietnamese letters goes as AUTH PLAIN
+    in UTF-8 (RFC 4616), which servers that offer PLAIN accept."""
+    if (username + password).isascii():
+        connection.login(username, password)
+        return
+    connection.ehlo_or_helo_if_needed()
+    if "PLAIN" not in connection.esmtp_features.get("auth", "").upper().split():
+        raise GatewayRefused("a non-ASCII login needs AUTH PLAIN, which the mail server lacks")
+    token = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode()).decode()
+    code, answer = connection.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
 
 
 def _outcome(exc: smtplib.SMTPException) -> SendFailed:

@@ -93,7 +93,7 @@ class SmtpServer:
             return AuthResult(success=False, handled=False)
         login, password = self.credentials
         ok = auth_data.login.decode() == login and auth_data.password.decode() == password
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # not handled: the server answers 535
 
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
