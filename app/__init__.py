@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import DEFAULT_SECRET_KEY, ROOT, Config
+from app.config import DEFAULT_SECRET_KEY, ROOT, Config, missing_gateway_settings
 from app.extensions import compress, csrf, db, login_manager, migrate
 
 
@@ -89,6 +89,8 @@ def _refuse_unsafe_production(app: Flask) -> None:
         raise RuntimeError(
             "APP_ENV=production refuses DEMO_MODE=1: demo accounts share a password."
         )
+    if missing := missing_gateway_settings(app.config):
+        raise RuntimeError("APP_ENV=production: " + "; ".join(missing) + ".")
 
 
 def _static_fingerprints(app: Flask) -> None:

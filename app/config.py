@@ -7,7 +7,9 @@ nothing marked [check] in DOMAIN.md is hard-coded in the rules.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
@@ -65,6 +67,32 @@ class Config:
     NOTIFY_EMAIL_ADAPTER = os.environ.get("NOTIFY_EMAIL_ADAPTER", "log")
     SMS_ALPHABET = os.environ.get("SMS_ALPHABET", "auto")
     NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 5)
+    # Gateways (app/notifications/esms.py, smtp.py). A message's id at a gateway (eSMS
+    # RequestId, e-mail Message-ID) is this prefix, the outbox row's id and its creation time:
+    # sites (and staging beside production) sharing one gateway account need different ones.
+    NOTIFY_ID_PREFIX = os.environ.get("NOTIFY_ID_PREFIX", f"motcua-{PROVINCE_CODE}-{APP_ENV}")
+    # SMS through eSMS.vn (NOTIFY_SMS_ADAPTER=esms): keys and the registered brand name from
+    # the eSMS account; SmsType 2 is customer care / OTP; ESMS_SANDBOX=1 has every message
+    # validated but neither sent nor charged. Delivery reports come to
+    # PUBLIC_BASE_URL/bao-cao-gui-tin/esms/<ESMS_CALLBACK_SECRET> (a long random value).
+    ESMS_API_URL = os.environ.get("ESMS_API_URL", "https://rest.esms.vn/MainService.svc/json/")
+    ESMS_API_KEY = os.environ.get("ESMS_API_KEY", "")
+    ESMS_SECRET_KEY = os.environ.get("ESMS_SECRET_KEY", "")
+    ESMS_BRANDNAME = os.environ.get("ESMS_BRANDNAME", "")
+    ESMS_SMS_TYPE = os.environ.get("ESMS_SMS_TYPE", "2")
+    ESMS_SANDBOX = os.environ.get("ESMS_SANDBOX", "0")
+    ESMS_TIMEOUT_SECONDS = float(os.environ.get("ESMS_TIMEOUT_SECONDS", "10"))
+    ESMS_CALLBACK_SECRET = os.environ.get("ESMS_CALLBACK_SECRET", "")
+    # E-mail over SMTP (NOTIFY_EMAIL_ADAPTER=smtp), the names Flask's mail extensions use:
+    # MAIL_USE_TLS is STARTTLS (port 587), MAIL_USE_SSL a TLS connection from the start (465).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0").lower() in ("1", "true")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0").lower() in ("1", "true")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "")
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
     # Postal module (DOMAIN.md §6): the S10 service letters Vietnam Post uses for these items
     # are not known [check], so they are configuration; how many days of pickup slots to offer.
     POSTAL_S10_PREFIX = os.environ.get("POSTAL_S10_PREFIX", "EA")
@@ -115,3 +143,27 @@ class Config:
     LOGIN_WAIT_MAX_MINUTES = _int("LOGIN_WAIT_MAX_MINUTES", 15)
     LOGIN_FORGET_HOURS = _int("LOGIN_FORGET_HOURS", 24)
     SESSION_DAYS = _int("SESSION_DAYS", 30)
+
+
+# Settings a gateway cannot work without, per adapter: production refuses to start without them.
+GATEWAY_REQUIRED: dict[tuple[str, str], tuple[str, ...]] = {
+    ("NOTIFY_SMS_ADAPTER", "esms"): (
+        "ESMS_API_KEY",
+        "ESMS_SECRET_KEY",
+        "ESMS_BRANDNAME",
+        "ESMS_CALLBACK_SECRET",
+        "PUBLIC_BASE_URL",
+    ),
+    ("NOTIFY_EMAIL_ADAPTER", "smtp"): ("MAIL_SERVER", "MAIL_DEFAULT_SENDER"),
+}
+
+
+def missing_gateway_settings(config: Mapping[str, Any]) -> list[str]:
+    """The settings the configured gateways need and do not have (a production start refuses)."""
+    missing = []
+    for (adapter_key, adapter), names in GATEWAY_REQUIRED.items():
+        if config.get(adapter_key) == adapter:
+            missing += [f"{adapter_key}={adapter} needs {n}" for n in names if not config.get(n)]
+    if config.get("MAIL_USE_TLS") and config.get("MAIL_USE_SSL"):
+        missing.append("MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL exclude each other: set one")
+    return missing

@@ -20,6 +20,13 @@ from filelock import FileLock
 from flask import Flask, g, has_request_context, request
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from gateways.fixtures import (  # noqa: F401  (fixtures: local eSMS and SMTP gateways)
+    callback_receiver,
+    esms_gateway,
+    make_smtp_server,
+    smtp_certificate,
+    trust_smtp_certificate,
+)
 from helpers import PASSWORD, login
 from sqlalchemy import create_engine, delete, event, inspect, make_url, select, text
 from sqlalchemy.orm import Session
