@@ -231,7 +231,7 @@ def _helped_or_404(dossier_id: int) -> Dossier:
     return dossier
 
 
-@bp.route("/ho-so/<int:dossier_id>")
+@bp.route("/ho-so/<id:dossier_id>")
 @require(Permission.APPLY_ON_BEHALF)
 def submitted(dossier_id: int):
     """After submitting: what to print for the citizen, while they are still here."""
@@ -239,7 +239,7 @@ def submitted(dossier_id: int):
     return render("assist/submitted.html", dossier=_helped_or_404(dossier_id))
 
 
-@bp.route("/ho-so/<int:dossier_id>/giay-tiep-nhan.pdf")
+@bp.route("/ho-so/<id:dossier_id>/giay-tiep-nhan.pdf")
 @require(Permission.APPLY_ON_BEHALF)
 def receipt(dossier_id: int):
     dossier = _helped_or_404(dossier_id)
@@ -250,7 +250,7 @@ def receipt(dossier_id: int):
         return render("dossiers/receipt_failed.html", status=503, dossier=dossier)
 
 
-@bp.route("/ho-so/<int:dossier_id>/huong-dan.pdf")
+@bp.route("/ho-so/<id:dossier_id>/huong-dan.pdf")
 @require(Permission.APPLY_ON_BEHALF)
 def guide(dossier_id: int):
     dossier = _helped_or_404(dossier_id)

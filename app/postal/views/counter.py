@@ -85,14 +85,14 @@ def new_citizen():
     return render("postal/counter/new_citizen.html", status=form_status(form), form=form)
 
 
-@bp.route("/cong-dan/<int:user_id>")
+@bp.route("/cong-dan/<id:user_id>")
 @require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
 def citizen(user_id: int):
     citizen = _citizen_or_404(user_id)
     return helping.citizen_page("postal/counter/citizen.html", citizen, helping.start_form("post"))
 
 
-@bp.route("/cong-dan/<int:user_id>/nop-ho-so", methods=["POST"])
+@bp.route("/cong-dan/<id:user_id>/nop-ho-so", methods=["POST"])
 @require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
 def start(user_id: int):
     citizen = _citizen_or_404(user_id)
