@@ -16,23 +16,10 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import PASSWORD
-from sqlalchemy import select
+from helpers import PASSWORD, demo_clients, demo_data, rule_url, signed_in
 from werkzeug.routing import Rule
 
-from app.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
-from app.accounts.models import User
-from app.assist.demo import create_demo_team
-from app.assist.models import CommunityTeam
-from app.catalogue.models import Procedure, Unit
 from app.core.roles import Role
-from app.dossiers.demo import create_demo_dossiers
-from app.dossiers.models import Attachment, Dossier
-from app.dossiers.official_forms import FORMS
-from app.dossiers.operations.drafts import STEP_NAMES
-from app.extensions import db
-from app.postal.demo import create_demo_post_office
-from app.postal.models import PostalPayment, PostOffice, Shipment
 
 ANONYMOUS = "anonymous"
 OTHER_CITIZEN = "other citizen"
@@ -130,55 +117,10 @@ def _allowed(role: str, endpoint: str) -> bool:
     return endpoint in EXPECTED[role] or f"{blueprint}.*" in EXPECTED[role]
 
 
-def _demo_data() -> dict[str, Any]:
-    """The demo accounts, dossiers, post office and team; the value of each URL argument."""
-    create_demo_accounts(db.session.scalar(select(Unit.code).limit(1)).rsplit(".", 1)[-1])
-    create_demo_dossiers()
-    create_demo_post_office()
-    create_demo_team()
-    db.session.commit()
-    owner = db.session.scalar(select(User).filter_by(role=Role.CITIZEN))
-    dossier = db.session.scalars(
-        select(Dossier).filter_by(owner_id=owner.id).order_by(Dossier.id)
-    ).first()
-    shipment = db.session.scalars(select(Shipment).order_by(Shipment.id)).first()
-    payment = db.session.scalars(select(PostalPayment)).first()
-    officer = db.session.scalar(select(User).filter_by(role=Role.OFFICER))
-    return {
-        "dossier_id": dossier.id,
-        "attachment_id": db.session.scalar(select(Attachment.id).filter_by(dossier_id=dossier.id)),
-        "shipment_id": shipment.id,
-        "payment_id": payment.id if payment else 1,
-        "manifest_id": 1,
-        "user_id": officer.id,
-        "unit_id": dossier.receiving_unit_id,
-        "team_id": db.session.scalar(select(CommunityTeam.id)),
-        "office_id": db.session.scalar(select(PostOffice.id)),
-        "token_id": 1,
-        "number": FORMS[0].number,
-        "step": STEP_NAMES[0],
-        "slug": "moi",
-        "code": db.session.scalar(select(Procedure.code).limit(1)),
-        "public.lookup_code": {"code": dossier.code},
-        "item_number": "EA000000015VN",
-        "filename": "css/app.css",
-    }
-
-
 def _url(rule: Rule, values: dict[str, Any]) -> str:
     """``rule`` with the demo data's values (an endpoint's own values first)."""
     own = values.get(rule.endpoint, {})
-    arguments = {name: own.get(name, values[name]) for name in rule.arguments}
-    built = rule.build(arguments, append_unknown=False)
-    assert built is not None, rule.rule
-    return built[1]
-
-
-def _signed_in(app: Flask, phone: str, password: str = DEMO_PASSWORD) -> FlaskClient:
-    client = app.test_client()
-    response = client.post("/dang-nhap", data={"phone": phone, "password": password})
-    assert response.status_code == 303, response.text
-    return client
+    return rule_url(rule, {name: own.get(name, values[name]) for name in rule.arguments})
 
 
 def _entered(response: Any) -> bool:
@@ -190,12 +132,10 @@ def _entered(response: Any) -> bool:
 
 
 def test_every_get_rule_answers_each_role_as_the_table_says(app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
-    values = _demo_data()
-    clients: dict[str, FlaskClient] = {ANONYMOUS: app.test_client()}
-    for phone, _name, role, *_ in DEMO_ACCOUNTS:
-        clients[role] = _signed_in(app, phone)
+    values = demo_data()
+    clients: dict[str, FlaskClient] = {ANONYMOUS: app.test_client(), **demo_clients(app)}
     other = make_user(full_name="Lương Thị Mai")
-    clients[OTHER_CITIZEN] = _signed_in(app, other.phone, PASSWORD)
+    clients[OTHER_CITIZEN] = signed_in(app, other.phone, PASSWORD)
     rules = sorted(
         (r for r in app.url_map.iter_rules() if "GET" in (r.methods or ())),
         key=lambda r: r.rule,
