@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _refuse_unsafe_production(app)
+    _production_cookies(app)
     if app.config["TRUSTED_PROXIES"]:
         # Behind a reverse proxy the connection comes from the proxy: believe the address it
         # forwards (rate limits count per client address; the event log records it).
@@ -55,10 +56,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         public,
         templating,
     )
-    from app.core import limits, transaction
+    from app.core import limits, routing, transaction
 
     # /can-bo/ and /can-bo/hang-doi/moi show the same queue; no redirect between them.
     app.url_map.redirect_defaults = False
+    routing.init_app(app)  # the <id:…> converter, before any blueprint's rules
     transaction.init_app(app)
     errors.init_app(app)
     for domain in (
@@ -93,6 +95,25 @@ def _refuse_unsafe_production(app: Flask) -> None:
         raise RuntimeError("APP_ENV=production: " + "; ".join(missing) + ".")
 
 
+def _production_cookies(app: Flask) -> None:
+    """In production the cookies travel over HTTPS only, out of scripts' reach, not on other
+    sites' requests; the session cookie's ``__Host-`` prefix makes the browser refuse one set
+    by a sibling subdomain or over plain HTTP. Development keeps working over http."""
+    if app.config["APP_ENV"] != "production":
+        return
+    for kind in ("SESSION", "REMEMBER"):
+        app.config[f"{kind}_COOKIE_SECURE"] = True
+        app.config[f"{kind}_COOKIE_HTTPONLY"] = True
+        app.config[f"{kind}_COOKIE_SAMESITE"] = "Lax"
+    # __Host- needs Secure, Path=/ and no Domain.
+    app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+    app.config["SESSION_COOKIE_PATH"] = "/"
+    app.config["SESSION_COOKIE_DOMAIN"] = None
+    app.config["REMEMBER_COOKIE_NAME"] = "__Host-remember"
+    app.config["REMEMBER_COOKIE_PATH"] = "/"
+    app.config["REMEMBER_COOKIE_DOMAIN"] = None
+
+
 def _static_fingerprints(app: Flask) -> None:
     """Add ?v=<content hash> to static URLs so they can be cached for a year."""
     cache: dict[str, str] = {}
@@ -118,6 +139,8 @@ def _static_fingerprints(app: Flask) -> None:
 def _security_headers(app: Flask) -> None:
     @app.after_request
     def headers(response):  # type: ignore[no-untyped-def]
+        # Browsers keep to HTTPS for this long (production only; HSTS_SECONDS=0: no header).
+        hsts = app.config["HSTS_SECONDS"] if app.config["APP_ENV"] == "production" else 0
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -126,6 +149,10 @@ def _security_headers(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             "script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'",
         )
+        if hsts:
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={hsts}; includeSubDomains"
+            )
         if request.endpoint == "static" and request.args.get("v"):
             response.cache_control.no_cache = None
             response.cache_control.public = True

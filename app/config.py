@@ -42,8 +42,12 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = APP_ENV == "production"
+    # APP_ENV=production makes both cookies Secure and the session's __Host-session (app/__init__).
+    SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Strict-Transport-Security's max-age in production (0: no header). A year, subdomains too.
+    HSTS_SECONDS = _int("HSTS_SECONDS", 365 * 24 * 3600)
     WTF_CSRF_TIME_LIMIT = None  # a draft may be finished hours later on a slow link
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 300

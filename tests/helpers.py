@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
+from app.accounts.demo import DEMO_PASSWORD
 from app.accounts.models import User
 from app.catalogue.models import Procedure
 
@@ -235,3 +238,82 @@ class SentCodes:
             if sent_phone == phone and purpose in ("", sent_purpose):
                 return code
         raise AssertionError(f"no {purpose or 'code'} sent to {phone}")
+
+
+# --- the demo data, for tests that request every URL as every role --------------------------
+
+
+def demo_data() -> dict[str, Any]:
+    """The demo accounts, dossiers, post office and team; the value of each URL argument."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from app.accounts.demo import create_demo_accounts
+    from app.assist.demo import create_demo_team
+    from app.assist.models import CommunityTeam
+    from app.core.roles import Role
+    from app.dossiers.demo import create_demo_dossiers
+    from app.dossiers.models import Attachment, Dossier
+    from app.dossiers.official_forms import FORMS
+    from app.dossiers.operations.drafts import STEP_NAMES
+    from app.extensions import db
+    from app.postal.demo import create_demo_post_office
+    from app.postal.models import PostalPayment, PostOffice, Shipment
+
+    create_demo_accounts(current_app.config["PROVINCE_TREE"])
+    create_demo_dossiers()
+    create_demo_post_office()
+    create_demo_team()
+    db.session.commit()
+    owner = db.session.scalar(select(User).filter_by(role=Role.CITIZEN))
+    dossier = db.session.scalars(
+        select(Dossier).filter_by(owner_id=owner.id).order_by(Dossier.id)
+    ).first()
+    shipment = db.session.scalars(select(Shipment).order_by(Shipment.id)).first()
+    payment = db.session.scalars(select(PostalPayment)).first()
+    officer = db.session.scalar(select(User).filter_by(role=Role.OFFICER))
+    return {
+        "dossier_id": dossier.id,
+        "attachment_id": db.session.scalar(select(Attachment.id).filter_by(dossier_id=dossier.id)),
+        "shipment_id": shipment.id,
+        "payment_id": payment.id if payment else 1,
+        "manifest_id": 1,
+        "user_id": officer.id,
+        "unit_id": dossier.receiving_unit_id,
+        "team_id": db.session.scalar(select(CommunityTeam.id)),
+        "office_id": db.session.scalar(select(PostOffice.id)),
+        "token_id": 1,
+        "row_id": 1,
+        "closure_id": 1,
+        "override_id": 1,
+        "document_code": dossier.procedure.documents[0].code,
+        "action": "tiep-nhan",
+        "number": FORMS[0].number,
+        "step": STEP_NAMES[0],
+        "slug": "moi",
+        "code": db.session.scalar(select(Procedure.code).limit(1)),
+        "public.lookup_code": {"code": dossier.code},
+        "item_number": "EA000000015VN",
+        "filename": "css/app.css",
+    }
+
+
+def demo_clients(app):  # type: ignore[no-untyped-def]
+    """A client signed in as each demo account (after :func:`demo_data`), by role."""
+    from app.accounts.demo import DEMO_ACCOUNTS
+
+    return {role: signed_in(app, phone) for phone, _name, role, *_ in DEMO_ACCOUNTS}
+
+
+def signed_in(app: Flask, phone: str, password: str = DEMO_PASSWORD) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/dang-nhap", data={"phone": phone, "password": password})
+    assert response.status_code == 303, response.text
+    return client
+
+
+def rule_url(rule, arguments: dict) -> str:  # type: ignore[no-untyped-def,type-arg]
+    """The path of URL rule ``rule`` with ``arguments``."""
+    built = rule.build(arguments, append_unknown=False)
+    assert built is not None, rule.rule
+    return built[1]

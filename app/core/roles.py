@@ -51,6 +51,9 @@ class Permission(StrEnum):
     # Fill and submit an application for a citizen who is present and consents (the post-office
     # counter, a community digital technology team at the village hall).
     APPLY_ON_BEHALF = "apply_on_behalf"
+    # The pages of a community team member (app/assist); the counter's are POSTAL_WORK's, so a
+    # volunteer never reaches the post-office counter, nor a postal clerk the village's pages.
+    HELP_AS_VOLUNTEER = "help_as_volunteer"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -72,7 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.POSTAL_HEAD: frozenset(
         {Permission.POSTAL_WORK, Permission.POSTAL_MANAGE, Permission.APPLY_ON_BEHALF}
     ),
-    Role.COMMUNITY: frozenset({Permission.APPLY_ON_BEHALF}),
+    Role.COMMUNITY: frozenset({Permission.APPLY_ON_BEHALF, Permission.HELP_AS_VOLUNTEER}),
     Role.ADMIN: frozenset({Permission.MANAGE}),
 }
 

@@ -10,6 +10,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from app.api import openapi, validation
+from app.core.bounds import MAX_ID
 from app.postal import tokens
 
 DOCUMENT = openapi.document(tokens.SCOPES)
@@ -91,6 +92,17 @@ def test_event_bodies_are_judged_as_jsonschema_judges_them(body: Any) -> None:
         ("cursor", "-1"),
         ("cursor", "abc"),
         ("cursor", "1" * 19),
+        ("cursor", "0"),
+        ("cursor", "2147483647"),
+        ("cursor", "2147483648"),
+        ("cursor", "2147483650"),
+        ("cursor", "9999999999"),
+        ("cursor", "1999999999"),
+        ("date", "2199-12-31"),
+        ("date", "2200-01-01"),
+        ("date", "1900-01-01"),
+        ("date", "1899-12-31"),
+        ("date", "9999-12-31"),
     ],
 )
 def test_list_parameters_are_judged_as_jsonschema_judges_them(name: str, value: str) -> None:
@@ -98,6 +110,17 @@ def test_list_parameters_are_judged_as_jsonschema_judges_them(name: str, value: 
     index = [p["name"] for p in openapi.PATHS["/pickups"]["get"]["parameters"]].index(name)
     pointer = f"/paths/~1pickups/get/parameters/{index}/schema"
     assert (validation.errors(value, schema) == {}) == _jsonschema_valid(value, pointer)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, 1, 9, 10, 999999999, 10**9, 2 * 10**9, *(MAX_ID - 10**k for k in range(10)), MAX_ID],
+)
+def test_the_cursor_pattern_takes_exactly_the_ids_the_database_holds(value: int) -> None:
+    schema = openapi.parameter_schema("/pickups", "get", "cursor")
+    assert validation.errors(str(value), schema) == {}
+    assert validation.errors(str(MAX_ID + 1 + value), schema) != {}
+    assert validation.errors(str(value) + "0" * 10, schema) != {}
 
 
 def test_every_field_is_reported_at_once_even_with_an_unknown_type() -> None:

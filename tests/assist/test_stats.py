@@ -433,4 +433,4 @@ def test_many_teams_send_the_week_by_week_detail_to_the_csv(
 def test_the_routes_declare_who_may_call_them(app: Flask) -> None:
     for endpoint in ("assist_stats.index", "assist_stats.export_csv"):
         declared = getattr(app.view_functions[endpoint], ACCESS_ATTRIBUTE)
-        assert declared == "permission:view_unit_dossiers,manage,apply_on_behalf"
+        assert declared == "permission:view_unit_dossiers,manage,help_as_volunteer"

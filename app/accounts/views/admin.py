@@ -94,7 +94,7 @@ def staff_new():
     return _form_page(form, None)
 
 
-@bp.route("/can-bo/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/can-bo/<id:user_id>", methods=["GET", "POST"])
 @require(Permission.MANAGE)
 def staff_edit(user_id: int):
     user = queries.get_staff(user_id) or abort(404)
@@ -118,7 +118,7 @@ def staff_edit(user_id: int):
     return _form_page(form, user, is_self=user.id == current_user.id)
 
 
-@bp.route("/can-bo/<int:user_id>/cap-lai-mat-khau", methods=["POST"])
+@bp.route("/can-bo/<id:user_id>/cap-lai-mat-khau", methods=["POST"])
 @require(Permission.MANAGE)
 def staff_reset_password(user_id: int):
     user = queries.get_staff(user_id) or abort(404)
@@ -127,7 +127,7 @@ def staff_reset_password(user_id: int):
     return _show_password(user, password)
 
 
-@bp.route("/can-bo/<int:user_id>/mat-khau")
+@bp.route("/can-bo/<id:user_id>/mat-khau")
 @require(Permission.MANAGE)
 def staff_password(user_id: int):
     """Shows the one-time password once: showing it deletes it on the server."""

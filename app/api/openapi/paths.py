@@ -7,6 +7,20 @@ from typing import Any
 from app.api.openapi.bodies import EVENT_REQUEST
 from app.api.openapi.common import DATE, ERROR_CODES, PAGE_SIZE, TIME_NOTE, ref
 
+# A day the pages can compute with (app/core/bounds.py: years 1900 to 2199).
+QUERY_DAY = {
+    **DATE,
+    "pattern": r"^(19|2[01])\d{2}-\d{2}-\d{2}$",
+    "x-error-message": "Phải là một ngày dạng YYYY-MM-DD, từ 1900-01-01 đến 2199-12-31.",
+}
+# An item's id: 0 to 2^31-1 (the database's INTEGER), the regex of app/core/bounds.MAX_ID.
+CURSOR = {
+    "type": "string",
+    "pattern": r"^(0|[1-9]\d{0,8}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}"
+    r"|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])$",
+    "x-error-message": "Phải là next_cursor của trang trước (một số từ 0 đến 2147483647).",
+}
+
 _JSON = "application/json"
 _CHALLENGE = {
     "WWW-Authenticate": {
@@ -82,14 +96,14 @@ _DAY_PARAMETERS = [
         "in": "query",
         "required": False,
         "description": "The day (YYYY-MM-DD); today in Vietnam when absent.",
-        "schema": DATE,
+        "schema": QUERY_DAY,
     },
     {
         "name": "cursor",
         "in": "query",
         "required": False,
         "description": f"The `next_cursor` of the previous page (pages of {PAGE_SIZE} items).",
-        "schema": {"type": "string", "pattern": r"^\d{1,18}$"},
+        "schema": CURSOR,
     },
 ]
 

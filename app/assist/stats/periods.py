@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.core.bounds import DayOutOfRange, parse_day
+
 DEFAULT_WEEKS = 8
 # A calendar year touches 54 ISO weeks at most; a little more keeps the CASE short anyway.
 MAX_WEEKS = 60
@@ -71,20 +73,22 @@ def default_period(today: date) -> Period:
     return Period(monday_of(today) - (DEFAULT_WEEKS - 1) * WEEK, today)
 
 
-def _parse_date(raw: str | None) -> date | None:
+def _parse_date(raw: str | None) -> tuple[date | None, str]:
+    """The day in ``raw`` (None if none) and a note when it cannot be used."""
     try:
-        return date.fromisoformat((raw or "").strip())
-    except ValueError:
-        return None
+        day = parse_day(raw)
+    except DayOutOfRange as error:
+        return None, f"{error.message} Đã dùng khoảng thời gian mặc định."
+    if (raw or "").strip() and day is None:
+        return None, "Ngày không hợp lệ, đã dùng khoảng thời gian mặc định."
+    return day, ""
 
 
 def period_from(raw_first: str | None, raw_last: str | None, today: date) -> tuple[Period, str]:
     """The period asked for in the filter form, and a note when it had to be changed."""
     default = default_period(today)
-    first, last = _parse_date(raw_first), _parse_date(raw_last)
-    note = ""
-    if (raw_first and first is None) or (raw_last and last is None):
-        note = "Ngày không hợp lệ, đã dùng khoảng thời gian mặc định."
+    (first, first_note), (last, last_note) = _parse_date(raw_first), _parse_date(raw_last)
+    note = first_note or last_note
     if first is None and last is None:
         return default, note
     last = last or max(today, first or today)

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, select
 
 from app.assist.models import CommunityTeam
 from app.assist.stats.periods import Period, period_from
+from app.core.bounds import parse_id
 from app.core.roles import Role
 from app.core.text import fold
 from app.extensions import db
@@ -145,7 +146,7 @@ def filters_from(
     if commune not in {t.commune_code for t in teams}:
         commune = ""
     raw_team = (args.get("to") or "").strip()
-    team_id = int(raw_team) if raw_team.isdigit() else None
+    team_id = parse_id(raw_team)
     chosen = next((t for t in teams if t.id == team_id), None)
     if chosen is None or (commune and chosen.commune_code != commune):
         team_id = None

@@ -46,7 +46,7 @@ def teams():
 
 
 @bp.route("/to-cong-nghe/moi", methods=["GET", "POST"], endpoint="team_new")
-@bp.route("/to-cong-nghe/<int:team_id>", methods=["GET", "POST"])
+@bp.route("/to-cong-nghe/<id:team_id>", methods=["GET", "POST"])
 @require(Permission.MANAGE)
 def team_edit(team_id: int | None = None):
     """A new team's form (``team_new``), or a team's form and its members: the same save."""

@@ -3,9 +3,8 @@
 A team member sees their own team, an officer or specialist the teams of their units' communes
 (all of them from the provincial centre), the administrator every team: ``scope.scope_for``.
 The permissions let in the roles that may see some teams (team members come in with
-APPLY_ON_BEHALF, the permission with which they apply for citizens); the scope then decides
-what they see, and answers 403 to anyone it gives nothing: postal staff also hold
-APPLY_ON_BEHALF, but the teams' numbers are not theirs. Only counts are shown, never a citizen.
+HELP_AS_VOLUNTEER, the permission of their own pages); the scope then decides what they see,
+and answers 403 to anyone it gives nothing. Only counts are shown, never a citizen.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ bp = Blueprint("assist_stats", __name__, url_prefix="/ho-tro")
 # Above this many teams (or communes) with dossiers, the page asks to narrow the selection for
 # the week-by-week detail: the CSV has all of it, the page stays light on a phone.
 DETAIL_LIMIT = 20
-ALLOWED = (Permission.VIEW_UNIT_DOSSIERS, Permission.MANAGE, Permission.APPLY_ON_BEHALF)
+ALLOWED = (Permission.VIEW_UNIT_DOSSIERS, Permission.MANAGE, Permission.HELP_AS_VOLUNTEER)
 
 
 def _report() -> tuple[Report, list[TeamInfo], str]:

@@ -52,7 +52,7 @@ def _team() -> CommunityTeam:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@require(Permission.APPLY_ON_BEHALF)
+@require(Permission.HELP_AS_VOLUNTEER)
 def home():
     team = _team()
     form = CitizenSearchForm()
@@ -85,7 +85,7 @@ def _consent_text(name: str) -> Markup:
 
 
 @bp.route("/dong-y", methods=["GET", "POST"])
-@require(Permission.APPLY_ON_BEHALF)
+@require(Permission.HELP_AS_VOLUNTEER)
 @limited("consent-code-send")
 def consent():
     """Consent of a citizen who already has an account (found by the search just before)."""
@@ -108,7 +108,7 @@ def consent():
 
 
 @bp.route("/cong-dan-moi", methods=["GET", "POST"])
-@require(Permission.APPLY_ON_BEHALF)
+@require(Permission.HELP_AS_VOLUNTEER)
 @limited("consent-code-send")
 def new_citizen():
     """Register a citizen: nothing is saved until they consent (on paper now, or by the code)."""
@@ -141,7 +141,7 @@ def _await_code(row: OneTimeCode, code: str) -> Response:
 
 
 @bp.route("/nhap-ma", methods=["GET", "POST"])
-@require(Permission.APPLY_ON_BEHALF)
+@require(Permission.HELP_AS_VOLUNTEER)
 @limited("code-check")
 def enter_code():
     team = _team()
@@ -169,7 +169,7 @@ def enter_code():
 
 
 @bp.route("/nhap-ma/gui-lai", methods=["POST"])
-@require(Permission.APPLY_ON_BEHALF)
+@require(Permission.HELP_AS_VOLUNTEER)
 @limited("code-send")
 def resend_code():
     _team()
@@ -193,7 +193,7 @@ def _serve(consent: Consent) -> Response:
 
 
 @bp.route("/cong-dan")
-@require(Permission.APPLY_ON_BEHALF)
+@require(Permission.HELP_AS_VOLUNTEER)
 def citizen():
     _team()
     current = queries.user(serving.citizen_id())
@@ -204,7 +204,7 @@ def citizen():
 
 
 @bp.route("/nop-ho-so", methods=["POST"])
-@require(Permission.APPLY_ON_BEHALF)
+@require(Permission.HELP_AS_VOLUNTEER)
 def start():
     team = _team()
     current = queries.user(serving.citizen_id()) or abort(404)
@@ -231,16 +231,16 @@ def _helped_or_404(dossier_id: int) -> Dossier:
     return dossier
 
 
-@bp.route("/ho-so/<int:dossier_id>")
-@require(Permission.APPLY_ON_BEHALF)
+@bp.route("/ho-so/<id:dossier_id>")
+@require(Permission.HELP_AS_VOLUNTEER)
 def submitted(dossier_id: int):
     """After submitting: what to print for the citizen, while they are still here."""
     _team()
     return render("assist/submitted.html", dossier=_helped_or_404(dossier_id))
 
 
-@bp.route("/ho-so/<int:dossier_id>/giay-tiep-nhan.pdf")
-@require(Permission.APPLY_ON_BEHALF)
+@bp.route("/ho-so/<id:dossier_id>/giay-tiep-nhan.pdf")
+@require(Permission.HELP_AS_VOLUNTEER)
 def receipt(dossier_id: int):
     dossier = _helped_or_404(dossier_id)
     layout = "80mm" if request.args.get("kho") == "80" else "a5"
@@ -250,8 +250,8 @@ def receipt(dossier_id: int):
         return render("dossiers/receipt_failed.html", status=503, dossier=dossier)
 
 
-@bp.route("/ho-so/<int:dossier_id>/huong-dan.pdf")
-@require(Permission.APPLY_ON_BEHALF)
+@bp.route("/ho-so/<id:dossier_id>/huong-dan.pdf")
+@require(Permission.HELP_AS_VOLUNTEER)
 def guide(dossier_id: int):
     dossier = _helped_or_404(dossier_id)
     try:
@@ -261,7 +261,7 @@ def guide(dossier_id: int):
 
 
 @bp.route("/xong", methods=["POST"])
-@require(Permission.APPLY_ON_BEHALF)
+@require(Permission.HELP_AS_VOLUNTEER)
 def next_person():
     """Done, next person: nothing of this citizen stays on the device."""
     serving.end()
@@ -274,7 +274,7 @@ def next_person():
 
 
 @bp.route("/da-ho-tro")
-@require(Permission.APPLY_ON_BEHALF)
+@require(Permission.HELP_AS_VOLUNTEER)
 def helped():
     """The dossiers this volunteer helped with: their status only, no personal data."""
     _team()

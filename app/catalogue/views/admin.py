@@ -79,13 +79,13 @@ def unit_new():
     return _unit_page(None)
 
 
-@bp.route("/don-vi/<int:unit_id>", methods=["GET", "POST"])
+@bp.route("/don-vi/<id:unit_id>", methods=["GET", "POST"])
 @require(Permission.MANAGE)
 def unit_edit(unit_id: int):
     return _unit_page(db.get_or_404(Unit, unit_id))
 
 
-@bp.route("/don-vi/<int:unit_id>/xoa", methods=["POST"])
+@bp.route("/don-vi/<id:unit_id>/xoa", methods=["POST"])
 @require(Permission.MANAGE)
 def unit_delete(unit_id: int):
     unit = db.get_or_404(Unit, unit_id)

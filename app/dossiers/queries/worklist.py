@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
+from app.core.bounds import parse_day, parse_id
 from app.core.identity import normalise_phone
 from app.core.text import fold
 from app.dossiers.deadlines import WorkingCalendar, add_working_days
@@ -68,9 +69,8 @@ class Filters:
 
 
 def filters_from(args) -> Filters:  # type: ignore[no-untyped-def]
-    procedure = args.get("thu-tuc", "")
     return Filters(
-        procedure_id=int(procedure) if procedure.isdigit() else None,
+        procedure_id=parse_id(args.get("thu-tuc")),
         status=args.get("trang-thai", "")[:20],
         commune=args.get("xa", "")[:10],
         intake_channel=args.get("gui", "")[:12],
@@ -141,9 +141,10 @@ class Page:
 
 def _parse_cursor(cursor: str) -> tuple[str, int] | None:
     key, _, ident = (cursor or "").partition("_")
-    if not ident.isdigit() or not key:
+    row_id = parse_id(ident)
+    if row_id is None or not key:
         return None
-    return key, int(ident)
+    return key, row_id
 
 
 def _keyset_page(
@@ -212,19 +213,12 @@ class RegisterFilters(Filters):
         return args
 
 
-def _date_arg(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
-
-
 def register_filters_from(args) -> RegisterFilters:  # type: ignore[no-untyped-def]
     base = filters_from(args)
     return RegisterFilters(
         **base.__dict__,
-        date_from=_date_arg(args.get("tu", "")),
-        date_to=_date_arg(args.get("den", "")),
+        date_from=parse_day(args.get("tu"), "tu"),
+        date_to=parse_day(args.get("den"), "den"),
     )
 
 

@@ -45,7 +45,7 @@ def calendar():
     )
 
 
-@bp.route("/ngay-nghi/<int:override_id>/xoa", methods=["POST"])
+@bp.route("/ngay-nghi/<id:override_id>/xoa", methods=["POST"])
 @require(Permission.MANAGE)
 def calendar_delete(override_id: int):
     row = db.get_or_404(CalendarOverride, override_id)

@@ -38,7 +38,7 @@ def _client_ip() -> str:
     return request.remote_addr or ""
 
 
-@bp.route("/ho-so/<int:dossier_id>/tep/<int:attachment_id>")
+@bp.route("/ho-so/<id:dossier_id>/tep/<id:attachment_id>")
 @require()
 def file(dossier_id: int, attachment_id: int):
     dossier = viewable_or_404(dossier_id)
@@ -55,7 +55,7 @@ def file(dossier_id: int, attachment_id: int):
     return response
 
 
-@bp.route("/ho-so/<int:dossier_id>")
+@bp.route("/ho-so/<id:dossier_id>")
 @require()
 def show(dossier_id: int):
     dossier = viewable_or_404(dossier_id)
@@ -84,7 +84,7 @@ def _show_page(dossier: Dossier, status: int = 200, withdraw_form=None) -> Respo
     )
 
 
-@bp.route("/ho-so/<int:dossier_id>/rut", methods=["POST"])
+@bp.route("/ho-so/<id:dossier_id>/rut", methods=["POST"])
 @require(Permission.APPLY)
 def withdraw(dossier_id: int):
     dossier = editable_or_404(dossier_id)
@@ -96,7 +96,7 @@ def withdraw(dossier_id: int):
     return go(url_for("dossiers.show", dossier_id=dossier.id))
 
 
-@bp.route("/ho-so/<int:dossier_id>/ket-qua")
+@bp.route("/ho-so/<id:dossier_id>/ket-qua")
 @require()
 def result(dossier_id: int):
     """The result document: the owner downloads it once it is ready (online return)."""
@@ -113,7 +113,7 @@ def result(dossier_id: int):
     )
 
 
-@bp.route("/ho-so/<int:dossier_id>/mau-<number>.pdf")
+@bp.route("/ho-so/<id:dossier_id>/mau-<number>.pdf")
 @require()
 def official_form(dossier_id: int, number: str):
     """Mẫu 01–06 of a dossier, for whoever may see it (Mẫu 06 for staff only)."""
@@ -128,7 +128,7 @@ def official_form(dossier_id: int, number: str):
     return pdf(document, f"mau-{number}-{dossier.code}.pdf")
 
 
-@bp.route("/ho-so/<int:dossier_id>/giay-tiep-nhan.pdf")
+@bp.route("/ho-so/<id:dossier_id>/giay-tiep-nhan.pdf")
 @require()
 def receipt(dossier_id: int):
     dossier = viewable_or_404(dossier_id)

@@ -55,7 +55,7 @@ def _draft_or_redirect(dossier_id: int) -> tuple[Dossier, Response | None]:
     return dossier, None
 
 
-@bp.route("/ho-so/<int:dossier_id>/<step>", methods=["GET", "POST"])
+@bp.route("/ho-so/<id:dossier_id>/<step>", methods=["GET", "POST"])
 @require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
 def step(dossier_id: int, step: str):
     if step not in drafts.STEP_NAMES:
@@ -197,7 +197,7 @@ def _check_page(dossier, missing, declaration_error: str, status: int = 422):  #
     )
 
 
-@bp.route("/ho-so/<int:dossier_id>/giay-to/<document_code>", methods=["POST"])
+@bp.route("/ho-so/<id:dossier_id>/giay-to/<document_code>", methods=["POST"])
 @require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
 def upload(dossier_id: int, document_code: str):
     dossier, gone = _draft_or_redirect(dossier_id)
@@ -218,7 +218,7 @@ def upload(dossier_id: int, document_code: str):
     return redirect(url_for("dossiers.step", dossier_id=dossier.id, step="giay-to"), 303)
 
 
-@bp.route("/ho-so/<int:dossier_id>/tep/<int:attachment_id>/xoa", methods=["POST"])
+@bp.route("/ho-so/<id:dossier_id>/tep/<id:attachment_id>/xoa", methods=["POST"])
 @require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
 def remove_file(dossier_id: int, attachment_id: int):
     dossier, gone = _draft_or_redirect(dossier_id)
@@ -234,7 +234,7 @@ def remove_file(dossier_id: int, attachment_id: int):
     return redirect(url_for("dossiers.step", dossier_id=dossier.id, step="giay-to"), 303)
 
 
-@bp.route("/ho-so/<int:dossier_id>/nop", methods=["POST"])
+@bp.route("/ho-so/<id:dossier_id>/nop", methods=["POST"])
 @require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
 def submit(dossier_id: int):
     """Submit a draft, or send back a dossier completed after a request for more (Mẫu 02).

@@ -81,7 +81,7 @@ def _dossier_page(dossier: Dossier, status: int = 200, failed=None) -> Response:
     )
 
 
-@bp.route("/ho-so/<int:dossier_id>")
+@bp.route("/ho-so/<id:dossier_id>")
 @require(Permission.VIEW_UNIT_DOSSIERS)
 def dossier(dossier_id: int):
     dossier = staff_viewable_or_404(dossier_id)
@@ -95,7 +95,7 @@ def _officer_action(action: str) -> Action:
     return chosen or abort(404)
 
 
-@bp.route("/ho-so/<int:dossier_id>/<action>", methods=["POST"])
+@bp.route("/ho-so/<id:dossier_id>/<action>", methods=["POST"])
 @require(Permission.VIEW_UNIT_DOSSIERS)
 def act(dossier_id: int, action: str):
     dossier = staff_viewable_or_404(dossier_id)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.catalogue.models import Unit
+from app.core.bounds import parse_id
 from app.core.roles import POSTAL_ROLES
 from app.dossiers.models import Dossier
 from app.dossiers.statuses import DossierStatus
@@ -37,8 +38,8 @@ class DayFilter:
     def apply(self, stmt: Select) -> Select:
         if self.worker == UNASSIGNED:
             stmt = stmt.where(Shipment.worker_id.is_(None))
-        elif self.worker.isdigit():
-            stmt = stmt.where(Shipment.worker_id == int(self.worker))
+        elif parse_id(self.worker) is not None:
+            stmt = stmt.where(Shipment.worker_id == parse_id(self.worker))
         if self.commune:
             stmt = stmt.where(Shipment.commune_code == self.commune)
         return stmt

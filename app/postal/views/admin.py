@@ -129,7 +129,7 @@ def post_office_new():
     return _post_office_page(None)
 
 
-@bp.route("/buu-cuc/<int:office_id>", methods=["GET", "POST"])
+@bp.route("/buu-cuc/<id:office_id>", methods=["GET", "POST"])
 @require(Permission.MANAGE)
 def post_office_edit(office_id: int):
     return _post_office_page(db.get_or_404(PostOffice, office_id))
@@ -168,13 +168,13 @@ def _schedule_page(
     )
 
 
-@bp.route("/buu-cuc/<int:office_id>/lich")
+@bp.route("/buu-cuc/<id:office_id>/lich")
 @require(Permission.MANAGE, Permission.POSTAL_MANAGE)
 def post_office_schedule(office_id: int):
     return _schedule_page(_managed_office(office_id))
 
 
-@bp.route("/buu-cuc/<int:office_id>/lich/khung-gio", methods=["POST"])
+@bp.route("/buu-cuc/<id:office_id>/lich/khung-gio", methods=["POST"])
 @require(Permission.MANAGE, Permission.POSTAL_MANAGE)
 def slot_template_add(office_id: int):
     office = _managed_office(office_id)
@@ -192,7 +192,7 @@ def slot_template_add(office_id: int):
     return _schedule_page(office, template_form=form, fragment=fragment, status=422)
 
 
-@bp.route("/buu-cuc/<int:office_id>/lich/khung-gio/<int:row_id>/xoa", methods=["POST"])
+@bp.route("/buu-cuc/<id:office_id>/lich/khung-gio/<id:row_id>/xoa", methods=["POST"])
 @require(Permission.MANAGE, Permission.POSTAL_MANAGE)
 def slot_template_delete(office_id: int, row_id: int):
     office = _managed_office(office_id)
@@ -209,7 +209,7 @@ def slot_template_delete(office_id: int, row_id: int):
     return go(_schedule_url(office))
 
 
-@bp.route("/buu-cuc/<int:office_id>/lich/ngay-nghi", methods=["POST"])
+@bp.route("/buu-cuc/<id:office_id>/lich/ngay-nghi", methods=["POST"])
 @require(Permission.MANAGE, Permission.POSTAL_MANAGE)
 def closure_add(office_id: int):
     office = _managed_office(office_id)
@@ -227,7 +227,7 @@ def closure_add(office_id: int):
     return _schedule_page(office, closure_form=form, fragment=fragment, status=422)
 
 
-@bp.route("/buu-cuc/<int:office_id>/lich/ngay-nghi/<int:closure_id>/xoa", methods=["POST"])
+@bp.route("/buu-cuc/<id:office_id>/lich/ngay-nghi/<id:closure_id>/xoa", methods=["POST"])
 @require(Permission.MANAGE, Permission.POSTAL_MANAGE)
 def closure_delete(office_id: int, closure_id: int):
     office = _managed_office(office_id)
@@ -253,7 +253,7 @@ def _office_token(office: PostOffice, token_id: int) -> ApiToken:
     return token
 
 
-@bp.route("/buu-cuc/<int:office_id>/khoa-api", methods=["GET", "POST"])
+@bp.route("/buu-cuc/<id:office_id>/khoa-api", methods=["GET", "POST"])
 @require(Permission.MANAGE)
 def api_tokens(office_id: int):
     office = db.get_or_404(PostOffice, office_id)
@@ -278,7 +278,7 @@ def api_tokens(office_id: int):
     )
 
 
-@bp.route("/buu-cuc/<int:office_id>/khoa-api/<int:token_id>")
+@bp.route("/buu-cuc/<id:office_id>/khoa-api/<id:token_id>")
 @require(Permission.MANAGE)
 def api_token_shown(office_id: int, token_id: int):
     """Shows a new token once: showing it deletes it on the server."""
@@ -290,7 +290,7 @@ def api_token_shown(office_id: int, token_id: int):
     )
 
 
-@bp.route("/buu-cuc/<int:office_id>/khoa-api/<int:token_id>/thu-hoi", methods=["POST"])
+@bp.route("/buu-cuc/<id:office_id>/khoa-api/<id:token_id>/thu-hoi", methods=["POST"])
 @require(Permission.MANAGE)
 def api_token_revoke(office_id: int, token_id: int):
     office = db.get_or_404(PostOffice, office_id)

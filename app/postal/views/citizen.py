@@ -117,7 +117,7 @@ def _refused(dossier_id: int, form: BookingForm, refused: DomainError) -> Respon
     return _page(editable_or_404(dossier_id), form, refused.status, refused.message)
 
 
-@bp.route("/ho-so/<int:dossier_id>/hen-buu-dien", methods=["GET", "POST"])
+@bp.route("/ho-so/<id:dossier_id>/hen-buu-dien", methods=["GET", "POST"])
 @require(Permission.APPLY, Permission.APPLY_ON_BEHALF)
 def book(dossier_id: int):
     dossier = _bookable_or_404(dossier_id)
@@ -142,7 +142,7 @@ def book(dossier_id: int):
     return go(_next_url(dossier))
 
 
-@bp.route("/ho-so/<int:dossier_id>/hen-buu-dien/huy", methods=["POST"])
+@bp.route("/ho-so/<id:dossier_id>/hen-buu-dien/huy", methods=["POST"])
 @require(Permission.APPLY)
 def cancel(dossier_id: int):
     dossier = editable_or_404(dossier_id)

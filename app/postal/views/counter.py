@@ -50,7 +50,7 @@ def _place() -> str:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
+@require(Permission.POSTAL_WORK)
 def search():
     form = CitizenSearchForm()
     found = None
@@ -70,7 +70,7 @@ def search():
 
 
 @bp.route("/cong-dan-moi", methods=["GET", "POST"])
-@require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
+@require(Permission.POSTAL_WORK)
 def new_citizen():
     prefill = bool(request.form.get("prefill"))  # "register this person" from a search
     form = CounterCitizenForm(formdata=None) if prefill else CounterCitizenForm()
@@ -85,15 +85,15 @@ def new_citizen():
     return render("postal/counter/new_citizen.html", status=form_status(form), form=form)
 
 
-@bp.route("/cong-dan/<int:user_id>")
-@require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
+@bp.route("/cong-dan/<id:user_id>")
+@require(Permission.POSTAL_WORK)
 def citizen(user_id: int):
     citizen = _citizen_or_404(user_id)
     return helping.citizen_page("postal/counter/citizen.html", citizen, helping.start_form("post"))
 
 
-@bp.route("/cong-dan/<int:user_id>/nop-ho-so", methods=["POST"])
-@require(Permission.POSTAL_WORK, Permission.APPLY_ON_BEHALF)
+@bp.route("/cong-dan/<id:user_id>/nop-ho-so", methods=["POST"])
+@require(Permission.POSTAL_WORK)
 def start(user_id: int):
     citizen = _citizen_or_404(user_id)
     form = helping.start_form("post", request.form)

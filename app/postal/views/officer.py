@@ -84,7 +84,7 @@ def index():
     return _index_page()
 
 
-@bp.route("/giao-ket-qua/<int:office_id>", methods=["POST"])
+@bp.route("/giao-ket-qua/<id:office_id>", methods=["POST"])
 @require(Permission.RETURN_RESULT)
 def hand_results(office_id: int):
     waiting = [
@@ -121,7 +121,7 @@ def _manifest_page(record: HandoverManifest, error: str = "") -> Response:
     )
 
 
-@bp.route("/bien-ban/<int:manifest_id>", methods=["GET", "POST"])
+@bp.route("/bien-ban/<id:manifest_id>", methods=["GET", "POST"])
 @require(Permission.VIEW_UNIT_DOSSIERS)
 def manifest(manifest_id: int):
     record = _manifest_or_404(manifest_id)
@@ -139,7 +139,7 @@ def manifest(manifest_id: int):
     return go(url_for("agency.manifest", manifest_id=record.id))
 
 
-@bp.route("/bien-ban/<int:manifest_id>.pdf")
+@bp.route("/bien-ban/<id:manifest_id>.pdf")
 @require(Permission.VIEW_UNIT_DOSSIERS)
 def manifest_pdf(manifest_id: int):
     record = _manifest_or_404(manifest_id)

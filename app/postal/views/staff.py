@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from app.accounts.models import User
 from app.core import clock
+from app.core.bounds import parse_day, parse_id
 from app.core.htmx import render
 from app.core.permissions import require
 from app.core.responses import go
@@ -65,10 +66,7 @@ def shipment_or_404(shipment_id: int) -> Shipment:
 
 
 def day_arg(name: str = "ngay") -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return clock.today()
+    return parse_day(request.args.get(name), name) or clock.today()
 
 
 def _filters() -> DayFilter:
@@ -97,9 +95,10 @@ def today():
 
 def _worker_name(office: PostOffice, worker: str) -> str:
     """The name on a route sheet: the worker chosen (of this office), or the whole office."""
-    if not worker.isdigit():
+    worker_id = parse_id(worker)
+    if worker_id is None:
         return "Cả bưu cục"
-    user = db.session.get(User, int(worker))
+    user = db.session.get(User, worker_id)
     if user is None or user.post_office_id != office.id:
         abort(404)
     return user.full_name
@@ -118,7 +117,7 @@ def route_sheet():
     return pdf_or_503(lambda: docs.render_route_sheet(sheet), filename)
 
 
-@bp.route("/buu-gui/<int:shipment_id>/phan-cong", methods=["POST"])
+@bp.route("/buu-gui/<id:shipment_id>/phan-cong", methods=["POST"])
 @require(Permission.POSTAL_WORK)
 def assign(shipment_id: int):
     """The head gives an item to any worker of the office; a worker takes one for themselves."""

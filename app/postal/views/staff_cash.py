@@ -9,6 +9,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from app.accounts.models import User
+from app.core.bounds import parse_id
 from app.core.htmx import render
 from app.core.permissions import require
 from app.core.roles import Permission, has_permission
@@ -36,7 +37,8 @@ def _cash_scope() -> tuple[PostOffice, date, date, int | None, str]:
         first = last - LONGEST
     if has_permission(current_user, Permission.POSTAL_MANAGE):
         chosen = request.args.get("nhan-vien", "")
-        staff = db.session.get(User, int(chosen)) if chosen.isdigit() else None
+        staff_id = parse_id(chosen)
+        staff = db.session.get(User, staff_id) if staff_id is not None else None
         if staff is not None and staff.post_office_id != office.id:
             abort(404)
     else:

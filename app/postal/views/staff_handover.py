@@ -25,7 +25,7 @@ from app.postal.views.printing import pdf_or_503
 from app.postal.views.staff import bp, ip, own_office
 
 
-@bp.route("/bien-ban/moi/<int:unit_id>", methods=["GET", "POST"])
+@bp.route("/bien-ban/moi/<id:unit_id>", methods=["GET", "POST"])
 @require(Permission.POSTAL_WORK)
 def new_manifest(unit_id: int):
     waiting = to_hand_over(own_office()).get(unit_id, [])
@@ -55,13 +55,13 @@ def _manifest_or_404(manifest_id: int) -> HandoverManifest:
     return manifest
 
 
-@bp.route("/bien-ban/<int:manifest_id>")
+@bp.route("/bien-ban/<id:manifest_id>")
 @require(Permission.POSTAL_WORK)
 def manifest(manifest_id: int):
     return render("postal/manifest.html", manifest=_manifest_or_404(manifest_id))
 
 
-@bp.route("/bien-ban/<int:manifest_id>.pdf")
+@bp.route("/bien-ban/<id:manifest_id>.pdf")
 @require(Permission.POSTAL_WORK)
 def manifest_pdf(manifest_id: int):
     record = _manifest_or_404(manifest_id)

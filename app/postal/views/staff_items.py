@@ -79,13 +79,13 @@ def _done(shipment: Shipment, message: str) -> Response:
     return go(url_for("postal.shipment", shipment_id=shipment.id))
 
 
-@bp.route("/buu-gui/<int:shipment_id>")
+@bp.route("/buu-gui/<id:shipment_id>")
 @require(Permission.POSTAL_WORK)
 def shipment(shipment_id: int):
     return _shipment_page(shipment_or_404(shipment_id))
 
 
-@bp.route("/buu-gui/<int:shipment_id>/nhan", methods=["POST"])
+@bp.route("/buu-gui/<id:shipment_id>/nhan", methods=["POST"])
 @require(Permission.POSTAL_WORK)
 def collect(shipment_id: int):
     shipment = shipment_or_404(shipment_id)
@@ -104,7 +104,7 @@ def collect(shipment_id: int):
     return _done(shipment, f"Đã nhận hồ sơ. Số hiệu bưu gửi: {number}. In giấy tờ bên dưới.")
 
 
-@bp.route("/buu-gui/<int:shipment_id>/giao-di", methods=["POST"])
+@bp.route("/buu-gui/<id:shipment_id>/giao-di", methods=["POST"])
 @require(Permission.POSTAL_WORK)
 def out_for_delivery(shipment_id: int):
     shipment = shipment_or_404(shipment_id)
@@ -115,7 +115,7 @@ def out_for_delivery(shipment_id: int):
     return _done(shipment, "Đã ghi nhận: đang đi giao. Người dân được báo qua tin nhắn.")
 
 
-@bp.route("/buu-gui/<int:shipment_id>/da-giao", methods=["POST"])
+@bp.route("/buu-gui/<id:shipment_id>/da-giao", methods=["POST"])
 @require(Permission.POSTAL_WORK)
 def deliver(shipment_id: int):
     shipment = shipment_or_404(shipment_id)
@@ -129,7 +129,7 @@ def deliver(shipment_id: int):
     return _done(shipment, "Đã giao kết quả.")
 
 
-@bp.route("/buu-gui/<int:shipment_id>/khong-giao-duoc", methods=["POST"])
+@bp.route("/buu-gui/<id:shipment_id>/khong-giao-duoc", methods=["POST"])
 @require(Permission.POSTAL_WORK)
 def fail(shipment_id: int):
     shipment = shipment_or_404(shipment_id)
@@ -150,7 +150,7 @@ def fail(shipment_id: int):
     )
 
 
-@bp.route("/buu-gui/<int:shipment_id>/tra-lai", methods=["POST"])
+@bp.route("/buu-gui/<id:shipment_id>/tra-lai", methods=["POST"])
 @require(Permission.POSTAL_WORK)
 def return_to_agency(shipment_id: int):
     shipment = shipment_or_404(shipment_id)

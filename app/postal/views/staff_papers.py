@@ -26,7 +26,7 @@ def _collected_or_404(shipment_id: int) -> Shipment:
     return shipment
 
 
-@bp.route("/buu-gui/<int:shipment_id>/nhan-dan.pdf")
+@bp.route("/buu-gui/<id:shipment_id>/nhan-dan.pdf")
 @require(Permission.POSTAL_WORK)
 def label_pdf(shipment_id: int):
     shipment = _collected_or_404(shipment_id)
@@ -37,7 +37,7 @@ def label_pdf(shipment_id: int):
     )
 
 
-@bp.route("/buu-gui/<int:shipment_id>/danh-muc-giay-to.pdf")
+@bp.route("/buu-gui/<id:shipment_id>/danh-muc-giay-to.pdf")
 @require(Permission.POSTAL_WORK)
 def document_list_pdf(shipment_id: int):
     shipment = _collected_or_404(shipment_id)
@@ -50,7 +50,7 @@ def document_list_pdf(shipment_id: int):
     )
 
 
-@bp.route("/bien-lai/<int:payment_id>.pdf")
+@bp.route("/bien-lai/<id:payment_id>.pdf")
 @require(Permission.POSTAL_WORK)
 def fee_receipt_pdf(payment_id: int):
     payment = db.session.get(PostalPayment, payment_id)
@@ -64,7 +64,7 @@ def fee_receipt_pdf(payment_id: int):
     )
 
 
-@bp.route("/buu-gui/<int:shipment_id>/giay-tiep-nhan.pdf")
+@bp.route("/buu-gui/<id:shipment_id>/giay-tiep-nhan.pdf")
 @require(Permission.POSTAL_WORK)
 def receipt_pdf(shipment_id: int):
     """Mẫu 01 printed at the counter, on A5 or on the 80 mm thermal printer."""
