@@ -27,7 +27,8 @@ from app.accounts.models import OneTimeCode, User
 from app.core import clock
 from app.core.errors import Invalid
 from app.extensions import db
-from app.notifications.outbox import notify_phone
+from app.notifications.outbox import forget_expired_secrets, notify_phone
+from app.notifications.sms import SECRET
 
 DIGITS = 6
 # What each code's SMS says: who may hear it, and for how long it works.
@@ -122,11 +123,14 @@ def issue(
         expires_at=now + timedelta(minutes=minutes),
     )
     db.session.add(row)
+    # The outbox keeps the SMS with the code masked and the code sealed until it is sent.
     notify_phone(
         phone,
         f"otp_{purpose}",
-        TEXTS[purpose].format(code=code, minutes=minutes),
-        user.id if user else None,
+        TEXTS[purpose].format(code=SECRET, minutes=minutes),
+        secret=code,
+        secret_expires_at=row.expires_at,
+        user_id=user.id if user else None,
     )
     db.session.flush()
     return row, code
@@ -149,7 +153,7 @@ def notify(phone: str, template: str, text: str, user: User | None = None) -> bo
             used_at=now,
         )
     )
-    notify_phone(phone, template, text, user.id if user else None)
+    notify_phone(phone, template, text, user_id=user.id if user else None)
     db.session.flush()
     return True
 
@@ -228,8 +232,10 @@ def demo_hint(code: str) -> str:
 
 def purge(older_than: timedelta) -> dict[str, int]:
     """The details waiting in codes that expired unused (a registration's name, ID number and
-    password hash) are dropped; codes older than ``older_than`` go (``flask accounts purge``)."""
+    password hash) are dropped, so are the sealed codes of their SMS still in the outbox; codes
+    older than ``older_than`` go (``flask accounts purge``)."""
     now = clock.now()
+    sealed, _ = forget_expired_secrets(now)
     cleared = db.session.execute(
         update(OneTimeCode)
         .where(OneTimeCode.expires_at <= now, OneTimeCode.payload.is_not(None))
@@ -241,4 +247,8 @@ def purge(older_than: timedelta) -> dict[str, int]:
         .where(OneTimeCode.created_at < now - older_than)
         .execution_options(synchronize_session=False)
     )
-    return {"code details": cleared.rowcount, "codes": gone.rowcount}
+    return {
+        "code details": cleared.rowcount,
+        "codes": gone.rowcount,
+        "codes sealed in messages": sealed,
+    }
