@@ -9,13 +9,14 @@ and kept with no arguments; an exception's traceback is rendered and masked too.
 What is masked, and why this way:
 
 * ``password=…``, ``mat_khau: …``, ``"new_password": "…"`` (any key holding password, passwd,
-  pwd, mat_khau / matkhau / mat-khau, secret, token): the value, up to a separator.
-* 12-digit ID numbers (CCCD) and 9-digit ones (CMND) and phone numbers (``0`` or ``84``/``+84``
-  and nine digits, also written ``0987 654 321``): all but the last 3 or 4 digits, as the pages
-  print them. A run of digits glued to letters, dots or dashes is something else (a dossier
-  code ``…H40-261123-0001``, an S10 number ``EA000000015VN``) and is left alone.
-* one-time codes: six digits standing alone (not in a URL path, a dossier code or a number
-  with a decimal point), and the value of a ``code=``/``ma=``/``otp=`` key.
+  pwd, mat_khau / matkhau / mat-khau or token): the value, up to a separator.
+* 12-digit ID numbers (CCCD), 9-digit ones (CMND) and phone numbers (``0`` or ``84``/``+84``
+  and nine digits): all but the last 4 or 3 digits, as the pages print them. Nine digits or
+  more typed in groups (``0987 654 321``, ``040+190+777+001`` in a query string): all but the
+  last 3. Digits glued to a letter are something else (an S10 number ``EA000000015VN``).
+* one-time codes: the value of a ``code=``/``ma=``/``otp=`` key, and six digits standing alone;
+  six digits glued to a dot, a dash or a slash are not a code (a dossier code
+  ``…H40-261123-0001``, an id in a path ``/ho-so/123456``, a decimal).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ LOGGERS: tuple[str, ...] = ("motcua", "app", "werkzeug", "gunicorn")
 
 _SECRET_KEY = re.compile(
     r"""(?ix)
-    (?P<key>[\w-]*(?:password|passwd|pwd|mat[_-]?khau|secret|token)[\w-]*)
+    (?P<key>[\w-]*(?:password|passwd|pwd|mat[_-]?khau|token)[\w-]*)
     (?P<sep>["']?\s*[=:]\s*["']?)
     (?P<value>[^\s&"',;)}\]]+)
     """
@@ -43,9 +44,11 @@ _CODE_KEY = re.compile(
 )
 # Digits not glued to a word character (a letter, a digit, "_") on either side.
 _ID_NUMBER = re.compile(r"(?<!\w)(\d{8})(\d{4})(?!\w)")  # CCCD: 12 digits
-_PHONE = re.compile(r"(?<![\w+])(\+?84|0)(\d{6})(\d{3})(?!\w)")
-_SPACED_PHONE = re.compile(r"(?<![\w+])(0\d{3})(?: |%20)(\d{3})(?: |%20)(\d{3})(?!\w)")
+_PHONE = re.compile(r"(?i)(?<![\w+])((?:\+|%2B)?84|0)(\d{6})(\d{3})(?!\w)")
 _OLD_ID_NUMBER = re.compile(r"(?<!\w)(\d{5})(\d{4})(?!\w)")  # CMND: 9 digits
+# Groups of digits split by single spaces (in a query string "+" or "%20"): a phone or an ID
+# number as people type them ("0987 654 321", "040 190 777 001"), however grouped.
+_SPACED_DIGITS = re.compile(r"(?<!\w)\d+(?:(?: |\+|%20)\d+)+(?!\w)")
 # A one-time code: six digits alone; not in a path, a dotted or dashed code, a decimal.
 _CODE = re.compile(r"(?<![\w./-])\d{6}(?![\w/-]|\.\w)")
 
@@ -54,13 +57,28 @@ def _stars(text: str) -> str:
     return MASK * len(text)
 
 
+def _spaced(match: re.Match[str]) -> str:
+    """Nine digits or more typed in groups: all masked but the last three."""
+    parts = re.split(r"(%20|\D)", match[0])
+    digits = sum(len(part) for part in parts[::2])  # the separators are the odd parts
+    if digits < 9:
+        return match[0]
+    out, left = [], digits - 3
+    for part in parts:
+        if part.isdigit():
+            hidden = min(left, len(part))
+            part, left = MASK * hidden + part[hidden:], left - hidden
+        out.append(part)
+    return "".join(out)
+
+
 def mask(text: str) -> str:
     """``text`` with every secret it seems to carry masked (see the module's docstring)."""
     text = _SECRET_KEY.sub(lambda m: f"{m['key']}{m['sep']}{MASK * 6}", text)
     text = _CODE_KEY.sub(lambda m: f"{m['key']}{_stars(m['value'])}", text)
     text = _ID_NUMBER.sub(lambda m: _stars(m[1]) + m[2], text)
     text = _PHONE.sub(lambda m: f"{m[1]}{_stars(m[2])}{m[3]}", text)
-    text = _SPACED_PHONE.sub(lambda m: f"{m[1][:2]}{MASK * 2} {_stars(m[2])} {m[3]}", text)
+    text = _SPACED_DIGITS.sub(_spaced, text)
     text = _OLD_ID_NUMBER.sub(lambda m: _stars(m[1]) + m[2], text)
     return _CODE.sub(lambda m: _stars(m[0]), text)
 

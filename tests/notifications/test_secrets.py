@@ -196,7 +196,5 @@ def test_notify_phone_wants_a_secret_and_its_slot_together(app) -> None:
     with pytest.raises(ValueError, match="expires"):
         notify_phone(PHONE, "otp_register", f"Mã: {SECRET}.", secret="246810")
     with pytest.raises(ValueError):
-        notify_phone(
-            PHONE, "otp_register", "Mã đăng ký.", secret="246810", secret_expires_at=T0
-        )
+        notify_phone(PHONE, "otp_register", "Mã đăng ký.", secret="246810", secret_expires_at=T0)
     db.session.rollback()
