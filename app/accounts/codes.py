@@ -4,7 +4,9 @@ A code is 6 random digits; only an HMAC of it (keyed with SECRET_KEY) is stored,
 after OTP_MINUTES, allows OTP_ATTEMPTS tries and is used once; a phone gets at most
 OTP_PER_HOUR messages from these pages an hour (codes, and the notices of registration that
 carry no code). In demo mode the page that asks for the code also shows it, since the demo's
-SMS channel only writes to the log. Flush only; the request commits.
+SMS channel only writes to the log, and the log shows the code masked
+(the outbox keeps it sealed until it is sent: app/notifications/outbox.py). Flush only; the
+request commits.
 
 A try is counted before the code is compared, by one guarded ``UPDATE … SET attempts =
 attempts + 1 WHERE … AND attempts < OTP_ATTEMPTS RETURNING attempts``: however many tries
