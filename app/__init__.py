@@ -10,6 +10,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import DEFAULT_SECRET_KEY, ROOT, Config, missing_gateway_settings
+from app.core import logmask
 from app.extensions import compress, csrf, db, login_manager, migrate
 
 
@@ -25,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     _refuse_unsafe_production(app)
     _production_cookies(app)
+    logmask.install()  # before anything logs: codes, passwords, ID numbers never reach a log
     if app.config["TRUSTED_PROXIES"]:
         # Behind a reverse proxy the connection comes from the proxy: believe the address it
         # forwards (rate limits count per client address; the event log records it).

@@ -66,9 +66,11 @@ class Config:
     DRAFT_RETENTION_DAYS = _int("DRAFT_RETENTION_DAYS", 90)
     # Messages to citizens (app/notifications): adapters "log" (development) or "fail" (outage
     # rehearsal); SMS alphabet "auto" (Vietnamese if it fits one SMS, else without diacritics),
-    # "unicode" or "ascii"; attempts before a message is marked failed.
+    # "unicode" or "ascii"; attempts before a message is marked failed. APP_ENV=production
+    # refuses the development adapters unless NOTIFY_ALLOW_DEV_ADAPTERS=1.
     NOTIFY_SMS_ADAPTER = os.environ.get("NOTIFY_SMS_ADAPTER", "log")
     NOTIFY_EMAIL_ADAPTER = os.environ.get("NOTIFY_EMAIL_ADAPTER", "log")
+    NOTIFY_ALLOW_DEV_ADAPTERS = os.environ.get("NOTIFY_ALLOW_DEV_ADAPTERS", "0") == "1"
     SMS_ALPHABET = os.environ.get("SMS_ALPHABET", "auto")
     NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 5)
     # Gateways (app/notifications/esms.py, smtp.py). A message's id at a gateway (eSMS

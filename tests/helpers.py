@@ -317,3 +317,16 @@ def rule_url(rule, arguments: dict) -> str:  # type: ignore[no-untyped-def,type-
     built = rule.build(arguments, append_unknown=False)
     assert built is not None, rule.rule
     return built[1]
+
+
+def code_in(sms) -> str:  # type: ignore[no-untyped-def]
+    """The one-time code an outbox SMS carries, read the way the sender reads it
+    (:func:`app.notifications.outbox.text_to_send`): the stored body only shows it masked."""
+    from app.notifications.outbox import text_to_send
+    from app.notifications.sms import SECRET_MASK
+
+    where = sms.body.find(SECRET_MASK)
+    assert where >= 0 and sms.sealed_secret, f"no sealed code in SMS {sms.id}: {sms.body!r}"
+    masked = sms.body[where:]
+    width = len(masked) - len(masked.lstrip(SECRET_MASK))
+    return text_to_send(sms)[where : where + width]

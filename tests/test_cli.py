@@ -5,6 +5,7 @@ import pytest
 from app import create_app
 from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import due_date
+from app.notifications.channels import Outgoing, SendFailed, adapter
 
 
 def test_calendar_override_command_changes_the_working_calendar(app):
@@ -29,3 +30,40 @@ def test_production_refuses_default_secret_and_demo_mode():
         create_app({"APP_ENV": "production", "SECRET_KEY": "dev-only-not-secret"})
     with pytest.raises(RuntimeError, match="DEMO_MODE"):
         create_app({"APP_ENV": "production", "SECRET_KEY": "x" * 40, "DEMO_MODE": True})
+
+
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40, "DEMO_MODE": False}
+
+
+@adapter("gateway-under-test")  # a real gateway, registered as issue 12's will be
+class Gateway:
+    def send(self, message: Outgoing) -> None:
+        raise SendFailed("no network in tests")
+
+
+@pytest.mark.parametrize(
+    ("setting", "adapter"),
+    [
+        ("NOTIFY_SMS_ADAPTER", "log"),
+        ("NOTIFY_SMS_ADAPTER", "fail"),
+        ("NOTIFY_EMAIL_ADAPTER", "log"),
+        ("NOTIFY_EMAIL_ADAPTER", "fail"),
+    ],
+)
+def test_production_refuses_development_channel_adapters(tmp_path, setting, adapter):
+    other = "NOTIFY_EMAIL_ADAPTER" if setting == "NOTIFY_SMS_ADAPTER" else "NOTIFY_SMS_ADAPTER"
+    config = {**PRODUCTION, "INSTANCE_DIR": tmp_path, "UPLOAD_DIR": tmp_path / "uploads"}
+    config[other] = "gateway-under-test"
+    with pytest.raises(RuntimeError, match=f"refuses {setting}='{adapter}'.*NOTIFY_ALLOW_DEV"):
+        create_app({**config, setting: adapter})
+    # Told explicitly, it starts; with real gateways on both channels, it starts.
+    assert create_app({**config, setting: adapter, "NOTIFY_ALLOW_DEV_ADAPTERS": True})
+    assert create_app({**config, setting: "gateway-under-test"})
+    # Outside production the development adapters are the default.
+    assert create_app({**config, "APP_ENV": "development", setting: adapter})
+
+
+def test_an_unknown_channel_adapter_stops_the_start(tmp_path):
+    config = {"INSTANCE_DIR": tmp_path, "UPLOAD_DIR": tmp_path / "uploads"}
+    with pytest.raises(RuntimeError, match="NOTIFY_SMS_ADAPTER='viettel' is not an adapter"):
+        create_app({**config, "NOTIFY_SMS_ADAPTER": "viettel"})

@@ -4,7 +4,9 @@ A code is 6 random digits; only an HMAC of it (keyed with SECRET_KEY) is stored,
 after OTP_MINUTES, allows OTP_ATTEMPTS tries and is used once; a phone gets at most
 OTP_PER_HOUR messages from these pages an hour (codes, and the notices of registration that
 carry no code). In demo mode the page that asks for the code also shows it, since the demo's
-SMS channel only writes to the log. Flush only; the request commits.
+SMS channel only writes to the log, and the log shows the code masked
+(the outbox keeps it sealed until it is sent: app/notifications/outbox.py). Flush only; the
+request commits.
 
 A try is counted before the code is compared, by one guarded ``UPDATE … SET attempts =
 attempts + 1 WHERE … AND attempts < OTP_ATTEMPTS RETURNING attempts``: however many tries
@@ -27,7 +29,8 @@ from app.accounts.models import OneTimeCode, User
 from app.core import clock
 from app.core.errors import Invalid
 from app.extensions import db
-from app.notifications.outbox import notify_phone
+from app.notifications.outbox import forget_expired_secrets, notify_phone
+from app.notifications.sms import SECRET
 
 DIGITS = 6
 # What each code's SMS says: who may hear it, and for how long it works.
@@ -122,11 +125,14 @@ def issue(
         expires_at=now + timedelta(minutes=minutes),
     )
     db.session.add(row)
+    # The outbox keeps the SMS with the code masked and the code sealed until it is sent.
     notify_phone(
         phone,
         f"otp_{purpose}",
-        TEXTS[purpose].format(code=code, minutes=minutes),
-        user.id if user else None,
+        TEXTS[purpose].format(code=SECRET, minutes=minutes),
+        secret=code,
+        secret_expires_at=row.expires_at,
+        user_id=user.id if user else None,
     )
     db.session.flush()
     return row, code
@@ -149,7 +155,7 @@ def notify(phone: str, template: str, text: str, user: User | None = None) -> bo
             used_at=now,
         )
     )
-    notify_phone(phone, template, text, user.id if user else None)
+    notify_phone(phone, template, text, user_id=user.id if user else None)
     db.session.flush()
     return True
 
@@ -228,8 +234,10 @@ def demo_hint(code: str) -> str:
 
 def purge(older_than: timedelta) -> dict[str, int]:
     """The details waiting in codes that expired unused (a registration's name, ID number and
-    password hash) are dropped; codes older than ``older_than`` go (``flask accounts purge``)."""
+    password hash) are dropped, so are the sealed codes of their SMS still in the outbox; codes
+    older than ``older_than`` go (``flask accounts purge``)."""
     now = clock.now()
+    sealed, _ = forget_expired_secrets(now)
     cleared = db.session.execute(
         update(OneTimeCode)
         .where(OneTimeCode.expires_at <= now, OneTimeCode.payload.is_not(None))
@@ -241,4 +249,8 @@ def purge(older_than: timedelta) -> dict[str, int]:
         .where(OneTimeCode.created_at < now - older_than)
         .execution_options(synchronize_session=False)
     )
-    return {"code details": cleared.rowcount, "codes": gone.rowcount}
+    return {
+        "code details": cleared.rowcount,
+        "codes": gone.rowcount,
+        "codes sealed in messages": sealed,
+    }

@@ -2,13 +2,19 @@
 
 Config ``NOTIFY_SMS_ADAPTER`` / ``NOTIFY_EMAIL_ADAPTER`` names the adapter per channel:
 
-* ``"log"`` (default): development; writes the message to the ``motcua.notifications`` logger.
+* ``"log"`` (default): development; writes the message to the ``motcua.notifications`` logger,
+  a one-time code masked.
 * ``"fail"``: every send fails, to rehearse an outage (retries, then FAILED).
 * ``"esms"`` (SMS, app/notifications/esms.py) and ``"smtp"`` (e-mail, app/notifications/smtp.py).
 
-An adapter's ``send`` returns a :class:`Receipt` (or ``None``: nothing to record) when the
-gateway accepted the message, and otherwise raises one of three errors, each with the gateway's
-code and a short reason (never a secret, never the message's content):
+Both are development adapters: with ``APP_ENV=production`` the app refuses to start with
+either unless ``NOTIFY_ALLOW_DEV_ADAPTERS=1`` (:func:`check_configuration`).
+
+An adapter is a class registered under its name with :func:`adapter`, for the channels it
+serves. Its ``send`` gets an :class:`Outgoing` (plain data, the real text in it) and returns a
+:class:`Receipt` (or ``None``: nothing to record) when the gateway accepted the message;
+otherwise it raises one of three errors, each with the gateway's code and a short reason (never
+a secret, never the message's content):
 
 * :class:`SendFailed`: it did not leave this time (network, time-out, 5xx): retry with backoff.
 * :class:`SendRejected`: never for this message (a blocked or malformed number): no more tries.
@@ -19,10 +25,12 @@ code and a short reason (never a secret, never the message's content):
 
 from __future__ import annotations
 
+import importlib
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from flask import current_app
 
@@ -58,17 +66,19 @@ class Receipt:
     note: str = ""  # e.g. "sandbox", "accepted earlier (duplicate RequestId)"
 
 
-class Outgoing(Protocol):
-    """What an adapter reads of a message. The outbox row has these attributes; a copy carrying
-    the text to send (a one-time code's body is stored redacted) serves as well."""
+@dataclass(frozen=True)
+class Outgoing:
+    """One message as an adapter hands it over: never the database row."""
 
-    id: int | None
-    channel: str
+    id: int
+    channel: str  # sms | email
     recipient: str
     template: str
     subject: str
-    body: str
-    created_at: datetime | None
+    text: str  # what the recipient gets: a one-time code is in it
+    stored: str  # the row's body: the same with a one-time code masked (for logs)
+    segments: int  # SMS only: counted on ``text``
+    created_at: datetime | None = None  # part of the message's key at a gateway
 
 
 class Channel(Protocol):
@@ -89,6 +99,35 @@ def message_key(message: Outgoing, prefix: str) -> str:
     return f"{head[: 49 - len(tail)]}-{tail}" if head else tail
 
 
+ADAPTERS: dict[str, type[Channel]] = {}
+# The channels each adapter serves ("sms", "email").
+SERVES: dict[str, tuple[str, ...]] = {}
+# Adapters that must not run in production unless NOTIFY_ALLOW_DEV_ADAPTERS=1.
+DEVELOPMENT_ONLY: set[str] = set()
+# Modules whose adapters register themselves when imported (they import this module).
+GATEWAY_MODULES: tuple[str, ...] = ("app.notifications.esms", "app.notifications.smtp")
+
+C = TypeVar("C")
+
+
+def adapter(
+    name: str, *, channels: tuple[str, ...] = CHANNELS, development_only: bool = False
+) -> Callable[[type[C]], type[C]]:
+    """Register a channel adapter class under ``name`` (the value of NOTIFY_*_ADAPTER) for the
+    ``channels`` it serves."""
+
+    def register(cls: type[C]) -> type[C]:
+        if ADAPTERS.get(name, cls) is not cls:
+            raise ValueError(f"channel adapter {name!r} is registered already")
+        ADAPTERS[name] = cls  # type: ignore[assignment]
+        SERVES[name] = channels
+        if development_only:
+            DEVELOPMENT_ONLY.add(name)
+        return cls
+
+    return register
+
+
 def _mask(recipient: str) -> str:
     """Enough to tell messages apart in a log, not a whole phone number or address."""
     if "@" in recipient:
@@ -97,8 +136,10 @@ def _mask(recipient: str) -> str:
     return f"{recipient[:3]}***{recipient[-3:]}" if len(recipient) > 6 else "***"
 
 
+@adapter("log", development_only=True)
 class LogChannel:
-    """Development adapter: the message goes to the log instead of a gateway."""
+    """Development adapter: the message goes to the log instead of a gateway, as stored (a
+    one-time code masked: in demo mode the page that asks for it shows it)."""
 
     def send(self, message: Outgoing) -> None:
         if message.channel == "sms":
@@ -107,7 +148,7 @@ class LogChannel:
                 _mask(message.recipient),
                 message.template,
                 message.segments,
-                message.body,
+                message.stored,
             )
         else:
             log.info(
@@ -115,10 +156,11 @@ class LogChannel:
                 _mask(message.recipient),
                 message.template,
                 message.subject,
-                message.body,
+                message.stored,
             )
 
 
+@adapter("fail", development_only=True)
 class FailingChannel:
     """Simulated outage: every send fails."""
 
@@ -126,29 +168,40 @@ class FailingChannel:
         raise SendFailed(f"{message.channel} gateway unavailable (simulated outage)")
 
 
-ADAPTERS: dict[str, type[Channel]] = {"log": LogChannel, "fail": FailingChannel}
+def _adapter_name(config: Mapping[str, Any], kind: str) -> str:
+    for module in GATEWAY_MODULES:
+        importlib.import_module(module)
+    name = config.get(_CONFIG_KEYS[kind]) or "log"
+    if kind not in SERVES.get(name, ()):
+        known = sorted(n for n, kinds in SERVES.items() if kind in kinds)
+        raise ValueError(
+            f"{_CONFIG_KEYS[kind]}={name!r} is not an adapter; expected one of {known}"
+        )
+    return name
 
 
-def _gateways(kind: str) -> dict[str, type[Channel]]:
-    """The real gateways of channel ``kind``, imported when asked for (they import this module)."""
-    if kind == "sms":
-        from app.notifications.esms import EsmsChannel
-
-        return {"esms": EsmsChannel}
-    from app.notifications.smtp import SmtpChannel
-
-    return {"smtp": SmtpChannel}
+def check_configuration(config: Mapping[str, Any]) -> None:
+    """At start-up: every channel names a known adapter, and production runs no development
+    adapter unless NOTIFY_ALLOW_DEV_ADAPTERS says so (RuntimeError, the app does not start)."""
+    for kind, key in _CONFIG_KEYS.items():
+        try:
+            name = _adapter_name(config, kind)
+        except ValueError as error:
+            raise RuntimeError(str(error)) from None
+        if (
+            config.get("APP_ENV") == "production"
+            and name in DEVELOPMENT_ONLY
+            and not config.get("NOTIFY_ALLOW_DEV_ADAPTERS")
+        ):
+            raise RuntimeError(
+                f"APP_ENV=production refuses {key}={name!r}: messages to citizens would "
+                f"never leave. Configure a real {kind} adapter, or set "
+                "NOTIFY_ALLOW_DEV_ADAPTERS=1 to run without one on purpose."
+            )
 
 
 def channel_for(kind: str) -> Channel:
     """The adapter configured for channel ``kind`` ("sms" or "email")."""
     if kind not in _CONFIG_KEYS:
         raise ValueError(f"unknown channel {kind!r}; expected one of {CHANNELS}")
-    name = current_app.config.get(_CONFIG_KEYS[kind]) or "log"
-    adapters = {**ADAPTERS, **_gateways(kind)}
-    try:
-        return adapters[name]()
-    except KeyError:
-        raise ValueError(
-            f"{_CONFIG_KEYS[kind]}={name!r} is not an adapter; expected one of {sorted(adapters)}"
-        ) from None
+    return ADAPTERS[_adapter_name(current_app.config, kind)]()

@@ -44,6 +44,7 @@ from app.notifications.channels import (
     SendFailed,
     SendRejected,
     _mask,
+    adapter,
     message_key,
 )
 from app.notifications.sms import encoding
@@ -129,12 +130,12 @@ def request_body(message: Outgoing, settings: EsmsSettings) -> dict[str, str]:
         "ApiKey": settings.api_key,
         "SecretKey": settings.secret_key,
         "Phone": message.recipient,
-        "Content": message.body,
+        "Content": message.text,
         "Brandname": settings.brandname,
         "SmsType": settings.sms_type,
         # The same rule as the segment count (app/notifications/sms.py): GSM-7 text goes as
         # is, anything else (every Vietnamese letter with a diacritic) as Unicode.
-        "IsUnicode": "1" if encoding(message.body) == "UCS-2" else "0",
+        "IsUnicode": "1" if encoding(message.text) == "UCS-2" else "0",
         "Sandbox": "1" if settings.sandbox else "0",
         "RequestId": message_key(message, settings.id_prefix),
     }
@@ -214,6 +215,7 @@ def _gateway_text(answer: Mapping[str, Any], secrets: tuple[str, ...]) -> str:
     return f": {text}" if text else ""
 
 
+@adapter("esms", channels=("sms",))
 class EsmsChannel:
     """The eSMS adapter; reads its settings from the app's configuration unless given some."""
 
@@ -228,7 +230,7 @@ class EsmsChannel:
         settings = self.settings
         body = request_body(message, settings)
         answer = post_json(settings.send_url, body, settings.timeout)
-        secrets = (settings.api_key, settings.secret_key, message.body, message.recipient)
+        secrets = (settings.api_key, settings.secret_key, message.text, message.recipient)
         receipt = interpret(answer, secrets)
         log.info(
             "SMS %s to %s accepted by eSMS%s (SMSID %s%s)",

@@ -37,6 +37,11 @@ class Notification(db.Model):
     subject: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text)
     segments: Mapped[int] = mapped_column(default=0)  # SMS only
+    # A one-time code the SMS carries: ``body`` shows it masked (sms.SECRET_MASK); the code
+    # itself waits here sealed (app/core/sealing.py) until the channel sends it, and is cleared
+    # once the row is sent, has failed, or the code has expired (outbox.forget_expired_secrets).
+    sealed_secret: Mapped[str | None] = mapped_column(Text)
+    secret_expires_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(8), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)

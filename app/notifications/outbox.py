@@ -7,6 +7,12 @@
 * :func:`send_pending` (``flask notifications send``, run by a timer) sends what is due, one
   commit per message, and retries with a growing delay when a gateway fails.
 
+A one-time code never rests in clear: the row's ``body`` shows it masked, the code waits
+sealed in ``sealed_secret`` (app/core/sealing.py, a key derived from SECRET_KEY) and
+:func:`text_to_send` puts it back only for the adapter. Once the row is sent or has failed, or
+the code has expired (:func:`forget_expired_secrets`, run by each send and by ``flask accounts
+purge``), the sealed code is gone; a code that expired before it could be sent is not sent.
+
 Delivery is at least once: a worker that dies between a gateway's "accepted" and its commit
 sends that message again on the next run. Two workers never send the same row concurrently
 (the row is locked while it is sent; on SQLite writers are serialised anyway).
@@ -19,20 +25,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, null, select, update
 
-from app.core import clock
+from app.core import clock, sealing
 from app.extensions import db
-from app.notifications.channels import SendFailed, channel_for
+from app.notifications.channels import Outgoing, SendFailed, channel_for
 from app.notifications.messages import MessageContext, render
 from app.notifications.models import Notification, OutboxStatus
-from app.notifications.sms import pick_variant, sms_segments
+from app.notifications.sms import SECRET, pick_variant, put_back, sms_segments, with_secret
 
 log = logging.getLogger("motcua.notifications")
 
 # Delay before attempt n+1 after n failed attempts; the last value repeats.
 BACKOFF_MINUTES: tuple[int, ...] = (1, 5, 30, 120, 720)
 _ERROR_MAX = 500
+_SEALING_PURPOSE = "notification-secret"
+EXPIRED_UNSENT = "the one-time code expired before it could be sent"
 
 
 @dataclass
@@ -40,9 +48,11 @@ class SendReport:
     sent: int = 0
     retried: int = 0  # failed this time, will be tried again
     failed: int = 0  # failed for the last time: status FAILED
+    expired: int = 0  # one-time codes that expired before they could be sent: status FAILED
 
     def __str__(self) -> str:
-        return f"sent {self.sent}, will retry {self.retried}, failed {self.failed}"
+        counts = f"sent {self.sent}, will retry {self.retried}, failed {self.failed}"
+        return counts + (f", codes expired unsent {self.expired}" if self.expired else "")
 
 
 def queue(
@@ -100,10 +110,37 @@ def queue(
     return rows
 
 
-def notify_phone(phone: str, template: str, text: str, user_id: int | None = None) -> Notification:
-    """Queue an SMS that belongs to no dossier (a one-time code), no commit."""
+def notify_phone(
+    phone: str,
+    template: str,
+    text: str,
+    *,
+    secret: str = "",
+    secret_expires_at: datetime | None = None,
+    user_id: int | None = None,
+) -> Notification:
+    """Queue an SMS that belongs to no dossier, no commit.
+
+    A one-time code is the ``secret``, and ``text`` says where it goes with
+    :data:`~app.notifications.sms.SECRET` (``"Mã: {secret}."``): the row keeps it masked, sealed
+    until ``secret_expires_at``. The SMS variant and its segments are those of the real text."""
     moment = clock.now()
-    body = pick_variant(text, current_app.config.get("SMS_ALPHABET") or "auto")
+    alphabet = current_app.config.get("SMS_ALPHABET") or "auto"
+    sealed = None
+    if secret:
+        if secret_expires_at is None:
+            raise ValueError("a secret needs the moment it expires")
+        sent, body = with_secret(text, secret, alphabet)
+        sealed = sealing.seal(
+            secret,
+            secret_key=current_app.config["SECRET_KEY"],
+            purpose=_SEALING_PURPOSE,
+            at=moment,
+        )
+    elif SECRET in text:
+        raise ValueError(f"{SECRET} in the text of {template!r} but no secret given")
+    else:
+        sent = body = pick_variant(text, alphabet)
     row = Notification(
         channel="sms",
         recipient=phone,
@@ -111,7 +148,9 @@ def notify_phone(phone: str, template: str, text: str, user_id: int | None = Non
         template=template,
         subject="",
         body=body,
-        segments=sms_segments(body),
+        segments=sms_segments(sent),
+        sealed_secret=sealed,
+        secret_expires_at=secret_expires_at if secret else None,
         status=OutboxStatus.PENDING,
         attempts=0,
         next_attempt_at=moment,
@@ -120,6 +159,57 @@ def notify_phone(phone: str, template: str, text: str, user_id: int | None = Non
     )
     db.session.add(row)
     return row
+
+
+def text_to_send(row: Notification) -> str:
+    """The text the recipient gets: the body, with a sealed one-time code put back in.
+
+    :class:`~app.core.sealing.Unreadable` if the code was sealed under another SECRET_KEY."""
+    if row.sealed_secret is None:
+        return row.body
+    secret = sealing.unseal(
+        row.sealed_secret,
+        secret_key=current_app.config["SECRET_KEY"],
+        purpose=_SEALING_PURPOSE,
+    )
+    return put_back(row.body, secret)
+
+
+def _outgoing(row: Notification) -> Outgoing:
+    return Outgoing(
+        id=row.id,
+        channel=row.channel,
+        recipient=row.recipient,
+        template=row.template,
+        subject=row.subject,
+        text=text_to_send(row),
+        stored=row.body,
+        segments=row.segments,
+        created_at=row.created_at,
+    )
+
+
+def forget_expired_secrets(now: datetime | None = None) -> tuple[int, int]:
+    """Clear the sealed codes that have expired; a message still waiting with one is marked
+    FAILED (a stale code is no use to anyone, and the citizen asks for a new one). Flush only;
+    ``(codes cleared, of which messages given up unsent)``."""
+    moment = now or clock.now()
+    expired = and_(
+        Notification.sealed_secret.is_not(None), Notification.secret_expires_at <= moment
+    )
+    given_up = db.session.execute(
+        update(Notification)
+        .where(expired, Notification.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.FAILED, last_error=EXPIRED_UNSENT)
+        .execution_options(synchronize_session=False)
+    )
+    cleared = db.session.execute(
+        update(Notification)
+        .where(expired)
+        .values(sealed_secret=null())
+        .execution_options(synchronize_session=False)
+    )
+    return cleared.rowcount, given_up.rowcount
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -141,6 +231,7 @@ def send_pending(limit: int = 100, now: datetime | None = None) -> SendReport:
     moment = now or clock.now()
     max_attempts = int(current_app.config.get("NOTIFY_MAX_ATTEMPTS") or 5)
     report = SendReport()
+    report.expired = forget_expired_secrets(moment)[1]
     ids = db.session.scalars(
         select(Notification.id)
         .where(_due(moment))
@@ -160,13 +251,14 @@ def send_pending(limit: int = 100, now: datetime | None = None) -> SendReport:
             continue
         row.attempts += 1
         try:
-            channel_for(row.channel).send(row)
+            channel_for(row.channel).send(_outgoing(row))
         except Exception as exc:  # a gateway error, or a bug in an adapter: retry either way
             if not isinstance(exc, SendFailed):
                 log.exception("notification %s: adapter error", row.id)
             row.last_error = f"{type(exc).__name__}: {exc}"[:_ERROR_MAX]
             if row.attempts >= max_attempts:
                 row.status = OutboxStatus.FAILED
+                row.sealed_secret = None
                 report.failed += 1
                 log.warning(
                     "notification %s failed for good after %d attempts", row.id, row.attempts
@@ -176,6 +268,7 @@ def send_pending(limit: int = 100, now: datetime | None = None) -> SendReport:
                 report.retried += 1
         else:
             row.status = OutboxStatus.SENT
+            row.sealed_secret = None
             row.sent_at = clock.now()
             row.last_error = ""
             report.sent += 1

@@ -105,3 +105,30 @@ def pick_variant(text: str, alphabet: str = "auto") -> str:
     if alphabet != "auto":
         raise ValueError(f"unknown SMS alphabet {alphabet!r}; expected one of {ALPHABETS}")
     return text if sms_segments(text) <= 1 else ascii_variant(text)
+
+
+# Where a one-time code goes in the text of :func:`app.notifications.outbox.notify_phone`, and
+# what the outbox stores in its place: one visible mark per character, so the stored body is as
+# long as the sent one.
+SECRET = "{secret}"
+SECRET_MASK = "•"
+
+
+def with_secret(text: str, secret: str, alphabet: str = "auto") -> tuple[str, str]:
+    """``(sent, stored)`` for a text with :data:`SECRET` in it once: what the phone gets (the
+    variant :func:`pick_variant` chooses for the real text), and the same with the secret
+    masked. :func:`put_back` turns the second into the first."""
+    if text.count(SECRET) != 1 or SECRET_MASK in text:
+        raise ValueError(f"the text must hold {SECRET} once and no {SECRET_MASK}")
+    real = text.replace(SECRET, secret)
+    sent = pick_variant(real, alphabet)
+    written = text if sent == real else ascii_variant(text)
+    stored = written.replace(SECRET, SECRET_MASK * len(secret))
+    if not secret or put_back(stored, secret) != sent:
+        raise ValueError("a secret is plain letters or digits, never empty")
+    return sent, stored
+
+
+def put_back(stored: str, secret: str) -> str:
+    """The text to send: the stored text with its mask replaced by ``secret``."""
+    return stored.replace(SECRET_MASK * len(secret), secret, 1)

@@ -36,6 +36,7 @@ from app.notifications.channels import (
     SendFailed,
     SendRejected,
     _mask,
+    adapter,
     message_key,
 )
 
@@ -115,11 +116,12 @@ def build_email(message: Outgoing, settings: SmtpSettings) -> EmailMessage:
     email["To"] = message.recipient
     email["Message-ID"] = f"<{key}@{settings.domain}>"
     email[IDEMPOTENCY_HEADER] = key
-    email.set_content(message.body, cte="quoted-printable")
-    email.add_alternative(html_body(message.body), subtype="html", cte="quoted-printable")
+    email.set_content(message.text, cte="quoted-printable")
+    email.add_alternative(html_body(message.text), subtype="html", cte="quoted-printable")
     return email
 
 
+@adapter("smtp", channels=("email",))
 class SmtpChannel:
     """The SMTP adapter; reads its settings from the app's configuration unless given some."""
 

@@ -15,7 +15,12 @@ HTTPS = "https://localhost"
 
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
-    return {**app_config, "APP_ENV": "production", "SECRET_KEY": "k7Qm2vX9pL4sT8wZ1nB6cR3yH5jD0fGa"}
+    return {
+        **app_config,
+        "APP_ENV": "production",
+        "SECRET_KEY": "k7Qm2vX9pL4sT8wZ1nB6cR3yH5jD0fGa",
+        "NOTIFY_ALLOW_DEV_ADAPTERS": True,
+    }
 
 
 def _cookies(response: Any) -> dict[str, str]:

@@ -13,6 +13,7 @@ from app import create_app
 from app.config import missing_gateway_settings
 from app.notifications.channels import (
     GatewayRefused,
+    Outgoing,
     Receipt,
     SendFailed,
     SendRejected,
@@ -26,7 +27,6 @@ from app.notifications.esms import (
     callback_url,
     parse_delivery_report,
 )
-from app.notifications.models import Notification
 
 VIETNAMESE = "Hồ sơ 000.12.34.H40-261123-0001 đã có kết quả. Mời Ông/Bà đến Bộ phận Một cửa nhận."
 PLAIN = "Ho so 000.12.34.H40-261123-0001 da co ket qua. Moi Ong/Ba den Bo phan Mot cua nhan."
@@ -34,14 +34,16 @@ SITE = "https://dichvucong.nghean.gov.vn"
 CALLBACK_SECRET = "q9Vd2LkP0wXr7sTz"
 
 
-def sms(body: str = VIETNAMESE, phone: str = "0912345678", row_id: int = 4711) -> Notification:
-    return Notification(
+def sms(body: str = VIETNAMESE, phone: str = "0912345678", row_id: int = 4711) -> Outgoing:
+    return Outgoing(
         id=row_id,
         channel="sms",
         recipient=phone,
         template="approved.counter",
         subject="",
-        body=body,
+        text=body,
+        stored=body,
+        segments=1,
         created_at=datetime(2026, 12, 7, 9, 30, 0),
     )
 
@@ -189,9 +191,8 @@ def test_a_row_id_used_again_after_a_database_reset_is_a_new_request(esms_gatewa
     assert len(esms_gateway.accepted) == 2
 
 
-def replace_created(message: Notification, moment: datetime) -> Notification:
-    message.created_at = moment
-    return message
+def replace_created(message: Outgoing, moment: datetime) -> Outgoing:
+    return replace(message, created_at=moment)
 
 
 @pytest.mark.parametrize(

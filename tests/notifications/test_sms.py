@@ -11,7 +11,9 @@ from app.notifications.sms import (
     encoding,
     is_gsm7,
     pick_variant,
+    put_back,
     sms_segments,
+    with_secret,
 )
 
 EXTENSION = "^{}\\[~]|€"
@@ -119,3 +121,34 @@ def test_pick_variant_forced_alphabets() -> None:
     assert pick_variant(text, "ascii") == "Ho so da co ket qua."
     with pytest.raises(ValueError, match="alphabet"):
         pick_variant(text, "latin1")
+
+
+# --- a one-time code in the text ---------------------------------------------------------------
+
+CODE_TEXT = (
+    "Mã đặt lại mật khẩu Một Cửa: {secret}. Không đưa mã cho người khác. Hết hạn sau 10 phút."
+)
+
+
+@pytest.mark.parametrize("alphabet", ["auto", "ascii", "unicode"])
+def test_a_secret_is_stored_masked_and_sent_whole(alphabet: str) -> None:
+    sent, stored = with_secret(CODE_TEXT, "024680", alphabet)
+    assert "024680" in sent and "024680" not in stored
+    assert stored.count("••••••") == 1 and len(stored) == len(sent)
+    assert put_back(stored, "024680") == sent
+    # The variant is the one the real text gets: too long for one Unicode SMS, so "auto" drops
+    # the diacritics.
+    real = CODE_TEXT.replace("{secret}", "024680")
+    assert sent == pick_variant(real, alphabet)
+    assert sent.startswith("Ma dat lai" if alphabet != "unicode" else "Mã đặt lại")
+
+
+def test_a_secret_needs_its_one_place_in_the_text() -> None:
+    with pytest.raises(ValueError):
+        with_secret("Mã đặt lại mật khẩu.", "024680")
+    with pytest.raises(ValueError):
+        with_secret("Mã {secret} và {secret}.", "024680")
+    with pytest.raises(ValueError):
+        with_secret("Mã {secret}.", "")
+    with pytest.raises(ValueError):
+        with_secret("Mã • {secret}.", "024680")

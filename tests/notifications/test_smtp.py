@@ -14,11 +14,11 @@ from bs4 import BeautifulSoup
 
 from app.notifications.channels import (
     GatewayRefused,
+    Outgoing,
     SendFailed,
     SendRejected,
     channel_for,
 )
-from app.notifications.models import Notification
 from app.notifications.smtp import SmtpChannel, SmtpSettings, html_body, site_domain
 
 SUBJECT = "Hồ sơ 000.12.34.H40-261123-0001 đã có kết quả"
@@ -36,14 +36,16 @@ KEY = "motcua-40-production-4711-261207093000"
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
 
-def mail(recipient: str = RECIPIENT) -> Notification:
-    return Notification(
+def mail(recipient: str = RECIPIENT) -> Outgoing:
+    return Outgoing(
         id=4711,
         channel="email",
         recipient=recipient,
         template="approved.counter",
         subject=SUBJECT,
-        body=BODY,
+        text=BODY,
+        stored=BODY,
+        segments=0,
         created_at=datetime(2026, 12, 7, 9, 30, 0),
     )
 
