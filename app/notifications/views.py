@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 
 from app.core.limits import limited
+from app.core.permissions import public
 from app.notifications.esms import CALLBACK_PATH, parse_delivery_report
 from app.notifications.reports import callback_secret_matches, record_esms_report
 
@@ -13,6 +14,7 @@ bp = Blueprint("notifications", __name__)
 
 
 @bp.get(f"{CALLBACK_PATH}<secret>")
+@public  # to the session system: the secret in the address is checked below
 @limited("delivery-report")
 def esms_report(secret: str) -> Response:
     """A GET that writes: the gateway's webhook (tests/conftest.py allows this one)."""

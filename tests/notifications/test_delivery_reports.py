@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,14 +15,13 @@ from sqlalchemy import delete, select
 from werkzeug.serving import make_server
 
 from app.core import clock
-from app.dossiers.models import Dossier
 from app.dossiers.notices import notify
-from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 from app.notifications.channels import key_of
 from app.notifications.models import GatewayState, Notification, OutboxStatus
 from app.notifications.outbox import notify_phone, send_pending
 
+# As tests/notifications/conftest.py (make_dossier, esms_sms) has them.
 T0 = datetime(2026, 12, 7, 9, 30)
 PHONE = "0971234567"  # Viettel
 CALLBACK_SECRET = "k7Qm2VxP9rTz4LwN8sYdBq3H"
@@ -30,7 +29,7 @@ CODE_TEXT = "Ma xac nhan Mot Cua: {secret}. Het han sau 10 phut. Khong dua ma ch
 
 
 @pytest.fixture
-def site(app, esms_gateway) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def site(app, esms_gateway, esms_sms) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app on a free local port, configured to send through the local eSMS gateway, which
     sends its reports back to that port."""
     clock.freeze(T0)
@@ -40,58 +39,12 @@ def site(app, esms_gateway) -> Iterator[str]:  # type: ignore[no-untyped-def]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
-    app.config.update(esms_config(esms_gateway), PUBLIC_BASE_URL=base)
+    app.config["PUBLIC_BASE_URL"] = base
     yield base
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
     db.session.rollback()
-
-
-@pytest.fixture
-def make_dossier(citizen, procedure):  # type: ignore[no-untyped-def]
-    """A dossier received at the counter, every contact filled in."""
-    numbers = iter(range(1, 1000))
-
-    def factory(**fields: Any) -> Dossier:
-        code = f"000.12.34.H40-261207-{next(numbers):04d}"
-        values: dict[str, Any] = {
-            "code": code,
-            "client_token": code,
-            "owner_id": citizen.id,
-            "procedure_id": procedure.id,
-            "status": DossierStatus.RECEIVED,
-            "applicant_name": "Lò Văn Pâng",
-            "applicant_id_number": "040190123456",
-            "applicant_date_of_birth": date(1988, 3, 2),
-            "applicant_phone": PHONE,
-            "applicant_email": "lo.van.pang@example.vn",
-            "address_village": "Bản Huồi Tụ",
-            "return_channel": "online",
-            "submitted_at": T0,
-            "received_at": T0,
-            "due_date": date(2026, 12, 9),
-            **fields,
-        }
-        dossier = Dossier(**values)
-        db.session.add(dossier)
-        db.session.commit()
-        return dossier
-
-    return factory
-
-
-def esms_config(gateway: Any) -> dict[str, Any]:
-    return {
-        "NOTIFY_SMS_ADAPTER": "esms",
-        "ESMS_API_URL": gateway.base_url,
-        "ESMS_API_KEY": gateway.api_key,
-        "ESMS_SECRET_KEY": gateway.secret_key,
-        "ESMS_BRANDNAME": "UBND NGHEAN",
-        "ESMS_TIMEOUT_SECONDS": 5,
-        "ESMS_CALLBACK_SECRET": CALLBACK_SECRET,
-        "NOTIFY_ID_PREFIX": "motcua-40-test",
-    }
 
 
 def queue_code(code: str = "482913") -> int:
