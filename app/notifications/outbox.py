@@ -5,7 +5,10 @@
   caller's action and never commit: the request's commit queues the messages, its rollback
   forgets them.
 * :func:`send_pending` (``flask notifications send``, run by a timer) sends what is due, one
-  commit per message, and retries with a growing delay when a gateway fails.
+  commit per message, and retries with a growing delay when a gateway fails. What each answer
+  does to a message is app/notifications/outcomes.py; a gateway refusing our account holds the
+  channel's messages (app/notifications/health.py records it); delivery reports come later
+  (app/notifications/reports.py).
 
 A one-time code never rests in clear: the row's ``body`` shows it masked, the code waits
 sealed in ``sealed_secret`` (app/core/sealing.py, a key derived from SECRET_KEY) and

@@ -228,3 +228,11 @@ def test_the_callback_secret_never_reaches_the_log(site, esms_gateway, caplog) -
     lines = [r.getMessage() for r in caplog.records]
     assert any("/bao-cao-gui-tin/esms/••••••?SMSID=" in line for line in lines)
     assert not any(CALLBACK_SECRET in line for line in lines)
+
+
+def test_reports_are_limited_per_address(app, client) -> None:
+    app.config.update(ESMS_CALLBACK_SECRET=CALLBACK_SECRET, RATELIMIT_DELIVERY_REPORT="3/minute")
+    url = f"/bao-cao-gui-tin/esms/{CALLBACK_SECRET}?SMSID=0b1c2d3e&SendStatus=2"
+    wrong = "/bao-cao-gui-tin/esms/doan-bua?SMSID=0b1c2d3e&SendStatus=2"
+    # Guesses of the secret count with the reports: a guesser soon stops.
+    assert [client.get(u).status_code for u in (wrong, wrong, url, url)] == [404, 404, 200, 429]
