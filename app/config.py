@@ -73,6 +73,9 @@ class Config:
     NOTIFY_ALLOW_DEV_ADAPTERS = os.environ.get("NOTIFY_ALLOW_DEV_ADAPTERS", "0") == "1"
     SMS_ALPHABET = os.environ.get("SMS_ALPHABET", "auto")
     NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 5)
+    # While a gateway refuses our account (keys, balance, brand name, SMTP login) its messages
+    # wait, attempts not counted, and one of them tries again after this many minutes.
+    NOTIFY_HELD_RETRY_MINUTES = _int("NOTIFY_HELD_RETRY_MINUTES", 5)
     # Gateways (app/notifications/esms.py, smtp.py). A message's id at a gateway (eSMS
     # RequestId, e-mail Message-ID) is this prefix, the outbox row's id and its creation time:
     # sites (and staging beside production) sharing one gateway account need different ones.
@@ -141,6 +144,9 @@ class Config:
     RATELIMIT_CODE_CHECK = os.environ.get("RATELIMIT_CODE_CHECK", "30/10minutes")
     RATELIMIT_LOOKUP = os.environ.get("RATELIMIT_LOOKUP", "60/minute;600/hour")
     RATELIMIT_API_PER_TOKEN = os.environ.get("RATELIMIT_API_PER_TOKEN", "300/minute")
+    # A gateway's delivery reports, per sending address: a burst after a mass mailing must
+    # pass (a refused report is retried only 5 times), guessing the secret must not.
+    RATELIMIT_DELIVERY_REPORT = os.environ.get("RATELIMIT_DELIVERY_REPORT", "3000/minute")
     # Signing in (app/accounts/signin.py): from the LOGIN_FREE_FAILURES-th wrong password in a
     # row a phone waits 1, 2, 4… minutes before the next try, never more than
     # LOGIN_WAIT_MAX_MINUTES; failures older than LOGIN_FORGET_HOURS are forgotten. A session

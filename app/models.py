@@ -4,7 +4,7 @@ from app.accounts.models import Consent, OneTimeCode, User  # noqa: F401
 from app.assist.models import CommunityTeam  # noqa: F401
 from app.catalogue.models import CalendarOverride, Procedure, RequiredDocument, Unit  # noqa: F401
 from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence  # noqa: F401
-from app.notifications.models import Notification  # noqa: F401
+from app.notifications.models import GatewayState, Notification  # noqa: F401
 from app.postal.models import (  # noqa: F401
     ApiToken,
     DeliveryAttempt,

@@ -294,6 +294,9 @@ def demo_data() -> dict[str, Any]:
         "code": db.session.scalar(select(Procedure.code).limit(1)),
         "public.lookup_code": {"code": dossier.code},
         "item_number": "EA000000015VN",
+        # A gateway's delivery reports (/bao-cao-gui-tin/esms/<secret>): no role has the secret,
+        # every one gets 404.
+        "secret": "khong-phai-bi-mat",
         "filename": "css/app.css",
     }
 

@@ -71,6 +71,7 @@ PURE = {
     "app.dossiers.uploads.rejections",
     "app.dossiers.workflow",
     "app.notifications.messages",
+    "app.notifications.outcomes",
     "app.notifications.sms",
     "app.postal.flow",
     "app.postal.s10",

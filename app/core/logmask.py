@@ -14,6 +14,8 @@ What is masked, and why this way:
   and nine digits): all but the last 4 or 3 digits, as the pages print them. Nine digits or
   more typed in groups (``0987 654 321``, ``040+190+777+001`` in a query string): all but the
   last 3. Digits glued to a letter are something else (an S10 number ``EA000000015VN``).
+* the secret in a gateway's callback address (``/bao-cao-gui-tin/esms/<secret>``, where the
+  delivery reports come): the whole path segment after the gateway's name.
 * one-time codes: the value of a ``code=``/``ma=``/``otp=`` key, and six digits standing alone;
   six digits glued to a dot, a dash or a slash are not a code (a dossier code
   ``…H40-261123-0001``, an id in a path ``/ho-so/123456``, a decimal).
@@ -49,6 +51,8 @@ _OLD_ID_NUMBER = re.compile(r"(?<!\w)(\d{5})(\d{4})(?!\w)")  # CMND: 9 digits
 # Groups of digits split by single spaces (in a query string "+" or "%20"): a phone or an ID
 # number as people type them ("0987 654 321", "040 190 777 001"), however grouped.
 _SPACED_DIGITS = re.compile(r"(?<!\w)\d+(?:(?: |\+|%20)\d+)+(?!\w)")
+# The secret that authenticates a gateway's delivery reports, in their address.
+_CALLBACK_SECRET = re.compile(r"(/bao-cao-gui-tin/[\w-]+/)([^\s?#/\"']+)")
 # A one-time code: six digits alone; not in a path, a dotted or dashed code, a decimal.
 _CODE = re.compile(r"(?<![\w./-])\d{6}(?![\w/-]|\.\w)")
 
@@ -74,6 +78,7 @@ def _spaced(match: re.Match[str]) -> str:
 
 def mask(text: str) -> str:
     """``text`` with every secret it seems to carry masked (see the module's docstring)."""
+    text = _CALLBACK_SECRET.sub(lambda m: f"{m[1]}{MASK * 6}", text)
     text = _SECRET_KEY.sub(lambda m: f"{m['key']}{m['sep']}{MASK * 6}", text)
     text = _CODE_KEY.sub(lambda m: f"{m['key']}{_stars(m['value'])}", text)
     text = _ID_NUMBER.sub(lambda m: _stars(m[1]) + m[2], text)

@@ -93,10 +93,24 @@ def message_key(message: Outgoing, prefix: str) -> str:
     eSMS's ``RequestId`` (at most 50 characters, a repeat refused for 24 hours), an e-mail's
     ``Message-ID`` and its ``X-Motcua-Message`` header.
     """
-    stamp = f"{message.created_at:%y%m%d%H%M%S}" if message.created_at else "0"
-    tail = f"{message.id}-{stamp}"
+    return key_of(message.id, message.created_at, prefix)
+
+
+def key_of(message_id: int, created_at: datetime | None, prefix: str) -> str:
+    """:func:`message_key` of the outbox row ``message_id`` created at ``created_at``."""
+    stamp = f"{created_at:%y%m%d%H%M%S}" if created_at else "0"
+    tail = f"{message_id}-{stamp}"
     head = "".join(ch for ch in prefix if ch.isascii() and (ch.isalnum() or ch in "-_."))
     return f"{head[: 49 - len(tail)]}-{tail}" if head else tail
+
+
+def id_in_key(key: str) -> int | None:
+    """The outbox row's id in a :func:`message_key` (to be checked against the whole key: the
+    prefix and the creation time must match too); ``None`` when it holds none."""
+    parts = key.strip().rsplit("-", 2)
+    if len(parts) < 2 or not parts[-2].isascii() or not parts[-2].isdigit():
+        return None
+    return int(parts[-2]) if len(parts[-2]) <= 18 else None
 
 
 ADAPTERS: dict[str, type[Channel]] = {}
@@ -178,6 +192,11 @@ def _adapter_name(config: Mapping[str, Any], kind: str) -> str:
             f"{_CONFIG_KEYS[kind]}={name!r} is not an adapter; expected one of {known}"
         )
     return name
+
+
+def adapter_name(kind: str) -> str:
+    """The name of the adapter configured for channel ``kind`` ("esms", "smtp", "log"…)."""
+    return _adapter_name(current_app.config, kind)
 
 
 def check_configuration(config: Mapping[str, Any]) -> None:

@@ -5,7 +5,10 @@
   caller's action and never commit: the request's commit queues the messages, its rollback
   forgets them.
 * :func:`send_pending` (``flask notifications send``, run by a timer) sends what is due, one
-  commit per message, and retries with a growing delay when a gateway fails.
+  commit per message, and retries with a growing delay when a gateway fails. What each answer
+  does to a message is app/notifications/outcomes.py; a gateway refusing our account holds the
+  channel's messages (app/notifications/health.py records it); delivery reports come later
+  (app/notifications/reports.py).
 
 A one-time code never rests in clear: the row's ``body`` shows it masked, the code waits
 sealed in ``sealed_secret`` (app/core/sealing.py, a key derived from SECRET_KEY) and
@@ -29,15 +32,28 @@ from sqlalchemy import ColumnElement, and_, null, select, update
 
 from app.core import clock, sealing
 from app.extensions import db
-from app.notifications.channels import Outgoing, SendFailed, channel_for
+from app.notifications import health
+from app.notifications.channels import (
+    GatewayRefused,
+    Outgoing,
+    Receipt,
+    SendFailed,
+    SendRejected,
+    adapter_name,
+    channel_for,
+)
 from app.notifications.messages import MessageContext, render
 from app.notifications.models import Notification, OutboxStatus
+from app.notifications.outcomes import (  # noqa: F401  (BACKOFF_MINUTES, retry_delay: as before)
+    BACKOFF_MINUTES,
+    Outcome,
+    after_send,
+    retry_delay,
+)
 from app.notifications.sms import SECRET, pick_variant, put_back, sms_segments, with_secret
 
 log = logging.getLogger("motcua.notifications")
 
-# Delay before attempt n+1 after n failed attempts; the last value repeats.
-BACKOFF_MINUTES: tuple[int, ...] = (1, 5, 30, 120, 720)
 _ERROR_MAX = 500
 _SEALING_PURPOSE = "notification-secret"
 EXPIRED_UNSENT = "the one-time code expired before it could be sent"
@@ -45,14 +61,32 @@ EXPIRED_UNSENT = "the one-time code expired before it could be sent"
 
 @dataclass
 class SendReport:
-    sent: int = 0
+    sent: int = 0  # accepted by the gateway
     retried: int = 0  # failed this time, will be tried again
     failed: int = 0  # failed for the last time: status FAILED
     expired: int = 0  # one-time codes that expired before they could be sent: status FAILED
+    rejected: int = 0  # the gateway will never take them (blocked or malformed number)
+    held: int = 0  # waiting because the gateway refuses our account (attempts not counted)
+
+    def count(self, outcome: Outcome, status: str) -> None:
+        if outcome is Outcome.ACCEPTED:
+            self.sent += 1
+        elif outcome is Outcome.REJECTED:
+            self.rejected += 1
+        elif outcome is Outcome.FAILED and status == OutboxStatus.FAILED:
+            self.failed += 1
+        elif outcome is Outcome.FAILED:
+            self.retried += 1
+        # REFUSED: counted in ``held`` by the channel's hold
 
     def __str__(self) -> str:
         counts = f"sent {self.sent}, will retry {self.retried}, failed {self.failed}"
-        return counts + (f", codes expired unsent {self.expired}" if self.expired else "")
+        extra = (
+            (self.rejected, "rejected"),
+            (self.held, "held (gateway refuses our account)"),
+            (self.expired, "codes expired unsent"),
+        )
+        return counts + "".join(f", {label} {n}" for n, label in extra if n)
 
 
 def queue(
@@ -212,12 +246,6 @@ def forget_expired_secrets(now: datetime | None = None) -> tuple[int, int]:
     return cleared.rowcount, given_up.rowcount
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Wait after ``attempts`` failed attempts (1 → 1 min, 2 → 5, 3 → 30, 4 → 120…)."""
-    index = min(max(attempts, 1), len(BACKOFF_MINUTES)) - 1
-    return timedelta(minutes=BACKOFF_MINUTES[index])
-
-
 def _due(now: datetime) -> ColumnElement[bool]:
     return and_(Notification.status == OutboxStatus.PENDING, Notification.next_attempt_at <= now)
 
@@ -227,19 +255,30 @@ def send_pending(limit: int = 100, now: datetime | None = None) -> SendReport:
 
     Owns the session (run it from the CLI or a worker, not inside a request's transaction).
     ``now`` is the moment that decides what is due and when retries are scheduled.
+
+    What each attempt comes to (app/notifications/outcomes.py): accepted → SENT with the
+    gateway's id; rejected → REJECTED at once; failed → retried with backoff, FAILED after
+    NOTIFY_MAX_ATTEMPTS; the gateway refuses our account → the message and every other due one
+    of its channel are held (attempt not counted) for NOTIFY_HELD_RETRY_MINUTES, the channel's
+    state is recorded, and its other messages are not tried in this run.
     """
     moment = now or clock.now()
-    max_attempts = int(current_app.config.get("NOTIFY_MAX_ATTEMPTS") or 5)
+    config = current_app.config
+    max_attempts = int(config.get("NOTIFY_MAX_ATTEMPTS") or 5)
+    held_retry = timedelta(minutes=float(config.get("NOTIFY_HELD_RETRY_MINUTES") or 5))
     report = SendReport()
     report.expired = forget_expired_secrets(moment)[1]
-    ids = db.session.scalars(
-        select(Notification.id)
+    due = db.session.execute(
+        select(Notification.id, Notification.channel)
         .where(_due(moment))
         .order_by(Notification.next_attempt_at, Notification.id)
         .limit(limit)
     ).all()
     db.session.commit()
-    for notification_id in ids:
+    refused: set[str] = set()  # channels whose gateway refused us in this run
+    for notification_id, channel in due:
+        if channel in refused:
+            continue
         # Lock the row while it is sent; a row another worker holds or has sent is skipped.
         row = db.session.scalar(
             select(Notification)
@@ -249,28 +288,87 @@ def send_pending(limit: int = 100, now: datetime | None = None) -> SendReport:
         if row is None:
             db.session.rollback()
             continue
-        row.attempts += 1
-        try:
-            channel_for(row.channel).send(_outgoing(row))
-        except Exception as exc:  # a gateway error, or a bug in an adapter: retry either way
-            if not isinstance(exc, SendFailed):
-                log.exception("notification %s: adapter error", row.id)
-            row.last_error = f"{type(exc).__name__}: {exc}"[:_ERROR_MAX]
-            if row.attempts >= max_attempts:
-                row.status = OutboxStatus.FAILED
-                row.sealed_secret = None
-                report.failed += 1
-                log.warning(
-                    "notification %s failed for good after %d attempts", row.id, row.attempts
-                )
-            else:
-                row.next_attempt_at = moment + retry_delay(row.attempts)
-                report.retried += 1
-        else:
-            row.status = OutboxStatus.SENT
-            row.sealed_secret = None
-            row.sent_at = clock.now()
-            row.last_error = ""
-            report.sent += 1
+        outcome = _attempt(row, moment, max_attempts, held_retry)
+        report.count(outcome, row.status)
+        if outcome is Outcome.REFUSED:
+            refused.add(channel)
+            report.held += 1 + _hold_channel(channel, row.held_reason, moment + held_retry)
         db.session.commit()
     return report
+
+
+def _attempt(
+    row: Notification, moment: datetime, max_attempts: int, held_retry: timedelta
+) -> Outcome:
+    """Send ``row`` once and apply the outcome to it (flushed by the caller's commit)."""
+    adapter = adapter_name(row.channel)
+    receipt: Receipt | None = None
+    error: Exception | None = None
+    try:
+        receipt = channel_for(row.channel).send(_outgoing(row))
+    except Exception as exc:  # a gateway error, or a bug in an adapter: retried either way
+        if not isinstance(exc, SendFailed):
+            log.exception("notification %s: adapter error", row.id)
+        error = exc
+    outcome = _outcome_of(error)
+    decision = after_send(
+        outcome, attempts=row.attempts, max_attempts=max_attempts, now=moment,
+        held_retry=held_retry,
+    )  # fmt: skip
+    row.status, row.attempts = decision.status, decision.attempts
+    if decision.next_attempt_at is not None:
+        row.next_attempt_at = decision.next_attempt_at
+    if not decision.keeps_secret:
+        row.sealed_secret = None
+    if isinstance(error, GatewayRefused):
+        row.held_reason = _reason(error)
+        health.record_refused(
+            row.channel, adapter, code=error.code, reason=error.reason, now=moment
+        )
+        return outcome
+    row.held_reason = ""
+    if error is not None:
+        row.last_error = f"{type(error).__name__}: {error}"[:_ERROR_MAX]
+        if decision.status == OutboxStatus.FAILED:
+            log.warning("notification %s failed for good after %d attempts", row.id, row.attempts)
+        return outcome
+    row.sent_at = clock.now()
+    row.last_error = ""
+    row.gateway_id = (receipt.gateway_id or None) if receipt else None
+    health.record_ok(row.channel, adapter, now=moment)
+    return outcome
+
+
+def _outcome_of(error: Exception | None) -> Outcome:
+    if error is None:
+        return Outcome.ACCEPTED
+    if isinstance(error, GatewayRefused):
+        return Outcome.REFUSED
+    if isinstance(error, SendRejected):
+        return Outcome.REJECTED
+    return Outcome.FAILED
+
+
+def _reason(error: SendFailed) -> str:
+    return (f"[{error.code}] {error.reason}" if error.code else error.reason)[:_ERROR_MAX]
+
+
+def _hold_channel(channel: str, reason: str, until: datetime) -> int:
+    """Hold every message of ``channel`` due before ``until`` (the gateway would refuse them
+    all) until then; rows another sender holds are left to it. Flush only; how many held."""
+    waiting = (
+        select(Notification.id)
+        .where(
+            Notification.channel == channel,
+            Notification.status == OutboxStatus.PENDING,
+            Notification.next_attempt_at < until,
+        )
+        .with_for_update(skip_locked=True)
+    )
+    held = db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(waiting))
+        .values(held_reason=reason, next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    return held.rowcount

@@ -193,6 +193,7 @@ LIMITED = {
     "api.deliveries": {"api-token"},
     "api.item": {"api-token"},
     "api.post_event": {"api-token"},
+    "notifications.esms_report": {"delivery-report"},
 }
 
 
