@@ -73,6 +73,9 @@ class Config:
     NOTIFY_ALLOW_DEV_ADAPTERS = os.environ.get("NOTIFY_ALLOW_DEV_ADAPTERS", "0") == "1"
     SMS_ALPHABET = os.environ.get("SMS_ALPHABET", "auto")
     NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 5)
+    # `flask notifications worker` looks for due messages this often even when no new row wakes
+    # it (retries coming due; on SQLite, which has no LISTEN, every message).
+    NOTIFY_POLL_SECONDS = float(os.environ.get("NOTIFY_POLL_SECONDS", "1"))
     # Gateways (app/notifications/esms.py, smtp.py). A message's id at a gateway (eSMS
     # RequestId, e-mail Message-ID) is this prefix, the outbox row's id and its creation time:
     # sites (and staging beside production) sharing one gateway account need different ones.
