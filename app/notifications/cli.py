@@ -17,6 +17,7 @@ from app.notifications.messages import SAMPLE, TEMPLATES, lookup_url, render_key
 from app.notifications.outbox import send_pending
 from app.notifications.sms import ascii_variant, encoding, pick_variant, sms_segments
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 notifications_cli = AppGroup("notifications", help="Messages to citizens (SMS, e-mail).")
 
 
@@ -47,12 +48,14 @@ def worker_command(once: bool, poll_seconds: float | None) -> None:
         stop.set()  # the message in hand is finished first; a second signal ends it at once
         signal.signal(signum, signal.SIG_DFL)
 
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, request_stop)
+    previous = {signum: signal.signal(signum, request_stop) for signum in STOP_SIGNALS}
     try:
         total = run(current_app._get_current_object(), stop, once=once, poll_seconds=poll_seconds)
     except Exception as error:  # --once only: the database did not answer
         raise click.ClickException(f"{type(error).__name__}: {error}") from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if once:
         click.echo(str(total))
 

@@ -162,25 +162,38 @@ class Listener:
             self._connection = None
 
 
-def _sqlite_lock(engine: Engine, stop: threading.Event, poll: float) -> TextIO | None:
-    """On a SQLite file, hold ``<file>.worker.lock`` exclusively (None elsewhere); while
-    another worker holds it, wait (None if stopped meanwhile)."""
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
-        return None
-    handle = Path(f"{database}.worker.lock").open("a")  # noqa: SIM115 (held for the worker's life)
-    told = False
-    while not stop.is_set():
+class SqliteLock:
+    """One sender per SQLite file: ``<file>.worker.lock`` held exclusively for the worker's
+    life (nothing to hold on PostgreSQL, which locks rows)."""
+
+    def __init__(self, engine: Engine) -> None:
+        database = engine.url.database
+        needed = engine.dialect.name == "sqlite" and database and database != ":memory:"
+        self.path = Path(f"{database}.worker.lock") if needed else None
+        self._handle: TextIO | None = None
+        self._told = False
+
+    def hold(self) -> bool:
+        """True once this worker holds the lock (or needs none); OSError if the file cannot
+        be opened (the database's directory is gone: the caller backs off)."""
+        if self.path is None or self._handle is not None:
+            return True
+        handle = self.path.open("a")  # noqa: SIM115 (held for the worker's life)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return handle
         except BlockingIOError:
-            if not told:
+            handle.close()
+            if not self._told:
                 log.warning("another worker sends for this SQLite database; waiting for it")
-                told = True
-            stop.wait(poll)
-    handle.close()
-    return None
+                self._told = True
+            return False
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
 
 
 def run(
@@ -196,7 +209,7 @@ def run(
     total = Tally()
     with app.app_context():
         poll = float(poll_seconds or app.config.get("NOTIFY_POLL_SECONDS") or 1)
-        lock = _sqlite_lock(db.engine, stop, poll)
+        lock = SqliteLock(db.engine)
         listener = Listener(db.engine, stop)
         how = f"LISTEN {CHANNEL} and a poll" if listener.listens else "a poll"
         log.info("outbox worker started: %s every %gs", how, poll)
@@ -204,6 +217,11 @@ def run(
         try:
             while not stop.is_set():
                 try:
+                    if not lock.hold():
+                        if once:
+                            raise RuntimeError("another worker sends for this SQLite database")
+                        stop.wait(poll)
+                        continue
                     listener.open()
                     tally = burst(stop)
                 except Exception as error:
@@ -230,8 +248,7 @@ def run(
         finally:
             listener.close()
             db.session.remove()
-            if lock is not None:
-                lock.close()
+            lock.release()
             log.info("outbox worker stopped")
     return total
 
