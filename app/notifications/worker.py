@@ -70,6 +70,7 @@ BACKOFF_SECONDS: tuple[float, ...] = (1, 2, 5, 10, 30)
 # Messages sent in one burst before the worker looks at its stop event and its connection
 # again through a full wait (a burst ends sooner as soon as a pass sends nothing).
 BURST_MAX = 1000
+_STOP_SLICE_SECONDS = 0.5
 
 
 def install(app: Flask) -> None:
@@ -129,8 +130,8 @@ class Listener:
         if not self.listens or self._connection is not None:
             return
         pooled = self.engine.raw_connection()
-        pooled.detach()  # LISTEN belongs to this connection: never hand it back to the pool
         connection = pooled.driver_connection
+        pooled.detach()  # LISTEN belongs to this connection: never hand it back to the pool
         try:
             connection.rollback()  # the pool's ping may have begun a transaction
             connection.autocommit = True
@@ -145,15 +146,19 @@ class Listener:
         if self._connection is None:
             self.stop.wait(seconds)
             return False
+        left = seconds
         try:
-            woken = any(True for _ in self._connection.notifies(timeout=seconds, stop_after=1))
-            if woken:  # rows queued together: one pass sends them all
-                for _ in self._connection.notifies(timeout=0.01):
-                    pass
+            while left > 0 and not self.stop.is_set():  # in slices: a stop is heard within one
+                piece = min(left, _STOP_SLICE_SECONDS)
+                if any(True for _ in self._connection.notifies(timeout=piece, stop_after=1)):
+                    for _ in self._connection.notifies(timeout=0.01):
+                        pass  # rows queued together: one pass sends them all
+                    return True
+                left -= piece
         except Exception:  # the connection died: the next pass reconnects
             self.close()
             raise
-        return woken
+        return False
 
     def close(self) -> None:
         if self._connection is not None:
