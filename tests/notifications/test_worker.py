@@ -281,7 +281,5 @@ def test_an_unreachable_database_is_reported_once_and_retried(
 
 
 def test_once_on_an_unreachable_database_fails_loudly(unreachable_app: Flask) -> None:
-    result = unreachable_app.test_cli_runner().invoke(
-        args=["notifications", "worker", "--once"]
-    )
+    result = unreachable_app.test_cli_runner().invoke(args=["notifications", "worker", "--once"])
     assert result.exit_code == 1 and "OperationalError" in result.output
