@@ -37,11 +37,18 @@ db-upgrade: install
 seed: db-upgrade
 	$(BIN)/flask seed
 
-serve:
+# The development server with the outbox worker beside it, so messages leave within seconds with
+# no cron. Ctrl-C reaches both; when the server stops for any reason the trap stops the worker
+# (SIGTERM: it finishes the message in hand) and waits for it.
+SERVE_WITH_WORKER = $(BIN)/flask notifications worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker; trap - EXIT; exit' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+serve:
+	$(SERVE_WITH_WORKER)
+
 run: install assets seed
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(SERVE_WITH_WORKER)
 
 test: install-dev assets
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)

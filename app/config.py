@@ -76,6 +76,9 @@ class Config:
     # While a gateway refuses our account (keys, balance, brand name, SMTP login) its messages
     # wait, attempts not counted, and one of them tries again after this many minutes.
     NOTIFY_HELD_RETRY_MINUTES = _int("NOTIFY_HELD_RETRY_MINUTES", 5)
+    # `flask notifications worker` looks for due messages this often even when no new row wakes
+    # it (retries coming due; on SQLite, which has no LISTEN, every message).
+    NOTIFY_POLL_SECONDS = float(os.environ.get("NOTIFY_POLL_SECONDS", "1"))
     # Gateways (app/notifications/esms.py, smtp.py). A message's id at a gateway (eSMS
     # RequestId, e-mail Message-ID) is this prefix, the outbox row's id and its creation time:
     # sites (and staging beside production) sharing one gateway account need different ones.

@@ -12,7 +12,10 @@ citizen and one submitted dossier through the test client, then prints
 * the receipt (Mẫu 01) render time, median of 50, beside a bare WeasyPrint render of a blank
   A5 page measured in the same run (the two are interleaved so drift hits both alike);
 * the post office's papers in the same run: Mẫu 01 on the 80 mm roll (laid out twice, to
-  measure its height) against the A5 one, and the A6 label with its Code 128 barcode.
+  measure its height) against the A5 one, and the A6 label with its Code 128 barcode;
+* the time from an action's commit to the SMS gateway's receipt, with ``flask notifications
+  worker`` running against the local eSMS gateway, beside the old cron once a minute
+  (bench/delivery.py; on PostgreSQL too when ``BENCH_PG_URL`` is set).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from app.postal.models import PostOffice, PostOfficeCommune, SlotTemplateRow  # 
 from app.postal.operations import booking, pickup  # noqa: E402
 from app.postal.queries import papers, shipments  # noqa: E402
 from app.postal.queries.slots import offered_slots  # noqa: E402
+from bench import delivery  # noqa: E402
 
 PASSWORD = "Mat-khau-bench-2026"
 PHONE = "0912345678"
@@ -350,6 +354,7 @@ def main() -> None:
             a5_ms = statistics.median(runs["Mẫu 01 A5"])
             roll_ms = statistics.median(runs["Mẫu 01 80 mm roll"])
             print(f"ratio (80 mm roll / A5): {roll_ms / a5_ms:.1f}x (the roll is laid out twice)")
+    delivery.main()
 
 
 if __name__ == "__main__":

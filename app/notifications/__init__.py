@@ -11,9 +11,11 @@ def init_app(app: Flask) -> None:
     from app.notifications.channels import check_configuration
     from app.notifications.cli import notifications_cli
     from app.notifications.views import bp
+    from app.notifications.worker import install
 
     check_configuration(app.config)  # an unknown adapter, or a development one in production
 
+    install(app)  # new outbox rows wake the worker (PostgreSQL NOTIFY)
     app.cli.add_command(notifications_cli)
     # Delivery reports come from the gateway, which has no session nor CSRF token: the secret
     # in their address authenticates them (app/notifications/views.py).

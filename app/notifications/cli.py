@@ -1,8 +1,13 @@
-"""``flask notifications send`` (run by a timer) and ``flask notifications templates``."""
+"""``flask notifications worker`` (sends within seconds), ``flask notifications send`` (the
+periodic safety net, run by a timer) and ``flask notifications templates``."""
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
 from dataclasses import replace
+from types import FrameType
 
 import click
 from flask import current_app
@@ -12,6 +17,7 @@ from app.notifications.messages import SAMPLE, TEMPLATES, lookup_url, render_key
 from app.notifications.outbox import send_pending
 from app.notifications.sms import ascii_variant, encoding, pick_variant, sms_segments
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 notifications_cli = AppGroup("notifications", help="Messages to citizens (SMS, e-mail).")
 
 
@@ -20,6 +26,38 @@ notifications_cli = AppGroup("notifications", help="Messages to citizens (SMS, e
 def send_command(limit: int) -> None:
     """Send the due messages of the outbox; failed ones are retried later."""
     click.echo(str(send_pending(limit=limit)))
+
+
+@notifications_cli.command("worker")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit (for tests, scripts).")
+@click.option(
+    "--poll-seconds",
+    type=click.FloatRange(min=0.05),
+    default=None,
+    help="Look for due messages this often without a wake-up (default: NOTIFY_POLL_SECONDS).",
+)
+def worker_command(once: bool, poll_seconds: float | None) -> None:
+    """Send messages within seconds of their queueing, until SIGTERM or Ctrl-C."""
+    from app.notifications.worker import run
+
+    if not logging.getLogger().handlers:  # the CLI configures no logging: say what happens
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()  # the message in hand is finished first; a second signal ends it at once
+        signal.signal(signum, signal.SIG_DFL)
+
+    previous = {signum: signal.signal(signum, request_stop) for signum in STOP_SIGNALS}
+    try:
+        total = run(current_app._get_current_object(), stop, once=once, poll_seconds=poll_seconds)
+    except Exception as error:  # --once only: the database did not answer
+        raise click.ClickException(f"{type(error).__name__}: {error}") from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if once:
+        click.echo(str(total))
 
 
 @notifications_cli.command("templates")

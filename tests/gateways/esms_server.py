@@ -12,7 +12,9 @@
 Controls for the tests: ``forced_code`` (answer this CodeResult to every request),
 ``http_status`` (answer e.g. 500 with an HTML page), ``hang`` (take the message, then hold the
 answer until the server stops: the client's time-out), ``not_json`` (answer plain text).
-Every request, good or bad, is kept in ``requests``.
+Every request, good or bad, is kept in ``requests``; ``arrivals`` says when each came in
+(``time.monotonic()``, the same clock in every process of the machine: the bench compares it
+with the moment an action committed).
 
 :meth:`EsmsGateway.deliver` sends a delivery report for a message as the gateway does: an HTTP
 GET on the message's ``CallbackUrl``, tried again (up to 5 times in all) when it fails.
@@ -24,6 +26,7 @@ import itertools
 import json
 import re
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -45,6 +48,13 @@ class CallbackAttempt:
     status: int | None  # HTTP status, None when the connection failed or timed out
 
 
+@dataclass(frozen=True)
+class Arrival:
+    at: float  # time.monotonic() when the request's body was read
+    phone: str
+    request_id: str
+
+
 @dataclass
 class EsmsGateway:
     api_key: str = "esms-test-api-key"
@@ -60,6 +70,7 @@ class EsmsGateway:
     requests: list[dict[str, Any]] = field(default_factory=list)
     accepted: list[dict[str, str]] = field(default_factory=list)
     callbacks: list[CallbackAttempt] = field(default_factory=list)
+    arrivals: list[Arrival] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._request_ids: dict[str, str] = {}
@@ -205,12 +216,16 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         gateway: EsmsGateway = self.server.gateway  # type: ignore[attr-defined]
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        arrived = time.monotonic()
         if self.path != SEND_PATH:
             return self._reply(404, b"Endpoint not found.", "text/html")
         try:
             body = json.loads(raw.decode("utf-8"))
         except ValueError:
             return self._reply(400, b'{"error": "Invalid request"}', "application/json")
+        if isinstance(body, dict):
+            phone, request_id = str(body.get("Phone", "")), str(body.get("RequestId", ""))
+            gateway.arrivals.append(Arrival(arrived, phone, request_id))
         if gateway.http_status >= 500:
             gateway.requests.append(body)
             page = b"<html><body>Internal Server Error</body></html>"
