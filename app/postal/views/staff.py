@@ -131,7 +131,7 @@ def assign(shipment_id: int):
     if not form.validate():
         flash("Vui lòng chọn nhân viên trong danh sách.", "error")
         return go(request.form.get("next") or url_for("postal.today"))
-    with refusals(*PostalError) as refused:
+    with refusals(PostalError) as refused:
         assign_worker(shipment, form.worker.data)
     if refused.error is not None:
         flash(refused.error.message, "error")
