@@ -96,7 +96,7 @@ class IdentityFields:
 
     full_name = StringField(
         "Họ và tên",
-        validators=[required("Vui lòng nhập họ và tên."), Length(max=120)],
+        validators=[required("Vui lòng nhập họ và tên."), max_length(120)],
         description="Như trên thẻ căn cước, có dấu.",
     )
     date_of_birth = DateField(
@@ -207,7 +207,7 @@ class CitizenSearchForm(FlaskForm):
 
     q = StringField(
         "Số điện thoại hoặc số định danh cá nhân của người dân",
-        validators=[required("Nhập số điện thoại hoặc số định danh cá nhân."), Length(max=20)],
+        validators=[required("Nhập số điện thoại hoặc số định danh cá nhân."), max_length(20)],
     )
 
     def lookup(self) -> tuple[str, str] | None:

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
-from wtforms.validators import Length
 
 from app import geo
 from app.accounts.forms import IdentityFields
@@ -54,7 +53,7 @@ class NewCitizenForm(IdentityFields, ConsentForm):
 class CodeForm(FlaskForm):
     code = StringField(
         "Mã 6 chữ số người dân nhận được",
-        validators=[required("Vui lòng nhập mã người dân đọc cho bạn."), Length(max=12)],
+        validators=[required("Vui lòng nhập mã người dân đọc cho bạn."), max_length(12)],
     )
 
 

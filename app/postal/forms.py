@@ -17,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from app.accounts.forms import IdentityFields
 from app.core.forms import (
@@ -57,12 +57,12 @@ class BookingForm(AddressMixin, FlaskForm):
     )
     village = StringField(
         "Thôn, bản, tổ dân phố",
-        validators=[required("Vui lòng nhập thôn, bản hoặc tổ dân phố."), Length(max=120)],
+        validators=[required("Vui lòng nhập thôn, bản hoặc tổ dân phố."), max_length(120)],
     )
-    street = StringField("Số nhà, đường (nếu có)", validators=[Optional(), Length(max=200)])
+    street = StringField("Số nhà, đường (nếu có)", validators=[Optional(), max_length(200)])
     landmark = StringField(
         "Dấu hiệu dễ nhận biết",
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), max_length(200)],
         description="Ví dụ: cạnh nhà văn hóa bản, đối diện trường tiểu học.",
     )
     contact_phone = StringField(
@@ -93,7 +93,7 @@ class CollectForm(FlaskForm):
 
     seal_number = StringField(
         "Số niêm phong bì hồ sơ",
-        validators=[required("Vui lòng ghi số niêm phong."), Length(max=40)],
+        validators=[required("Vui lòng ghi số niêm phong."), max_length(40)],
         description="Niêm phong bì hồ sơ trước mặt người dân rồi ghi số niêm phong.",
     )
     fee = _money("Phí, lệ phí thủ tục đã thu (đồng)")
@@ -128,7 +128,7 @@ def manifest_decisions(
 class DeliverForm(FlaskForm):
     recipient_name = StringField(
         "Họ tên người nhận",
-        validators=[required("Vui lòng ghi họ tên người nhận."), Length(max=120)],
+        validators=[required("Vui lòng ghi họ tên người nhận."), max_length(120)],
     )
     relation = RadioField(
         "Người nhận là",
@@ -140,7 +140,7 @@ class DeliverForm(FlaskForm):
         validators=[required("Chỉ giao khi đã kiểm tra giấy tờ tùy thân của người nhận.")],
     )
     postage = _money("Cước bưu chính thu khi giao (đồng)")
-    note = TextAreaField("Ghi chú", validators=[Length(max=300)])
+    note = TextAreaField("Ghi chú", validators=[max_length(300)])
 
     def recipient(self) -> dict[str, Any]:
         """Who received the result, as the delivery step takes it."""
@@ -159,7 +159,7 @@ class FailForm(FlaskForm):
         choices=list(FAILURE_REASONS.items()),
         validators=[required("Vui lòng chọn lý do.")],
     )
-    note = TextAreaField("Ghi chú (không bắt buộc)", validators=[Length(max=300)])
+    note = TextAreaField("Ghi chú (không bắt buộc)", validators=[max_length(300)])
 
 
 class AssignForm(FlaskForm):

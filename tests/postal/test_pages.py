@@ -602,6 +602,12 @@ def test_the_head_of_office_gives_an_item_to_a_worker(
     assert response.status_code == 303
     assert db.session.get(Shipment, item.id).worker_id == worker.id
     assert "Đã phân công bưu gửi" in head.get("/buu-dien/").text
+    # The page to go back to is one of ours, whatever the form says (a line break was a 500).
+    for elsewhere in ("\xa0\n\n \u200b\t", "https://ke-gian.example/", "//ke-gian.example"):
+        data = {"worker": str(worker.id), "next": elsewhere}
+        response = head.post(f"/buu-dien/buu-gui/{item.id}/phan-cong", data=data)
+        assert response.status_code == 303
+        assert response.location == "/buu-dien/"
     # A worker may take an item for themselves only: anyone else in the list is refused.
     own = client_of(app, worker)
     response = own.post(f"/buu-dien/buu-gui/{item.id}/phan-cong", data={"worker": "999999"})
