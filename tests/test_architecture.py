@@ -45,6 +45,7 @@ SHELL = {"__init__", "cli", "errors", "templating", "models"}
 PURE = {
     "app.core.clock",
     "app.core.errors",
+    "app.core.form_messages",
     "app.core.identity",
     "app.core.roles",
     "app.core.spreadsheet",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -18,7 +17,14 @@ from wtforms import (
 from wtforms.validators import Optional, ValidationError
 
 from app import geo
-from app.core.forms import MobilePhone, VietnameseDateField, email_field, max_length, required
+from app.core.forms import (
+    AppForm,
+    MobilePhone,
+    VietnameseDateField,
+    email_field,
+    max_length,
+    required,
+)
 from app.dossiers.calendar import OVERRIDE_KINDS
 from app.dossiers.queries.backoffice import assignable_staff, units_other_than
 from app.dossiers.statuses import INTAKE_CHANNEL_LABELS, RETURN_CHANNEL_LABELS
@@ -53,7 +59,7 @@ def _commune_in_province(province_attr: str):  # type: ignore[no-untyped-def]
     return check
 
 
-class ApplicantForm(AddressMixin, FlaskForm):
+class ApplicantForm(AddressMixin, AppForm):
     phone = StringField("Số điện thoại di động", validators=[required(), MobilePhone()])
     email = email_field()
     province = SelectField("Tỉnh, thành phố", coerce=int, validate_choice=False)
@@ -80,7 +86,7 @@ def applicant_data(dossier: Any) -> dict[str, Any]:
     }
 
 
-class DeliveryForm(AddressMixin, FlaskForm):
+class DeliveryForm(AddressMixin, AppForm):
     intake_channel = RadioField(
         "Cách gửi giấy tờ",
         choices=list(INTAKE_CHANNEL_LABELS.items()),
@@ -141,7 +147,7 @@ def delivery_data(dossier: Any) -> dict[str, Any]:
 # --- back-office action forms ------------------------------------------------------------
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """An action with nothing to fill in (accept): the CSRF token only."""
 
     def prepare(self, dossier: Any, fresh: bool) -> None:
@@ -156,7 +162,7 @@ class ReasonForm(ActionForm):
     )
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(AppForm):
     reason = TextAreaField("Lý do rút hồ sơ (không bắt buộc)", validators=[max_length(2000)])
 
 
@@ -263,12 +269,12 @@ def action_form(dossier: Any, action: Action, formdata: Any = None) -> ActionFor
     return form
 
 
-class StartForm(FlaskForm):
+class StartForm(AppForm):
     procedure = SelectField("Thủ tục người dân cần làm", coerce=int, choices=[])
     client_token = StringField()
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(AppForm):
     day = VietnameseDateField("Ngày", validators=[required("Vui lòng chọn ngày.")])
     kind = RadioField(
         "Loại ngày",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from app.accounts.forms import IdentityFields
 from app.core.forms import (
+    AppForm,
     ClockTimeField,
     MobilePhone,
     SmallNumberField,
@@ -46,7 +46,7 @@ def _money(label: str, description: str = "") -> IntegerField:
     return IntegerField(label, validators=_MONEY, description=description)
 
 
-class BookingForm(AddressMixin, FlaskForm):
+class BookingForm(AddressMixin, AppForm):
     """Where and when the worker comes for the papers (DOMAIN.md §6, leg A step 1)."""
 
     province = SelectField("Tỉnh, thành phố", coerce=int, validate_choice=False)
@@ -87,7 +87,7 @@ class BookingForm(AddressMixin, FlaskForm):
         }
 
 
-class CollectForm(FlaskForm):
+class CollectForm(AppForm):
     """Leg A at the door or the counter. The checklist's rows are read by the view
     (``present-<code>``, ``kind-<code>``): one row per document of the procedure."""
 
@@ -125,7 +125,7 @@ def manifest_decisions(
     return decisions
 
 
-class DeliverForm(FlaskForm):
+class DeliverForm(AppForm):
     recipient_name = StringField(
         "Họ tên người nhận",
         validators=[required("Vui lòng ghi họ tên người nhận."), max_length(120)],
@@ -153,7 +153,7 @@ class DeliverForm(FlaskForm):
         }
 
 
-class FailForm(FlaskForm):
+class FailForm(AppForm):
     reason = RadioField(
         "Lý do chưa giao được",
         choices=list(FAILURE_REASONS.items()),
@@ -162,11 +162,11 @@ class FailForm(FlaskForm):
     note = TextAreaField("Ghi chú (không bắt buộc)", validators=[max_length(300)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(AppForm):
     worker = SelectField("Nhân viên phụ trách", coerce=int, choices=[], validate_choice=True)
 
 
-class ManifestForm(FlaskForm):
+class ManifestForm(AppForm):
     items = SelectMultipleField(
         "Bưu gửi giao cho đơn vị", coerce=int, choices=[], validate_choice=True
     )
@@ -176,7 +176,7 @@ class ManifestForm(FlaskForm):
             raise ValidationError("Vui lòng chọn ít nhất một bưu gửi.")
 
 
-class HandResultsForm(FlaskForm):
+class HandResultsForm(AppForm):
     items = SelectMultipleField("Kết quả giao cho bưu điện", coerce=int, choices=[])
     worker = SelectField("Nhân viên bưu điện nhận", coerce=int, choices=[])
 
@@ -185,7 +185,7 @@ class HandResultsForm(FlaskForm):
             raise ValidationError("Vui lòng chọn ít nhất một kết quả.")
 
 
-class CounterCitizenForm(IdentityFields, FlaskForm):
+class CounterCitizenForm(IdentityFields, AppForm):
     """A citizen without an account, registered at the counter with their consent."""
 
     phone = StringField(
@@ -213,7 +213,7 @@ class CounterCitizenForm(IdentityFields, FlaskForm):
 # --- the administration: post offices, their schedule, their API tokens ---------------------
 
 
-class PostOfficeForm(FlaskForm):
+class PostOfficeForm(AppForm):
     code = StringField(
         "Mã bưu cục",
         validators=[required("Vui lòng nhập mã bưu cục."), max_length(10)],
@@ -262,7 +262,7 @@ WEEKDAY_CHOICES = [("", "— Chọn thứ —")] + [
 ]
 
 
-class SlotTemplateForm(FlaskForm):
+class SlotTemplateForm(AppForm):
     weekday = SelectField(
         "Thứ trong tuần",
         choices=WEEKDAY_CHOICES,
@@ -297,7 +297,7 @@ class SlotTemplateForm(FlaskForm):
         }
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(AppForm):
     day = VietnameseDateField("Ngày bưu cục nghỉ", validators=[required("Vui lòng chọn ngày.")])
     note = StringField(
         "Lý do (không bắt buộc)",
@@ -306,7 +306,7 @@ class ClosureForm(FlaskForm):
     )
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(AppForm):
     name = StringField(
         "Tên khóa",
         validators=[required("Vui lòng đặt tên cho khóa."), max_length(100)],
