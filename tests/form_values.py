@@ -67,7 +67,10 @@ def _base(name: str) -> str:
 
 
 def _chosen(control: Control) -> str:
-    """An option of the page's own: the first one that is not the empty "choose…" option."""
+    """An option of the page's own: the one it selected (a province already chosen, which the
+    communes offered follow), else the first that is not the empty "choose…" option."""
+    if control.kind == "select" and control.value.strip():
+        return control.value
     return next((o for o in control.options if o.strip()), control.value)
 
 
