@@ -624,3 +624,20 @@ def _head_of(office: PostOffice) -> User:
     db.session.add(head)
     db.session.commit()
     return head
+
+
+def test_a_form_for_a_step_the_item_is_past_answers_409_with_the_reason(
+    app, office, worker, citizen, residence, commune_unit
+) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 11): these posts answered 422 on a page that no longer showed their
+    form, so no message could be read."""
+    dossier = booked_and_submitted(citizen, residence, office)
+    item = shipments.pickup_shipment(dossier)
+    client = client_of(app, worker)
+    for step in ("khong-giao-duoc", "da-giao"):
+        response = client.post(f"/buu-dien/buu-gui/{item.id}/{step}", data={})
+        assert response.status_code == 409, step
+        assert "Không thể thực hiện thao tác này khi bưu gửi đang ở trạng thái" in response.text
+    response = client.post(f"/buu-dien/bien-ban/moi/{commune_unit.id}", data={})
+    assert response.status_code == 409
+    assert "Không còn bưu gửi nào chờ giao cho đơn vị này" in response.text
