@@ -27,7 +27,7 @@ from gateways.fixtures import (  # noqa: F401  (fixtures: local eSMS and SMTP ga
     smtp_certificate,
     trust_smtp_certificate,
 )
-from helpers import PASSWORD, login
+from helpers import PASSWORD, login, wipe_user_tables
 from sqlalchemy import create_engine, delete, event, inspect, make_url, select, text
 from sqlalchemy.orm import Session
 
@@ -42,35 +42,6 @@ from app.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-USER_TABLES = [
-    "user_sessions",
-    "login_throttles",
-    "pending_secrets",
-    "one_time_codes",
-    "api_tokens",
-    "postal_payments",
-    "manifest_items",
-    "handover_manifests",
-    "delivery_attempts",
-    "post_office_closures",
-    "shipments",
-    "pickup_slots",
-    "slot_templates",
-    "post_office_communes",
-    "post_offices",
-    "s10_serials",
-    "gateway_states",
-    "notifications",
-    "dossier_events",
-    "attachments",
-    "dossiers",
-    "consents",
-    "dossier_sequences",
-    "calendar_overrides",
-    "unit_memberships",
-    "users",
-    "community_teams",
-]
 _phones = itertools.count(1)
 
 
@@ -130,15 +101,6 @@ def database_urls(
     if clone:
         with _maintenance_engine(PG_URL).connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)'))
-
-
-def _wipe() -> None:
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(USER_TABLES)} RESTART IDENTITY CASCADE"))
-    else:
-        for table in USER_TABLES:
-            db.session.execute(text(f"DELETE FROM {table}"))
-    db.session.commit()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -264,7 +226,7 @@ def app(backend: str, database_urls: dict[str, str], app_config: dict[str, Any])
     _writes_on_get.clear()
     limits.reset(application)
     with application.app_context():
-        _wipe()
+        wipe_user_tables()
         yield application
         db.session.remove()
     clock.freeze(None)

@@ -17,6 +17,51 @@ from app.catalogue.models import Procedure
 PASSWORD = "Mat-khau-thu-2026"
 
 
+USER_TABLES = [
+    "user_sessions",
+    "login_throttles",
+    "pending_secrets",
+    "one_time_codes",
+    "api_tokens",
+    "postal_payments",
+    "manifest_items",
+    "handover_manifests",
+    "delivery_attempts",
+    "post_office_closures",
+    "shipments",
+    "pickup_slots",
+    "slot_templates",
+    "post_office_communes",
+    "post_offices",
+    "s10_serials",
+    "gateway_states",
+    "notifications",
+    "dossier_events",
+    "attachments",
+    "dossiers",
+    "consents",
+    "dossier_sequences",
+    "calendar_overrides",
+    "unit_memberships",
+    "users",
+    "community_teams",
+]
+
+
+def wipe_user_tables() -> None:
+    """Every row tests write, gone (units and the catalogue stay: they are seeded once)."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(USER_TABLES)} RESTART IDENTITY CASCADE"))
+    else:
+        for table in USER_TABLES:
+            db.session.execute(text(f"DELETE FROM {table}"))
+    db.session.commit()
+
+
 def login(client: FlaskClient, user: User) -> None:
     response = client.post("/dang-nhap", data={"phone": user.phone, "password": PASSWORD})
     assert response.status_code == 303, response.text

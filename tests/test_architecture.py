@@ -46,6 +46,7 @@ PURE = {
     "app.core.clock",
     "app.core.bounds",
     "app.core.errors",
+    "app.core.form_messages",
     "app.core.identity",
     "app.core.logmask",
     "app.core.roles",

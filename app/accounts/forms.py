@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,7 +19,7 @@ from app.accounts import affiliations, passwords
 from app.accounts.models import User
 from app.accounts.staff import MANAGED_ROLES
 from app.catalogue.forms import UnitsField
-from app.core.forms import MobilePhone, OptionalIdField, email_field, max_length, required
+from app.core.forms import AppForm, MobilePhone, OptionalIdField, email_field, max_length, required
 from app.core.identity import IdNumberError, check_id_number, normalise_phone
 from app.core.roles import ROLE_LABELS, Role
 
@@ -76,7 +75,7 @@ def id_number_agrees(form: Any, field: Any) -> None:
         raise ValidationError(str(error)) from error
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     phone = StringField("Số điện thoại", validators=[required(), MobilePhone()])
     password = PasswordField(
         "Mật khẩu",
@@ -96,7 +95,7 @@ class IdentityFields:
 
     full_name = StringField(
         "Họ và tên",
-        validators=[required("Vui lòng nhập họ và tên."), Length(max=120)],
+        validators=[required("Vui lòng nhập họ và tên."), max_length(120)],
         description="Như trên thẻ căn cước, có dấu.",
     )
     date_of_birth = DateField(
@@ -115,7 +114,7 @@ class IdentityFields:
     validate_id_number = id_number_agrees
 
 
-class RegisterForm(IdentityFields, FlaskForm):
+class RegisterForm(IdentityFields, AppForm):
     phone = StringField(
         "Số điện thoại di động",
         validators=[required(), MobilePhone()],
@@ -154,7 +153,7 @@ class RegisterForm(IdentityFields, FlaskForm):
         }
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current = PasswordField(
         "Mật khẩu hiện tại", validators=[required("Vui lòng nhập mật khẩu hiện tại.")]
     )
@@ -168,7 +167,7 @@ def six_digits(form: Any, field: Any) -> None:
         raise ValidationError("Mã gồm đúng 6 chữ số, trong tin nhắn bạn nhận được.")
 
 
-class PhoneForm(FlaskForm):
+class PhoneForm(AppForm):
     """The phone a code goes to (claiming an account, resetting a password)."""
 
     phone = StringField(
@@ -186,13 +185,13 @@ def code_field() -> StringField:
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(AppForm):
     """The code that proves the phone of someone registering."""
 
     code = code_field()
 
 
-class CodeAndPasswordForm(FlaskForm):
+class CodeAndPasswordForm(AppForm):
     """The code, and the password it lets one set (claiming an account, resetting)."""
 
     code = code_field()
@@ -201,13 +200,13 @@ class CodeAndPasswordForm(FlaskForm):
     )
 
 
-class CitizenSearchForm(FlaskForm):
+class CitizenSearchForm(AppForm):
     """Find a citizen by the exact phone or ID number. Posted, never in the URL: a shared
     browser's history must not keep anyone's number."""
 
     q = StringField(
         "Số điện thoại hoặc số định danh cá nhân của người dân",
-        validators=[required("Nhập số điện thoại hoặc số định danh cá nhân."), Length(max=20)],
+        validators=[required("Nhập số điện thoại hoặc số định danh cá nhân."), max_length(20)],
     )
 
     def lookup(self) -> tuple[str, str] | None:
@@ -226,7 +225,7 @@ class CitizenSearchForm(FlaskForm):
 ROLE_CHOICES = [("", "— Chọn vai trò —")] + [(r.value, ROLE_LABELS[r]) for r in MANAGED_ROLES]
 
 
-class StaffForm(FlaskForm):
+class StaffForm(AppForm):
     """The choices of ``post_office`` and ``team`` come from the domains that registered them
     (app/accounts/affiliations.py)."""
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField
-from wtforms.validators import Length
 
 from app import geo
 from app.accounts.forms import IdentityFields
 from app.assist.models import CommunityTeam
-from app.core.forms import MobilePhone, max_length, required
+from app.core.forms import AppForm, MobilePhone, max_length, required
 
 CONSENT_WAYS = [
     ("sms_code", "Gửi mã xác nhận qua tin nhắn đến điện thoại của người dân"),
@@ -19,7 +17,7 @@ CONSENT_WAYS = [
 ]
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(AppForm):
     """Read aloud, then ticked: never ticked in advance (Law 91/2025)."""
 
     agreed = BooleanField(
@@ -51,14 +49,14 @@ class NewCitizenForm(IdentityFields, ConsentForm):
         }
 
 
-class CodeForm(FlaskForm):
+class CodeForm(AppForm):
     code = StringField(
         "Mã 6 chữ số người dân nhận được",
-        validators=[required("Vui lòng nhập mã người dân đọc cho bạn."), Length(max=12)],
+        validators=[required("Vui lòng nhập mã người dân đọc cho bạn."), max_length(12)],
     )
 
 
-class TeamForm(FlaskForm):
+class TeamForm(AppForm):
     commune_code = SelectField(
         "Xã, phường",
         validators=[required("Vui lòng chọn xã, phường của tổ.")],

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import request
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 
 from app.catalogue.guide import GUIDE_MAX_LENGTH
 from app.catalogue.models import UNIT_KINDS, Unit
-from app.core.forms import IdsChosen, max_length, required
+from app.core.forms import AppForm, IdsChosen, max_length, required
 from app.geo import Commune
 
 
@@ -21,7 +20,7 @@ class UnitsField(IdsChosen, SelectMultipleField):
     refused = "Danh sách đơn vị gửi lên không hợp lệ. Hãy chọn lại."
 
 
-class UnitForm(FlaskForm):
+class UnitForm(AppForm):
     code = StringField(
         "Mã đơn vị (QCVN 102:2016)",
         validators=[required("Vui lòng nhập mã đơn vị."), max_length(13)],
@@ -77,7 +76,7 @@ class UnitForm(FlaskForm):
         }
 
 
-class HelperGuideForm(FlaskForm):
+class HelperGuideForm(AppForm):
     helper_guide = TextAreaField(
         "Hướng dẫn cho người hỗ trợ",
         description="Viết cho người giúp người dân nộp hồ sơ, bằng lời dễ hiểu, mỗi dòng một "

@@ -7,10 +7,20 @@ from copy import copy
 from datetime import time
 from typing import Any
 
+from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, Field, SelectField, StringField, ValidationError
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from app.core.form_messages import TRANSLATIONS
 from app.core.identity import normalise_phone
+
+
+class AppForm(FlaskForm):
+    """Every form of the app: WTForms' own messages in Vietnamese (app/core/form_messages.py)."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> Any:
+            return TRANSLATIONS
 
 
 def required(message: str = "Vui lòng điền thông tin này.") -> InputRequired:

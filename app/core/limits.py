@@ -145,8 +145,11 @@ def init_app(app: Flask) -> None:
 
 
 def reset(app: Flask) -> None:
-    """Forget every count (tests start each from zero)."""
-    app.extensions[EXTENSION].reset()
+    """Forget every count (tests start each from zero); nothing to forget when limits are off
+    (``RATELIMIT_ENABLED = False``)."""
+    limiter: Limiter = app.extensions[EXTENSION]
+    if limiter.enabled:
+        limiter.reset()
 
 
 def retry_after() -> int:

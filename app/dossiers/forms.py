@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -15,10 +14,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from app import geo
-from app.core.forms import MobilePhone, VietnameseDateField, email_field, max_length, required
+from app.core.forms import (
+    AppForm,
+    MobilePhone,
+    VietnameseDateField,
+    email_field,
+    max_length,
+    required,
+)
 from app.dossiers.calendar import OVERRIDE_KINDS
 from app.dossiers.queries.backoffice import assignable_staff, units_other_than
 from app.dossiers.statuses import INTAKE_CHANNEL_LABELS, RETURN_CHANNEL_LABELS
@@ -53,7 +59,7 @@ def _commune_in_province(province_attr: str):  # type: ignore[no-untyped-def]
     return check
 
 
-class ApplicantForm(AddressMixin, FlaskForm):
+class ApplicantForm(AddressMixin, AppForm):
     phone = StringField("Số điện thoại di động", validators=[required(), MobilePhone()])
     email = email_field()
     province = SelectField("Tỉnh, thành phố", coerce=int, validate_choice=False)
@@ -64,9 +70,9 @@ class ApplicantForm(AddressMixin, FlaskForm):
     )
     village = StringField(
         "Thôn, bản, tổ dân phố",
-        validators=[required("Vui lòng nhập thôn, bản hoặc tổ dân phố."), Length(max=120)],
+        validators=[required("Vui lòng nhập thôn, bản hoặc tổ dân phố."), max_length(120)],
     )
-    street = StringField("Số nhà, đường (nếu có)", validators=[Optional(), Length(max=200)])
+    street = StringField("Số nhà, đường (nếu có)", validators=[Optional(), max_length(200)])
 
 
 def applicant_data(dossier: Any) -> dict[str, Any]:
@@ -80,7 +86,7 @@ def applicant_data(dossier: Any) -> dict[str, Any]:
     }
 
 
-class DeliveryForm(AddressMixin, FlaskForm):
+class DeliveryForm(AddressMixin, AppForm):
     intake_channel = RadioField(
         "Cách gửi giấy tờ",
         choices=list(INTAKE_CHANNEL_LABELS.items()),
@@ -93,8 +99,8 @@ class DeliveryForm(AddressMixin, FlaskForm):
     )
     return_province = SelectField("Tỉnh, thành phố", coerce=int, validate_choice=False)
     return_commune = SelectField("Xã, phường, đặc khu", validate_choice=False)
-    return_village = StringField("Thôn, bản, tổ dân phố", validators=[Length(max=120)])
-    return_street = StringField("Số nhà, đường (nếu có)", validators=[Length(max=200)])
+    return_village = StringField("Thôn, bản, tổ dân phố", validators=[max_length(120)])
+    return_street = StringField("Số nhà, đường (nếu có)", validators=[max_length(200)])
 
     def restrict_to(self, channels: list[str], at_post_office: bool = False) -> None:
         """Offer only what the procedure allows (DOMAIN.md §2, §6). At a post-office counter
@@ -141,7 +147,7 @@ def delivery_data(dossier: Any) -> dict[str, Any]:
 # --- back-office action forms ------------------------------------------------------------
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """An action with nothing to fill in (accept): the CSRF token only."""
 
     def prepare(self, dossier: Any, fresh: bool) -> None:
@@ -151,22 +157,22 @@ class ActionForm(FlaskForm):
 class ReasonForm(ActionForm):
     reason = TextAreaField(
         "Lý do",
-        validators=[required("Vui lòng ghi rõ lý do."), Length(max=2000)],
+        validators=[required("Vui lòng ghi rõ lý do."), max_length(2000)],
         description="Người nộp sẽ đọc lý do này trong tin nhắn và trên văn bản gửi họ.",
     )
 
 
-class WithdrawForm(FlaskForm):
-    reason = TextAreaField("Lý do rút hồ sơ (không bắt buộc)", validators=[Length(max=2000)])
+class WithdrawForm(AppForm):
+    reason = TextAreaField("Lý do rút hồ sơ (không bắt buộc)", validators=[max_length(2000)])
 
 
 class SupplementForm(ActionForm):
     documents = SelectMultipleField("Giấy tờ cần bổ sung", choices=[], validate_choice=True)
     fields = SelectMultipleField("Thông tin cần sửa", choices=[], validate_choice=True)
-    other = StringField("Nội dung khác", validators=[Length(max=300)])
+    other = StringField("Nội dung khác", validators=[max_length(300)])
     reason = TextAreaField(
         "Lý do, hướng dẫn cho người nộp",
-        validators=[required("Vui lòng ghi rõ lý do và cách bổ sung."), Length(max=2000)],
+        validators=[required("Vui lòng ghi rõ lý do và cách bổ sung."), max_length(2000)],
     )
 
     def prepare(self, dossier: Any, fresh: bool) -> None:
@@ -177,7 +183,7 @@ class SupplementForm(ActionForm):
 
 class AssignForm(ActionForm):
     assignee = SelectField("Chuyển cho cán bộ", coerce=int, choices=[])
-    note = TextAreaField("Ghi chú giao việc (nội bộ)", validators=[Length(max=2000)])
+    note = TextAreaField("Ghi chú giao việc (nội bộ)", validators=[max_length(2000)])
 
     def prepare(self, dossier: Any, fresh: bool) -> None:
         self.assignee.choices = [
@@ -188,7 +194,7 @@ class AssignForm(ActionForm):
 
 class ForwardForm(ActionForm):
     unit = SelectField("Chuyển đến đơn vị", coerce=int, choices=[])
-    note = TextAreaField("Nội dung chuyển", validators=[Length(max=2000)])
+    note = TextAreaField("Nội dung chuyển", validators=[max_length(2000)])
 
     def prepare(self, dossier: Any, fresh: bool) -> None:
         self.unit.choices = [(u.id, u.name) for u in units_other_than(dossier.current_unit_id)]
@@ -201,7 +207,7 @@ class ApproveForm(ActionForm):
         validators=[required("Vui lòng chọn loại kết quả.")],
     )
     result_file = FileField("Tệp kết quả (PDF)")
-    note = TextAreaField("Ghi chú kết quả", validators=[Length(max=2000)])
+    note = TextAreaField("Ghi chú kết quả", validators=[max_length(2000)])
 
     def prepare(self, dossier: Any, fresh: bool) -> None:
         if fresh and dossier.return_channel == "online":
@@ -214,7 +220,7 @@ class ExtendForm(ActionForm):
     )
     reason = TextAreaField(
         "Lý do chậm trễ",
-        validators=[required("Vui lòng ghi rõ lý do."), Length(max=2000)],
+        validators=[required("Vui lòng ghi rõ lý do."), max_length(2000)],
     )
 
 
@@ -228,7 +234,7 @@ class ReturnForm(ActionForm):
         ],
         validators=[required("Vui lòng chọn cách trả kết quả.")],
     )
-    note = TextAreaField("Ghi chú (người nhận, giấy tờ xuất trình…)", validators=[Length(max=2000)])
+    note = TextAreaField("Ghi chú (người nhận, giấy tờ xuất trình…)", validators=[max_length(2000)])
 
     def prepare(self, dossier: Any, fresh: bool) -> None:
         if fresh:
@@ -263,12 +269,12 @@ def action_form(dossier: Any, action: Action, formdata: Any = None) -> ActionFor
     return form
 
 
-class StartForm(FlaskForm):
+class StartForm(AppForm):
     procedure = SelectField("Thủ tục người dân cần làm", coerce=int, choices=[])
     client_token = StringField()
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(AppForm):
     day = VietnameseDateField("Ngày", validators=[required("Vui lòng chọn ngày.")])
     kind = RadioField(
         "Loại ngày",

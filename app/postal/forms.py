@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -17,10 +16,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from app.accounts.forms import IdentityFields
 from app.core.forms import (
+    AppForm,
     ClockTimeField,
     MobilePhone,
     SmallNumberField,
@@ -46,7 +46,7 @@ def _money(label: str, description: str = "") -> IntegerField:
     return IntegerField(label, validators=_MONEY, description=description)
 
 
-class BookingForm(AddressMixin, FlaskForm):
+class BookingForm(AddressMixin, AppForm):
     """Where and when the worker comes for the papers (DOMAIN.md §6, leg A step 1)."""
 
     province = SelectField("Tỉnh, thành phố", coerce=int, validate_choice=False)
@@ -57,12 +57,12 @@ class BookingForm(AddressMixin, FlaskForm):
     )
     village = StringField(
         "Thôn, bản, tổ dân phố",
-        validators=[required("Vui lòng nhập thôn, bản hoặc tổ dân phố."), Length(max=120)],
+        validators=[required("Vui lòng nhập thôn, bản hoặc tổ dân phố."), max_length(120)],
     )
-    street = StringField("Số nhà, đường (nếu có)", validators=[Optional(), Length(max=200)])
+    street = StringField("Số nhà, đường (nếu có)", validators=[Optional(), max_length(200)])
     landmark = StringField(
         "Dấu hiệu dễ nhận biết",
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), max_length(200)],
         description="Ví dụ: cạnh nhà văn hóa bản, đối diện trường tiểu học.",
     )
     contact_phone = StringField(
@@ -87,13 +87,13 @@ class BookingForm(AddressMixin, FlaskForm):
         }
 
 
-class CollectForm(FlaskForm):
+class CollectForm(AppForm):
     """Leg A at the door or the counter. The checklist's rows are read by the view
     (``present-<code>``, ``kind-<code>``): one row per document of the procedure."""
 
     seal_number = StringField(
         "Số niêm phong bì hồ sơ",
-        validators=[required("Vui lòng ghi số niêm phong."), Length(max=40)],
+        validators=[required("Vui lòng ghi số niêm phong."), max_length(40)],
         description="Niêm phong bì hồ sơ trước mặt người dân rồi ghi số niêm phong.",
     )
     fee = _money("Phí, lệ phí thủ tục đã thu (đồng)")
@@ -125,10 +125,10 @@ def manifest_decisions(
     return decisions
 
 
-class DeliverForm(FlaskForm):
+class DeliverForm(AppForm):
     recipient_name = StringField(
         "Họ tên người nhận",
-        validators=[required("Vui lòng ghi họ tên người nhận."), Length(max=120)],
+        validators=[required("Vui lòng ghi họ tên người nhận."), max_length(120)],
     )
     relation = RadioField(
         "Người nhận là",
@@ -140,7 +140,7 @@ class DeliverForm(FlaskForm):
         validators=[required("Chỉ giao khi đã kiểm tra giấy tờ tùy thân của người nhận.")],
     )
     postage = _money("Cước bưu chính thu khi giao (đồng)")
-    note = TextAreaField("Ghi chú", validators=[Length(max=300)])
+    note = TextAreaField("Ghi chú", validators=[max_length(300)])
 
     def recipient(self) -> dict[str, Any]:
         """Who received the result, as the delivery step takes it."""
@@ -153,20 +153,20 @@ class DeliverForm(FlaskForm):
         }
 
 
-class FailForm(FlaskForm):
+class FailForm(AppForm):
     reason = RadioField(
         "Lý do chưa giao được",
         choices=list(FAILURE_REASONS.items()),
         validators=[required("Vui lòng chọn lý do.")],
     )
-    note = TextAreaField("Ghi chú (không bắt buộc)", validators=[Length(max=300)])
+    note = TextAreaField("Ghi chú (không bắt buộc)", validators=[max_length(300)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(AppForm):
     worker = SelectField("Nhân viên phụ trách", coerce=int, choices=[], validate_choice=True)
 
 
-class ManifestForm(FlaskForm):
+class ManifestForm(AppForm):
     items = SelectMultipleField(
         "Bưu gửi giao cho đơn vị", coerce=int, choices=[], validate_choice=True
     )
@@ -176,7 +176,7 @@ class ManifestForm(FlaskForm):
             raise ValidationError("Vui lòng chọn ít nhất một bưu gửi.")
 
 
-class HandResultsForm(FlaskForm):
+class HandResultsForm(AppForm):
     items = SelectMultipleField("Kết quả giao cho bưu điện", coerce=int, choices=[])
     worker = SelectField("Nhân viên bưu điện nhận", coerce=int, choices=[])
 
@@ -185,7 +185,7 @@ class HandResultsForm(FlaskForm):
             raise ValidationError("Vui lòng chọn ít nhất một kết quả.")
 
 
-class CounterCitizenForm(IdentityFields, FlaskForm):
+class CounterCitizenForm(IdentityFields, AppForm):
     """A citizen without an account, registered at the counter with their consent."""
 
     phone = StringField(
@@ -213,7 +213,7 @@ class CounterCitizenForm(IdentityFields, FlaskForm):
 # --- the administration: post offices, their schedule, their API tokens ---------------------
 
 
-class PostOfficeForm(FlaskForm):
+class PostOfficeForm(AppForm):
     code = StringField(
         "Mã bưu cục",
         validators=[required("Vui lòng nhập mã bưu cục."), max_length(10)],
@@ -262,7 +262,7 @@ WEEKDAY_CHOICES = [("", "— Chọn thứ —")] + [
 ]
 
 
-class SlotTemplateForm(FlaskForm):
+class SlotTemplateForm(AppForm):
     weekday = SelectField(
         "Thứ trong tuần",
         choices=WEEKDAY_CHOICES,
@@ -297,7 +297,7 @@ class SlotTemplateForm(FlaskForm):
         }
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(AppForm):
     day = VietnameseDateField("Ngày bưu cục nghỉ", validators=[required("Vui lòng chọn ngày.")])
     note = StringField(
         "Lý do (không bắt buộc)",
@@ -306,7 +306,7 @@ class ClosureForm(FlaskForm):
     )
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(AppForm):
     name = StringField(
         "Tên khóa",
         validators=[required("Vui lòng đặt tên cho khóa."), max_length(100)],

@@ -423,3 +423,23 @@ def test_officer_pages_stay_within_the_page_budget(
     page = officer.get("/can-bo/")
     assert page.text.count("<tr class=") == 25 and "Trang sau" in page.text
     assert all(size <= PAGE_BUDGET for size in sizes.values()), sizes
+
+
+def test_an_action_the_dossier_has_moved_past_answers_409_with_the_reason(
+    app, citizen, make_user, procedure, unit_of
+) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 11): an officer's form for an action no longer allowed (a second tab,
+    a colleague acted first) answered 422 on a page that no longer showed that form, so its
+    errors were nowhere to be read."""
+    clock.freeze(MONDAY)
+    dossier = submit_via_services(citizen, procedure)
+    officer, _ = staff_client(app, make_user, Role.OFFICER, [unit_of(dossier)])
+    for action, data in (
+        ("extend", {"extend-new_due": "", "extend-reason": ""}),
+        ("approve", {"approve-result_kind": "file"}),
+        ("return", {"return-via": "không có"}),
+    ):
+        response = officer.post(f"/can-bo/ho-so/{dossier.id}/{action}", data=data)
+        assert response.status_code == 409, action
+        assert "khi hồ sơ đang ở trạng thái “Đã nộp, chờ tiếp nhận”" in response.text, action
+    assert _reload(dossier).status == DossierStatus.SUBMITTED

@@ -14,6 +14,7 @@ from datetime import datetime
 import pytest
 from bs4 import BeautifulSoup
 from helpers import (
+    PASSWORD,
     booked_and_submitted,
     complete_draft,
     fill_draft,
@@ -564,3 +565,79 @@ def test_returning_by_post_from_the_dossier_page_makes_a_hand_over_record(
 def postal_text(client, shipment) -> str:  # type: ignore[no-untyped-def]
     """What the worker's day page lists for the day the item is planned."""
     return client.get(f"/buu-dien/?ngay={shipment.planned_day.isoformat()}").text
+
+
+def test_the_citizen_cancels_a_booking_from_the_booking_page(
+    app, office, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 11): the cancel view answered 500 on every post."""
+    clock.freeze(MONDAY)
+    dossier = complete_draft(citizen, residence, "huy-1")
+    slot = offered_slots(office)[0]
+    booking.book_pickup(
+        dossier, slot, commune_code=COMMUNE, village="Bản Huồi Tụ",
+        landmark="Cạnh nhà văn hóa bản", contact_phone="0912345678",
+    )  # fmt: skip
+    db.session.commit()
+    client = client_of(app, citizen)
+    response = client.post(f"/ho-so/{dossier.id}/hen-buu-dien/huy")
+    assert response.status_code == 303
+    assert response.location.endswith(f"/ho-so/{dossier.id}/nhan-tra")
+    assert shipments.pickup_shipment(db.session.get(Dossier, dossier.id)) is None
+    assert "Đã hủy lịch hẹn bưu điện" in client.get(response.location).text
+
+
+def test_the_head_of_office_gives_an_item_to_a_worker(
+    app, office, worker, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 11): the assign view answered 500 on every post."""
+    dossier = booked_and_submitted(citizen, residence, office)
+    item = shipments.pickup_shipment(dossier)
+    head = app.test_client()
+    login(head, _head_of(office))
+    response = head.post(
+        f"/buu-dien/buu-gui/{item.id}/phan-cong",
+        data={"worker": str(worker.id), "next": "/buu-dien/"},
+    )
+    assert response.status_code == 303
+    assert db.session.get(Shipment, item.id).worker_id == worker.id
+    assert "Đã phân công bưu gửi" in head.get("/buu-dien/").text
+    # The page to go back to is one of ours, whatever the form says (a line break was a 500).
+    for elsewhere in ("\xa0\n\n \u200b\t", "https://ke-gian.example/", "//ke-gian.example"):
+        data = {"worker": str(worker.id), "next": elsewhere}
+        response = head.post(f"/buu-dien/buu-gui/{item.id}/phan-cong", data=data)
+        assert response.status_code == 303
+        assert response.location == "/buu-dien/"
+    # A worker may take an item for themselves only: anyone else in the list is refused.
+    own = client_of(app, worker)
+    response = own.post(f"/buu-dien/buu-gui/{item.id}/phan-cong", data={"worker": "999999"})
+    assert response.status_code == 303
+    assert "Vui lòng chọn nhân viên" in own.get("/buu-dien/").text
+
+
+def _head_of(office: PostOffice) -> User:
+    head = User(
+        phone="0912999007", full_name="Vi Văn Thắng", role=Role.POSTAL_HEAD,
+        post_office_id=office.id, privacy_consent_at=clock.now(),
+    )  # fmt: skip
+    head.set_password(PASSWORD)
+    db.session.add(head)
+    db.session.commit()
+    return head
+
+
+def test_a_form_for_a_step_the_item_is_past_answers_409_with_the_reason(
+    app, office, worker, citizen, residence, commune_unit
+) -> None:  # type: ignore[no-untyped-def]
+    """Regression (issue 11): these posts answered 422 on a page that no longer showed their
+    form, so no message could be read."""
+    dossier = booked_and_submitted(citizen, residence, office)
+    item = shipments.pickup_shipment(dossier)
+    client = client_of(app, worker)
+    for step in ("khong-giao-duoc", "da-giao"):
+        response = client.post(f"/buu-dien/buu-gui/{item.id}/{step}", data={})
+        assert response.status_code == 409, step
+        assert "Không thể thực hiện thao tác này khi bưu gửi đang ở trạng thái" in response.text
+    response = client.post(f"/buu-dien/bien-ban/moi/{commune_unit.id}", data={})
+    assert response.status_code == 409
+    assert "Không còn bưu gửi nào chờ giao cho đơn vị này" in response.text

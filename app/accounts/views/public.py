@@ -4,7 +4,6 @@ for people (registering, claiming, resetting a password, one's own account)."""
 from __future__ import annotations
 
 import math
-from urllib.parse import urlsplit
 
 from flask import Blueprint, request, url_for
 from werkzeug.wrappers import Response
@@ -16,7 +15,7 @@ from app.core import clock
 from app.core.htmx import render
 from app.core.limits import limited, wait_words
 from app.core.permissions import public
-from app.core.responses import go
+from app.core.responses import go, local_target
 from app.core.roles import Permission, has_permission
 from app.core.transaction import form_status, keep_changes
 
@@ -34,11 +33,7 @@ WAITING = (
 
 
 def safe_next(default: str) -> str:
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    return local_target(request.args.get("next"), default)
 
 
 def home(user: User) -> str:

@@ -26,7 +26,7 @@ from app.dossiers.queries import worklist
 from app.dossiers.queries.backoffice import procedures
 from app.dossiers.register import REGISTER_COLUMNS, csv_chunks, register_row
 from app.dossiers.statuses import STATUS_LABELS
-from app.dossiers.workflow import ACTION_LABELS, Action, allowed_actions
+from app.dossiers.workflow import ACTION_LABELS, Action, allowed_actions, check
 
 bp = Blueprint("backoffice", __name__, url_prefix="/can-bo")
 
@@ -100,6 +100,9 @@ def _officer_action(action: str) -> Action:
 def act(dossier_id: int, action: str):
     dossier = staff_viewable_or_404(dossier_id)
     chosen = _officer_action(action)
+    # Not allowed now (the dossier moved on): 409 with the reason, rather than its form's
+    # errors on a page that no longer shows that form.
+    check(dossier, chosen, current_user, clock.today())
     form = action_form(dossier, chosen, CombinedMultiDict([request.form, request.files]))
     if form.validate():
         with domain_errors(form, InvalidInput):

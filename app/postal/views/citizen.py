@@ -149,7 +149,7 @@ def cancel(dossier_id: int):
     shipment = pickup_shipment(dossier)
     if shipment is None or dossier.owner_id != current_user.id:
         abort(404)
-    with refusals(*PostalError) as refused:
+    with refusals(PostalError) as refused:
         cancel_booking(dossier, shipment, current_user, _ip())
     if refused.error is not None:
         flash(refused.error.message, "error")

@@ -20,7 +20,7 @@ from app.core import clock
 from app.core.bounds import parse_day, parse_id
 from app.core.htmx import render
 from app.core.permissions import require
-from app.core.responses import go
+from app.core.responses import go, local_target
 from app.core.roles import Permission, has_permission
 from app.core.transaction import refusals
 from app.documents import postal as docs
@@ -129,11 +129,11 @@ def assign(shipment_id: int):
         form.worker.choices = [(current_user.id, current_user.full_name)]
     if not form.validate():
         flash("Vui lòng chọn nhân viên trong danh sách.", "error")
-        return go(request.form.get("next") or url_for("postal.today"))
-    with refusals(*PostalError) as refused:
+        return go(local_target(request.form.get("next"), url_for("postal.today")))
+    with refusals(PostalError) as refused:
         assign_worker(shipment, form.worker.data)
     if refused.error is not None:
         flash(refused.error.message, "error")
     else:
         flash(f"Đã phân công bưu gửi của hồ sơ {shipment.dossier.code}.", "success")
-    return go(request.form.get("next") or url_for("postal.today"))
+    return go(local_target(request.form.get("next"), url_for("postal.today")))

@@ -34,13 +34,15 @@ def new_manifest(unit_id: int):
     form.items.choices = [(s.id, s.item_number or "") for s in waiting]
     if request.method == "GET":
         form.items.data = [s.id for s in waiting]
+    elif not waiting:  # the page shows no form to correct: say why
+        raise IllegalStep("Không còn bưu gửi nào chờ giao cho đơn vị này; vui lòng tải lại trang.")
     elif form.validate():
         with refusals(PostalError, IllegalStep) as refused:
             manifest = dispatch(
                 current_user, unit, [s for s in waiting if s.id in form.items.data], ip()
             )
         if refused.error is not None:
-            flash(refused.error.message, "refused.error")
+            flash(refused.error.message, "error")
             return go(url_for("postal.new_manifest", unit_id=unit_id))
         flash(f"Đã lập biên bản {manifest.number}. In biên bản để ký khi giao.", "success")
         return go(url_for("postal.manifest", manifest_id=manifest.id))

@@ -15,7 +15,7 @@ from app.core.responses import go
 from app.core.roles import Permission
 from app.core.transaction import refusals
 from app.postal.errors import PostalError
-from app.postal.flow import FAILURE_REASONS, IllegalStep
+from app.postal.flow import FAILURE_REASONS, Actor, IllegalStep, Step, check
 from app.postal.forms import CollectForm, DeliverForm, FailForm, counted_documents
 from app.postal.models import Shipment
 from app.postal.operations import delivery
@@ -60,6 +60,16 @@ def _shipment_page(shipment: Shipment, status: int = 200, **forms) -> Response: 
     )
 
 
+def _moved_on(shipment: Shipment, step: Step) -> Response | None:
+    """409 with the reason when the item is past ``step`` (a second tab, a colleague, the API):
+    its form is no longer on the page, so its errors could not be shown there."""
+    try:
+        check(shipment.status, step, Actor.POSTAL)
+    except IllegalStep as error:
+        return _shipment_page(shipment, 409, error=error.message)
+    return None
+
+
 def _refused(shipment: Shipment, error: DomainError, **forms) -> Response:  # type: ignore[no-untyped-def]
     """The item's page after a refusal: 409 when someone else moved it first, else 422 with
     the message beside its field (or at the top)."""
@@ -89,6 +99,8 @@ def shipment(shipment_id: int):
 @require(Permission.POSTAL_WORK)
 def collect(shipment_id: int):
     shipment = shipment_or_404(shipment_id)
+    if (moved := _moved_on(shipment, Step.COLLECT)) is not None:
+        return moved
     form = CollectForm()
     counted = counted_documents(request.form, checklist(shipment.dossier))
     if not form.validate():
@@ -119,6 +131,8 @@ def out_for_delivery(shipment_id: int):
 @require(Permission.POSTAL_WORK)
 def deliver(shipment_id: int):
     shipment = shipment_or_404(shipment_id)
+    if (moved := _moved_on(shipment, Step.DELIVER)) is not None:
+        return moved
     form = DeliverForm()
     if not form.validate():
         return _shipment_page(shipment, 422, deliver=form)
@@ -133,6 +147,8 @@ def deliver(shipment_id: int):
 @require(Permission.POSTAL_WORK)
 def fail(shipment_id: int):
     shipment = shipment_or_404(shipment_id)
+    if (moved := _moved_on(shipment, Step.FAIL)) is not None:
+        return moved
     form = FailForm()
     if not form.validate():
         return _shipment_page(shipment, 422, fail=form)
