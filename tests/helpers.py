@@ -286,6 +286,7 @@ def demo_data() -> dict[str, Any]:
         "row_id": 1,
         "closure_id": 1,
         "override_id": 1,
+        "message_id": 1,
         "document_code": dossier.procedure.documents[0].code,
         "action": "tiep-nhan",
         "number": FORMS[0].number,
