@@ -33,18 +33,11 @@ def init_app(app: Flask) -> None:
 def _gateway_banner() -> dict[str, Any]:
     """The banner across the administrator's pages while a gateway refuses our account
     (templates/layouts/base.html): one small query, for administrators only."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from app.core.roles import Permission, has_permission
-    from app.extensions import db
     from app.notifications.queries import gateway_banner
 
     if not has_request_context() or not current_user or not current_user.is_authenticated:
         return {}
     if not has_permission(current_user, Permission.MANAGE):
         return {}
-    try:
-        return {"gateway_banner": gateway_banner()}
-    except SQLAlchemyError:  # an error page of a broken transaction still shows, bannerless
-        db.session.rollback()
-        return {}
+    return {"gateway_banner": gateway_banner()}
