@@ -79,6 +79,10 @@ class Config:
     # `flask notifications worker` looks for due messages this often even when no new row wakes
     # it (retries coming due; on SQLite, which has no LISTEN, every message).
     NOTIFY_POLL_SECONDS = float(os.environ.get("NOTIFY_POLL_SECONDS", "1"))
+    # The SMS budget on /quan-tri/tin-nhan: segments accepted by the gateway × this price in
+    # đồng. 800 is a carrier's list price for customer-care brandname SMS (2025, VAT included);
+    # public-administration contracts are often cheaper: put the province's own price here.
+    SMS_PRICE_PER_SEGMENT = _int("SMS_PRICE_PER_SEGMENT", 800)
     # Gateways (app/notifications/esms.py, smtp.py). A message's id at a gateway (eSMS
     # RequestId, e-mail Message-ID) is this prefix, the outbox row's id and its creation time:
     # sites (and staging beside production) sharing one gateway account need different ones.

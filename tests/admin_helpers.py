@@ -82,6 +82,10 @@ def admin_urls(unit_id: int, user_id: int, override_id: int) -> list[tuple[str, 
         ("GET", "/quan-tri/thu-tuc"),
         ("GET", "/quan-tri/thu-tuc/1.001193/huong-dan"),
         ("POST", "/quan-tri/thu-tuc/1.001193/huong-dan"),
+        # The outbox (tests/notifications/test_admin.py covers it).
+        ("GET", "/quan-tri/tin-nhan"),
+        ("GET", "/quan-tri/tin-nhan/9"),
+        ("POST", "/quan-tri/tin-nhan/9/gui-lai"),
     ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -331,6 +331,7 @@ def demo_data() -> dict[str, Any]:
         "row_id": 1,
         "closure_id": 1,
         "override_id": 1,
+        "message_id": 1,
         "document_code": dossier.procedure.documents[0].code,
         "action": "tiep-nhan",
         "number": FORMS[0].number,
@@ -378,3 +379,19 @@ def code_in(sms) -> str:  # type: ignore[no-untyped-def]
     masked = sms.body[where:]
     width = len(masked) - len(masked.lstrip(SECRET_MASK))
     return text_to_send(sms)[where : where + width]
+
+
+def after_a_minute() -> None:
+    """Freeze the clock just past the minute after which "Gửi lại mã" sends a new code."""
+    from app.core import clock
+
+    clock.freeze(clock.now() + timedelta(seconds=61))
+
+
+def without_phone(body: str, state: dict, phone: str) -> tuple[str, dict]:  # type: ignore[type-arg]
+    """A code page and its session state with the number the browser typed (shown masked)
+    taken out: what is left must not depend on whether that number has an account."""
+    from app.core.identity import mask_phone
+
+    masked = mask_phone(phone)
+    return body.replace(masked, "<số>"), {**state, "to": state.get("to") == masked}

@@ -71,6 +71,7 @@ PURE = {
     "app.dossiers.uploads.pdf",
     "app.dossiers.uploads.rejections",
     "app.dossiers.workflow",
+    "app.notifications.labels",
     "app.notifications.messages",
     "app.notifications.outcomes",
     "app.notifications.sms",

@@ -330,3 +330,51 @@ def test_fragments_vary_on_htmx(site) -> None:
     response = _search(site)
     assert "HX-Request" in response.headers.get("Vary", "")
     assert "no-store" in response.headers.get("Cache-Control", "")
+
+
+# --- the administrator's outbox ------------------------------------------------------------------
+
+
+def test_admin_outbox_pages_within_budget(app, admin_client) -> None:
+    """/quan-tri/tin-nhan with a full page of 50 messages, 14 days of counts and 12 months of
+    costs, and one message's page: on the same budget as a citizen's page."""
+    from datetime import timedelta
+
+    from app.core import clock
+    from app.notifications.models import Notification
+
+    now = clock.now()
+    RESULT_READY = (
+        "Một Cửa: hồ sơ 000.12.34.H40-261207-0001 đã có kết quả. Nhận tại Bộ phận Một cửa xã."
+    )
+    statuses = ("pending", "sent", "delivered", "rejected", "failed")
+    for n in range(60):
+        db.session.add(
+            Notification(
+                channel="sms" if n % 4 else "email",
+                recipient=f"09120{n:05d}" if n % 4 else f"lo.thi.mai{n}@example.vn",
+                template="result_ready",
+                subject="",
+                body=RESULT_READY,
+                segments=2,
+                status=statuses[n % 5],
+                attempts=n % 5,
+                next_attempt_at=now,
+                last_error="SendFailed: timed out" if n % 5 == 4 else "",
+                created_at=now - timedelta(days=n % 14, minutes=n),
+                sent_at=now - timedelta(days=n * 6) if n % 5 in (1, 2) else None,
+                held_reason="[103] balance too low" if n % 10 == 0 else "",
+            )
+        )
+    db.session.commit()
+    for url in ("/quan-tri/tin-nhan", "/quan-tri/tin-nhan/5"):
+        response = admin_client.get(url, headers=BR)
+        assert response.status_code == 200, url
+        assert response.headers.get("Content-Encoding") == "br"
+        css = len(admin_client.get(url_for("static", filename="css/app.css"), headers=BR).data)
+        total = len(response.data) + css
+        print(
+            f"\nBUDGET admin {url:22} raw {len(decoded(response)):6} B  br {len(response.data):5} B"
+            f"  + css {css} B = {total} B (budget {PAGE_BUDGET})"
+        )
+        assert total <= PAGE_BUDGET

@@ -30,6 +30,7 @@ from app.core import clock
 from app.core.errors import Invalid
 from app.extensions import db
 from app.notifications.outbox import forget_expired_secrets, notify_phone
+from app.notifications.queries import code_message_undeliverable
 from app.notifications.sms import SECRET
 
 DIGITS = 6
@@ -61,6 +62,15 @@ USED_UP = "Đã nhập sai quá số lần cho phép. Hãy gửi mã mới."
 TOO_MANY_FOR_PHONE = (
     "Số điện thoại này đã nhận nhiều mã trong một giờ qua. Vui lòng thử lại sau, hoặc "
     "chọn người dân ký xác nhận trên giấy."
+)
+
+
+# "Gửi lại mã" sends again once this long has passed since the code was sent (the page says so;
+# no script counts down), or at once when its SMS is known not to arrive.
+RESEND_AFTER = timedelta(minutes=1)
+RESEND_TOO_SOON = (
+    "Mã vừa được gửi, tin nhắn thường đến trong vài giây. Sau 1 phút chưa nhận được mã, hãy bấm "
+    "Gửi lại mã (còn {seconds} giây)."
 )
 
 
@@ -225,6 +235,25 @@ def stand_in_refusal(tries: int, until: datetime) -> tuple[CodeRefused, int]:
     if tries >= limit:
         return CodeRefused(USED_UP, "code"), tries
     return _wrong(limit - tries - 1), tries + 1
+
+
+def resend_wait(sent_at: datetime | None, *, undeliverable: bool = False) -> int:
+    """Seconds before "Gửi lại mã" may send a new code: 0 once :data:`RESEND_AFTER` has passed
+    since ``sent_at`` (or nothing is known of it), or when the SMS will not arrive."""
+    if sent_at is None or undeliverable:
+        return 0
+    left = sent_at + RESEND_AFTER - clock.now()
+    return max(0, -(-int(left.total_seconds() * 1000) // 1000))
+
+
+def undeliverable(row: OneTimeCode | None) -> bool:
+    """The SMS that carries the code ``row`` will not arrive: the gateway or the carrier
+    rejected it, or it failed for good (the delivery report, app/notifications/reports.py).
+    Only for pages that send a code to every phone (registering, a volunteer's consent): the
+    claim and reset pages must not answer differently for a phone with an account."""
+    if row is None or row.id is None:
+        return False
+    return code_message_undeliverable(row.phone, f"otp_{row.purpose}", row.created_at)
 
 
 def demo_hint(code: str) -> str:

@@ -5,7 +5,8 @@ forgotten password. What this browser's session keeps between the two steps.
 Whatever the phone (an account or none, with a password or without), the pages answer the same
 way, so they never tell whether a phone has an account. The session keeps only the pending
 code's id, sealed (below), when the code stops working, how many tries were made and when codes
-were asked for: never the code, never the phone. When nothing was sent, the same fields hold a
+were asked for, and the number typed masked (``0912***001``, for the page to say where the code
+went): never the code, never the whole phone. When nothing was sent, the same fields hold a
 stand-in that behaves like a code no one can type.
 """
 
@@ -23,6 +24,7 @@ from flask import current_app, session
 from app.accounts import codes
 from app.accounts.models import OneTimeCode
 from app.core import clock
+from app.core.identity import mask_phone
 from app.extensions import db
 
 
@@ -89,17 +91,26 @@ class PendingCode:
         """This browser asked for as many codes as it may in an hour."""
         return len(self._recent_sends()) >= current_app.config["OTP_PER_HOUR"]
 
-    def remember(self, row: OneTimeCode | None, code: str) -> str:
-        """After a code was sent (``row``) or not (None): what the next step needs; returns
-        the demo hint ("" outside demo mode or when nothing was sent)."""
+    def remember(self, row: OneTimeCode | None, code: str, phone: str = "") -> str:
+        """After a code was sent (``row``) or not (None) to ``phone`` (the number typed; kept
+        masked, for the page to say where the code went, alike for every phone; a resend keeps
+        the one of step 1): what the next step needs; returns the demo hint ("" outside demo
+        mode or when nothing was sent)."""
         now = clock.now()
+        shown = mask_phone(phone) if phone else (self.state() or {}).get("to", "")
         session[self.key] = {
+            "to": shown,
             "ref": _seal(row.id if row else None),
             "tries": 0,
             "until": (now + timedelta(minutes=current_app.config["OTP_MINUTES"])).isoformat(),
             "sent": [*self._recent_sends(), now.isoformat()],
         }
         return codes.demo_hint(code) if row else ""
+
+    def sent_at(self, state: dict) -> datetime | None:
+        """When the last code was asked for (a code, or the stand-in of a phone with none)."""
+        sent = state.get("sent") or []
+        return datetime.fromisoformat(sent[-1]) if sent else None
 
     def pending_code(self, state: dict) -> OneTimeCode | None:
         row = db.session.get(OneTimeCode, _unseal(state.get("ref", "")) or 0)

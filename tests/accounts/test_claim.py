@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import PASSWORD, SentCodes, submit_via_services
+from helpers import PASSWORD, SentCodes, after_a_minute, submit_via_services, without_phone
 from sqlalchemy import func, select
 
 from app.accounts.models import OneTimeCode, User
@@ -138,11 +138,13 @@ def test_a_citizen_claims_the_account_and_finds_the_dossier(app, client, opened,
     assert urlsplit(response.location).path == "/nhan-tai-khoan/ma"
     (row,) = code_rows()
     assert (row.purpose, row.phone, row.user_id) == ("claim", PHONE, opened.id)
-    # The session knows which code is pending, not the code, not the phone, not a name.
+    # The session knows which code is pending, not the code, not the phone (only masked, for
+    # the page to say where the code went), not a name.
     with client.session_transaction() as session:
         everything = str(dict(session))
         state = dict(session[CLAIM_KEY])
-    assert set(state) == {"ref", "tries", "until", "sent"}
+    assert set(state) == {"to", "ref", "tries", "until", "sent"}
+    assert state["to"] == "0987***222"
     assert _unseal(state["ref"]) == row.id
     for secret in (PHONE, sent_code(), "Mai", opened.id_number):
         assert secret not in everything
@@ -283,6 +285,7 @@ def test_an_account_that_got_a_password_meanwhile_keeps_it(client, opened) -> No
 def test_resend_replaces_the_code(client, opened) -> None:
     ask(client)
     first = sent_code()
+    after_a_minute()
     response = client.post("/nhan-tai-khoan/gui-lai")
     assert response.status_code == 303
     assert urlsplit(response.location).path == "/nhan-tai-khoan/ma"
@@ -309,9 +312,11 @@ def test_resend_is_limited_per_hour_with_the_same_polite_message(
     clock.freeze(start)
     ask(client, phone)
     for _ in range(limit - 1):
+        after_a_minute()
         assert client.post("/nhan-tai-khoan/gui-lai").status_code == 303
     rows = len(code_rows())
     assert rows == (limit if phone == PHONE else 0)
+    after_a_minute()
     response = client.post("/nhan-tai-khoan/gui-lai")
     assert response.status_code == 303
     page = client.get("/nhan-tai-khoan/ma")
@@ -349,22 +354,28 @@ def _walk(app, phone: str) -> list[tuple[int, str, str]]:  # type: ignore[no-unt
     """What a browser sees (and keeps in its cookie) asking for a code for ``phone``, typing a
     wrong code twice, asking for a new one and typing a wrong one."""
     client = app.test_client()
+    start = clock.now()
     seen = []
-    for response in (
-        ask(client, phone),
-        client.get("/nhan-tai-khoan/ma"),
-        answer(client, "000000"),
-        answer(client, "000001"),
-        client.post("/nhan-tai-khoan/gui-lai"),
-        client.get("/nhan-tai-khoan/ma"),
-        answer(client, "000002"),
+    for step in (
+        lambda: ask(client, phone),
+        lambda: client.get("/nhan-tai-khoan/ma"),
+        lambda: answer(client, "000000"),
+        lambda: answer(client, "000001"),
+        lambda: client.post("/nhan-tai-khoan/gui-lai"),  # too soon: refused politely
+        lambda: client.get("/nhan-tai-khoan/ma"),
+        lambda: after_a_minute() or client.post("/nhan-tai-khoan/gui-lai"),
+        lambda: client.get("/nhan-tai-khoan/ma"),
+        lambda: answer(client, "000002"),
     ):
+        response = step()
         body = text_of(response) if response.status_code != 303 else ""
         with client.session_transaction() as session:
             # The cookie is signed, not encrypted: what it holds must not tell either.
             state = dict(session[CLAIM_KEY])
         state["ref"] = len(state["ref"])
+        body, state = without_phone(body, state, phone)
         seen.append((response.status_code, response.headers.get("Location", ""), body, state))
+    clock.freeze(start)
     return seen
 
 
@@ -418,6 +429,7 @@ def test_demo_mode_shows_the_code_on_the_page(app, client, opened) -> None:
     with client.session_transaction() as session:
         assert sent_code() not in str(dict(session))
     assert "Chế độ trình diễn" not in client.get("/nhan-tai-khoan/ma").text
+    after_a_minute()
     response = client.post("/nhan-tai-khoan/gui-lai")
     assert f"Chế độ trình diễn: mã là {sent_code()}" in text_of(response)
     assert answer(client, sent_code()).status_code == 303
@@ -426,6 +438,7 @@ def test_demo_mode_shows_the_code_on_the_page(app, client, opened) -> None:
 def test_outside_demo_mode_the_code_is_never_shown(app, client, opened) -> None:
     assert app.config["DEMO_MODE"] is False
     pages = [ask(client), client.get("/nhan-tai-khoan/ma"), answer(client, "000000")]
+    after_a_minute()
     pages += [client.post("/nhan-tai-khoan/gui-lai"), client.get("/nhan-tai-khoan/ma")]
     for response in pages:
         assert "Chế độ trình diễn" not in response.text

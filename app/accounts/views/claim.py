@@ -44,7 +44,7 @@ def claim():
     """Step 1: the phone number someone registered the citizen with."""
     form = PhoneForm()
     if form.validate_on_submit():
-        hint = steps.send(CLAIM, send_claim_code, form.phone.data)
+        hint = steps.send(CLAIM, send_claim_code, form.phone.data, phone=form.phone.data)
         if hint is not None:
             return steps.to_step_two(CLAIM, hint, CodeAndPasswordForm(formdata=None))
         form.phone.errors.append(steps.TOO_MANY_MESSAGE)

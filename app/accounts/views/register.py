@@ -27,6 +27,7 @@ REGISTER = steps.CodeStep(
     sent="Chúng tôi đã gửi một mã gồm 6 chữ số qua tin nhắn đến số điện thoại bạn vừa nhập. "
     "Nhập mã để tạo tài khoản.",
     resent="Đã gửi mã mới; mã cũ không còn dùng được.",
+    reports=True,
 )
 CREATED = "Đã tạo tài khoản. Bạn có thể nộp hồ sơ ngay."
 
@@ -41,7 +42,13 @@ def _next() -> dict[str, str]:
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        hint = steps.send(REGISTER, start_registration, form.details(), form.password.data)
+        hint = steps.send(
+            REGISTER,
+            start_registration,
+            form.details(),
+            form.password.data,
+            phone=form.phone.data,
+        )
         if hint is not None:
             return steps.to_step_two(REGISTER, hint, CodeForm(formdata=None), **_next())
         form.phone.errors.append(steps.TOO_MANY_MESSAGE)

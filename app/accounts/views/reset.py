@@ -36,7 +36,7 @@ def forgot():
     """Step 1: the phone number of the account."""
     form = PhoneForm()
     if form.validate_on_submit():
-        hint = steps.send(RESET, send_reset_code, form.phone.data)
+        hint = steps.send(RESET, send_reset_code, form.phone.data, phone=form.phone.data)
         if hint is not None:
             return steps.to_step_two(RESET, hint, CodeAndPasswordForm(formdata=None))
         form.phone.errors.append(steps.TOO_MANY_MESSAGE)

@@ -12,6 +12,7 @@ from typing import Any
 from flask import flash, redirect, url_for
 from werkzeug.wrappers import Response
 
+from app.accounts import codes
 from app.accounts.codes import CodeRefused
 from app.accounts.models import OneTimeCode
 from app.accounts.pending import PendingCode
@@ -34,24 +35,36 @@ class CodeStep:
     template: str  # step 2's page
     sent: str  # what step 2 says was sent (the same whether or not anything was)
     resent: str
+    # May the page tell that the code's SMS will not arrive (and offer "Gửi lại mã" at once)?
+    # Only where every phone gets a code (registering): claim and reset answer alike for a
+    # phone with no account, so they keep to the one-minute rule (README, Security).
+    reports: bool = False
 
 
-def send(step: CodeStep, sender: Sender, *args: Any) -> str | None:
-    """Ask ``sender`` to send a code (it sends one or not, and says nothing of why): the demo
-    hint ("" outside demo mode), or None when this browser asked for too many codes."""
+def send(step: CodeStep, sender: Sender, *args: Any, phone: str) -> str | None:
+    """Ask ``sender`` to send a code to ``phone`` (it sends one or not, and says nothing of
+    why): the demo hint ("" outside demo mode), or None when this browser asked for too many
+    codes."""
     if step.pending.over_hourly_limit():
         return None
     row, code = sender(*args)
-    return step.pending.remember(row, code)
+    return step.pending.remember(row, code, phone)
+
+
+def _undeliverable(step: CodeStep, state: dict) -> bool:
+    return step.reports and codes.undeliverable(step.pending.pending_code(state))
 
 
 def page(step: CodeStep, form: Any, hint: str = "", **context: Any) -> Response:
+    state = step.pending.state() or {}
     return render(
         step.template,
         status=form_status(form),
         form=form,
         hint=hint,
         sent_message=step.sent,
+        masked_phone=state.get("to", ""),
+        undeliverable=bool(state) and _undeliverable(step, state),
         **context,
     )
 
@@ -89,6 +102,10 @@ def resend(
     state = step.pending.state()
     if state is None:
         return redirect(url_for(step.start), 303)
+    wait = codes.resend_wait(step.pending.sent_at(state), undeliverable=_undeliverable(step, state))
+    if wait:
+        flash(codes.RESEND_TOO_SOON.format(seconds=wait), "info")
+        return go(url_for(step.code))
     if step.pending.over_hourly_limit():
         flash(TOO_MANY_MESSAGE, "error")
         return go(url_for(step.code))

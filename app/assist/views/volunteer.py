@@ -15,7 +15,13 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.accounts import serving
-from app.accounts.codes import CodeRefused, demo_hint
+from app.accounts.codes import (
+    RESEND_TOO_SOON,
+    CodeRefused,
+    demo_hint,
+    resend_wait,
+    undeliverable,
+)
 from app.accounts.forms import CitizenSearchForm
 from app.accounts.models import Consent, OneTimeCode
 from app.accounts.operations import AccountExists
@@ -165,6 +171,7 @@ def enter_code():
         status=form_status(form),
         form=form,
         masked_phone=mask_phone(row.phone),
+        undeliverable=undeliverable(row),  # every phone gets a code here: no one to hide
     )
 
 
@@ -174,6 +181,9 @@ def enter_code():
 def resend_code():
     _team()
     row = queries.consent_code(session.get(PENDING_KEY), current_user) or abort(404)
+    if wait := resend_wait(row.created_at, undeliverable=undeliverable(row)):
+        flash(RESEND_TOO_SOON.format(seconds=wait), "info")
+        return go(url_for("assist.enter_code"))
     try:
         return _await_code(*operations.ask_consent_again(row, current_user))
     except CodeRefused as refused:
