@@ -23,7 +23,11 @@ class Notification(db.Model):
     """
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_notifications_due", "status", "next_attempt_at"),
+        # The administrator finds a citizen's messages by their exact phone or e-mail.
+        Index("ix_notifications_recipient", "recipient"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
