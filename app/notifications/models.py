@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
@@ -25,8 +25,9 @@ class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_due", "status", "next_attempt_at"),
-        # The administrator finds a citizen's messages by their exact phone or e-mail.
-        Index("ix_notifications_recipient", "recipient"),
+        # The administrator finds a citizen's messages by their exact phone or e-mail, in any
+        # case (queries.outbox_page compares lower(recipient)).
+        Index("ix_notifications_recipient", func.lower(text("recipient"))),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

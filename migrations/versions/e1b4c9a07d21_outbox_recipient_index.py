@@ -5,6 +5,7 @@ Revises: d7f3b2a1c840
 Create Date: 2026-12-07 10:00:00.000000
 
 """
+import sqlalchemy as sa
 from alembic import op
 
 
@@ -16,7 +17,8 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index('ix_notifications_recipient', 'notifications', ['recipient'])
+    # The search compares lower(recipient): e-mail addresses are found whatever their case.
+    op.create_index('ix_notifications_recipient', 'notifications', [sa.text('lower(recipient)')])
 
 
 def downgrade():
