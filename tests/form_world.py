@@ -21,6 +21,7 @@ from app.dossiers.demo import (
 from app.dossiers.models import Dossier
 from app.dossiers.operations import intake, processing, submitting
 from app.extensions import db
+from app.notifications.models import Notification, OutboxStatus
 from app.postal.demo import create_demo_post_office
 from app.postal.flow import Leg
 from app.postal.models import PostOffice
@@ -79,4 +80,13 @@ def seed_world(app: Flask) -> None:
     if item is not None:
         handover.hand_results(_user(OFFICER), worker, [item])
         delivery.out_for_delivery(item, worker)
+
+    # The administrator's outbox: a message given up and one a carrier rejected ("Gửi lại").
+    db.session.flush()
+    for message, status in zip(
+        db.session.scalars(select(Notification).order_by(Notification.id).limit(2)),
+        (OutboxStatus.FAILED, OutboxStatus.REJECTED),
+        strict=False,
+    ):
+        message.status, message.last_error = status, "[99] số điện thoại bị chặn"
     db.session.commit()

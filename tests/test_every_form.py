@@ -50,6 +50,7 @@ from app.dossiers.official_forms import FORMS
 from app.dossiers.operations.drafts import STEP_NAMES
 from app.dossiers.queries.worklist import QUEUES
 from app.extensions import db
+from app.notifications.models import Notification
 from app.postal.models import (
     ApiToken,
     HandoverManifest,
@@ -147,6 +148,7 @@ def _argument_values() -> dict[str, list[Any]]:
         "team_id": _ids(CommunityTeam.id),
         "code": ["1.001193", "1.004222"],
         "slug": [q.slug for q in QUEUES],
+        "message_id": _ids(Notification.id, 2),
         "secret": [],  # the gateways' delivery-report webhook: no page, no form
     }
 
