@@ -20,8 +20,22 @@ def init_app(app: Flask) -> None:
     from app.extensions import login_manager
 
     login_manager.user_loader(signin.load_user)
+    _declare_sms_texts()
     app.register_blueprint(bp)
     app.register_blueprint(admin)
     app.cli.add_command(cli.accounts)
     provide(Card(20, "accounts/admin/_card_staff.html", queries.staff_card))
     usage.count_staff_with(queries.staff_counts)
+
+
+def _declare_sms_texts() -> None:
+    """The SMS accounts send with no dossier, for ``flask notifications templates``."""
+    from app.accounts import codes
+    from app.accounts.operations import registration
+    from app.notifications.messages import register_phone_text
+
+    for purpose, text in codes.TEXTS.items():
+        register_phone_text(f"otp_{purpose}", text.replace("{code}", "{secret}"))
+    register_phone_text("account_exists", registration.HAS_ACCOUNT)
+    register_phone_text("account_exists.unclaimed", registration.HAS_UNCLAIMED_ACCOUNT)
+    register_phone_text("account_exists.id_number", registration.ID_HAS_ACCOUNT)

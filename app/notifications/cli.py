@@ -13,7 +13,15 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.notifications.messages import SAMPLE, TEMPLATES, lookup_url, render_key
+from app.notifications.messages import (
+    SAMPLE,
+    TEMPLATES,
+    longest,
+    lookup_url,
+    render_key,
+    template_texts,
+    with_slots,
+)
 from app.notifications.outbox import send_pending
 from app.notifications.sms import ascii_variant, encoding, pick_variant, sms_segments
 
@@ -82,3 +90,12 @@ def templates_command(base_url: str | None) -> None:
             counts = f"{encoding(text)}, {len(text)} ký tự, {sms_segments(text)} SMS"
             click.echo(f"  {label} ({counts}): {text}")
         click.echo("")
+    click.echo("Mẫu đăng ký brandname CSKH với nhà mạng (nội dung cố định + biến {…}; số SMS khi")
+    click.echo("mọi biến dài nhất). SMS_ALPHABET=auto gửi có dấu hoặc không dấu tùy độ dài: đăng")
+    click.echo("ký cả hai mẫu, hoặc đặt SMS_ALPHABET=ascii / unicode để chỉ cần một mẫu.\n")
+    variants = ("unicode", "ascii") if alphabet == "auto" else (alphabet,)
+    for key, text in template_texts().items():
+        for variant in variants:
+            template = pick_variant(with_slots(text), variant)
+            worst = pick_variant(longest(text, "x" if variant == "ascii" else "ạ"), variant)
+            click.echo(f"[{key}] {variant}, tối đa {sms_segments(worst)} SMS: {template}")

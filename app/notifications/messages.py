@@ -241,6 +241,48 @@ SAMPLE = MessageContext(
 )
 
 
+# Brandname customer-care SMS must match a template registered with the carriers: fixed text and
+# variable slots. Each placeholder of an SMS text, the slot it becomes, and the longest value it
+# takes (what the segment count of the registered template assumes).
+SLOTS: dict[str, tuple[str, int]] = {
+    "code": ("ma_ho_so", 25),
+    "due": ("ngay", 10),
+    "reason": ("ly_do", SMS_REASON_MAX + 8),
+    "lookup": ("tra_cuu", 70),
+    "when": ("thoi_gian", 20),
+    "place": ("noi_nhan", 40),
+    "item": ("so_buu_gui", 13),
+    "secret": ("ma", 6),
+    "minutes": ("so_phut", 2),
+}
+
+# SMS that belong to no dossier (one-time codes, account notices), written by other domains,
+# registered here so that the carriers' template list is complete: key -> text with
+# placeholders from SLOTS.
+PHONE_TEXTS: dict[str, str] = {}
+
+
+def register_phone_text(key: str, text: str) -> None:
+    """Declare an SMS text another domain sends with ``notify_phone`` (for the templates list)."""
+    PHONE_TEXTS[key] = text
+
+
+def template_texts() -> dict[str, str]:
+    """Every SMS text the site sends, by template key, its placeholders still in it."""
+    return {**{key: t.sms for key, t in TEMPLATES.items()}, **PHONE_TEXTS}
+
+
+def with_slots(text: str) -> str:
+    """The text as the carriers register it: each placeholder a named slot ``{ma_ho_so}``."""
+    slots = {key: "{" + name + "}" for key, (name, _) in SLOTS.items()}
+    return normalise_spaces(text.format_map(slots))
+
+
+def longest(text: str, filler: str = "x") -> str:
+    """The text with every slot at its longest (``filler`` repeated): its worst segment count."""
+    return normalise_spaces(text.format_map({k: filler * size for k, (_, size) in SLOTS.items()}))
+
+
 def lookup_url(base_url: str, code: str) -> str:
     """``<base>/tra-cuu/<code>``, or "" without a base (a bare path is no use in an SMS)."""
     base = (base_url or "").strip().rstrip("/")

@@ -378,3 +378,30 @@ def test_cli_templates_shows_every_sms_and_its_segments(app) -> None:
     assert "(GSM-7, 159 ký tự, 1 SMS)" in out  # accepted, without
     assert "https://dichvucong.nghean.gov.vn/tra-cuu/000.12.34.H40-261123-0001" in out
     assert out.count(" SMS): ") == 2 * len(TEMPLATES)
+
+
+def test_templates_lists_every_sms_as_the_carriers_register_it(app) -> None:
+    """Brandname SMS must match a registered template: every text the site sends, dossier
+    events and the accounts' codes and notices alike, with its variable slots and worst count."""
+    result = app.test_cli_runner().invoke(args=["notifications", "templates"])
+    assert result.exit_code == 0, result.output
+    out = result.output.split("Mẫu đăng ký brandname")[1]
+    from app.notifications.messages import TEMPLATES
+
+    for key in [*TEMPLATES, "otp_register", "otp_claim", "otp_reset", "otp_consent"]:
+        assert f"[{key}] unicode, tối đa" in out and f"[{key}] ascii, tối đa" in out, key
+    assert (
+        "[accepted] ascii, tối đa 1 SMS: Ho so {ma_ho_so} da duoc tiep nhan. "
+        "Hen tra ket qua ngay {ngay}.{tra_cuu}" in out
+    )
+    assert "[otp_register] ascii, tối đa 1 SMS: Ma dang ky tai khoan Mot Cua: {ma}." in out
+    # The longest reason quoted makes a supplement request two SMS even without diacritics.
+    assert "[supplement_requested] ascii, tối đa 2 SMS" in out
+
+
+def test_with_slots_and_longest_fill_every_placeholder() -> None:
+    from app.notifications.messages import SLOTS, longest, with_slots
+
+    text = " ".join("{" + key + "}" for key in SLOTS)
+    assert with_slots(text) == " ".join("{" + name + "}" for name, _ in SLOTS.values())
+    assert len(longest(text)) == sum(size for _, size in SLOTS.values()) + len(SLOTS) - 1
