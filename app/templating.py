@@ -9,6 +9,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from app import geo
+from app.core.htmx import is_htmx
 from app.core.roles import has_permission
 from app.dossiers.statuses import (
     EVENT_LABELS,
@@ -58,6 +59,7 @@ def init_app(app: Flask) -> None:
         return_labels=RETURN_CHANNEL_LABELS,
         event_labels=EVENT_LABELS,
         has_permission=has_permission,
+        htmx_request=is_htmx,
         status_label=lambda s: STATUS_LABELS.get(s, s),
         weekday_label=lambda d: WEEKDAY_LABELS[d.weekday()],
     )
