@@ -36,3 +36,49 @@ def test_a_step_keeps_one_title_in_head_and_its_fragment_carries_the_site_name(
     title = top.find("title", recursive=False)
     assert title is not None, fragment.text[:300]
     assert title.get_text() == titles[0].get_text()
+
+
+def assert_errors_tied(page: BeautifulSoup) -> int:
+    """Every error message is named by aria-describedby of an invalid control; returns the count."""
+    errors = page.select(".field .error")
+    assert errors
+    for error in errors:
+        assert error.get("id"), error
+        described = page.select(f'[aria-describedby~="{error["id"]}"]')
+        assert described, error["id"]
+        for control in described:
+            if control.name == "fieldset":
+                radios = control.select("input")
+                assert radios and all(r.get("aria-invalid") == "true" for r in radios)
+            else:
+                assert control.get("aria-invalid") == "true", control
+    return len(errors)
+
+
+def test_field_errors_are_tied_to_their_inputs(client, citizen, procedure) -> None:
+    login(client, citizen)
+    base = start(client, procedure)
+    response = client.post(
+        f"{base}/nguoi-nop",
+        data={"phone": "0912", "province": "40", "commune": "", "village": "Xóm Đông"},
+    )
+    assert response.status_code == 422
+    page = BeautifulSoup(response.text, "html.parser")
+    assert assert_errors_tied(page) >= 2
+    phone = page.find(id="phone")
+    assert "phone-error" in phone["aria-describedby"].split()
+    assert "Số điện thoại" in page.find(id="phone-error").get_text()
+    assert page.find(id="commune")["aria-invalid"] == "true"
+    # A valid field is not marked.
+    assert page.find(id="village").get("aria-invalid") is None
+
+    response = client.post(f"{base}/thong-tin", data={}, headers=HTMX)
+    assert response.status_code == 422
+    page = BeautifulSoup(response.text, "html.parser")
+    assert assert_errors_tied(page) == len(
+        [f for f in procedure.form_schema if f["required"]]
+    )
+
+    response = client.post(f"{base}/nhan-tra", data={"return_province": "40"})
+    assert response.status_code == 422
+    assert assert_errors_tied(BeautifulSoup(response.text, "html.parser")) >= 1
