@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
 from app.extensions import db
-from app.postal.flow import Leg, ShipmentStatus, status_label
+from app.postal.flow import Leg, status_label
 from app.postal.schedule import slot_key
 
 
