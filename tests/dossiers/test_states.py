@@ -220,3 +220,34 @@ def test_queue_codes_never_wrap_inside_at_phone_width() -> None:
     assert ".worklist .code{overflow-wrap:normal;word-break:normal;white-space:nowrap}" in css
     # Below 40rem the queue's rows stack, so the unbroken code has the whole width.
     assert "@media (max-width:40rem){.worklist.queue thead" in css
+
+
+def test_the_demo_dossiers_put_realistic_values_in_each_field(app) -> None:
+    from flask import current_app
+    from sqlalchemy import select
+
+    from app.accounts.demo import create_demo_accounts
+    from app.dossiers.demo import create_demo_dossiers
+    from app.dossiers.models import Dossier
+    from app.extensions import db
+
+    create_demo_accounts(current_app.config["PROVINCE_TREE"])
+    create_demo_dossiers()
+    db.session.commit()
+    answers = {}
+    for dossier in db.session.scalars(select(Dossier)):
+        answers.update(dossier.answers or {})
+        owner_id = dossier.owner.id_number
+    assert answers, "the demo made no dossiers"
+    if "child_ethnicity" in answers:
+        assert answers["child_ethnicity"] == "Thái"
+    if "father_full_name" in answers:
+        assert answers["father_full_name"] != answers.get("mother_full_name")
+        assert answers["father_full_name"].split()[1] == "Văn"  # a man's name
+    if "licence_number" in answers:
+        assert answers["licence_number"].isdigit() and len(answers["licence_number"]) == 12
+    if "deceased_id_number" in answers:
+        assert answers["deceased_id_number"] != owner_id
+    names = [v for k, v in answers.items() if k.endswith("full_name")]
+    others = [v for k, v in answers.items() if not k.endswith(("full_name", "_name"))]
+    assert not set(names) & set(others)  # no person's name in a field that is not a name
