@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from app import geo
+from app.core.htmx import is_htmx
 from app.core.roles import has_permission
 from app.dossiers.statuses import (
     EVENT_LABELS,
@@ -32,9 +34,11 @@ def vnd(amount: int | None) -> str:
 
 
 def code_breaks(code: str | None) -> Markup:
-    """A dossier code that wraps after its hyphens, never inside a number (line breaking
-    forbids a break between "-" and a digit, so a long code otherwise splits mid-number)."""
-    return Markup("-<wbr>").join(escape(code or "").split("-"))
+    """A dossier code that wraps after its dots and hyphens, never inside a number (line
+    breaking forbids a break between "-" and a digit, so a long code otherwise splits
+    mid-number; in a narrow table column it would wrap two characters a line)."""
+    text = str(escape(code or ""))
+    return Markup(re.sub(r"([.-])", r"\1<wbr>", text))
 
 
 def vn_date(value: date | datetime | None) -> str:
@@ -58,6 +62,7 @@ def init_app(app: Flask) -> None:
         return_labels=RETURN_CHANNEL_LABELS,
         event_labels=EVENT_LABELS,
         has_permission=has_permission,
+        htmx_request=is_htmx,
         status_label=lambda s: STATUS_LABELS.get(s, s),
         weekday_label=lambda d: WEEKDAY_LABELS[d.weekday()],
     )

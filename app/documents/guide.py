@@ -45,6 +45,11 @@ class CitizenGuide:
     assist_place: str = ""  # where the citizen was helped, e.g. the village hall
     team_phone: str = ""  # the team's phone, when known
     printed_at: datetime | None = None
+    # The papers to take to the one-stop counter, when that is how they reach the unit:
+    # "Mang giấy tờ đến …" with the place; "" when they travel by post or are not needed.
+    papers_text: str = ""
+    # Papers still on their way: when the count starts, instead of a date.
+    due_pending: str = ""
 
     def __post_init__(self) -> None:
         # Defence in depth: the guide names no ID number, and a phone only masked.
@@ -69,6 +74,8 @@ class CitizenGuide:
 
     @property
     def due_note(self) -> str:
+        if self.due_pending:
+            return f"{self.due_pending}. Ngày hẹn sẽ được báo qua tin nhắn khi cán bộ nhận giấy tờ."
         if self.due_date is None:
             return "Ngày hẹn sẽ được báo qua tin nhắn khi cán bộ nhận hồ sơ."
         if self.provisional:

@@ -155,6 +155,9 @@ class ReceiptDocument:
     # code: the one-line record of sms_consent_note(), nothing to sign.
     consent_note: str = ""
     consent_signature: bool = False
+    # Papers still on their way to the unit: no date yet, the count starts on their arrival
+    # (e.g. "Trong ngày, tính từ khi cơ quan nhận được giấy tờ"); printed instead of the date.
+    appointment_pending: str = ""
 
     def __post_init__(self) -> None:
         # Defence in depth: a receipt must never carry the full ID number.
@@ -173,7 +176,14 @@ class ReceiptDocument:
 
     @property
     def appointment_text(self) -> str:
-        return format_vn_date(self.appointment_at)
+        return self.appointment_pending or format_vn_date(self.appointment_at)
+
+    @property
+    def processing_time_text(self) -> str:
+        """Item 3 of Mẫu 01: a same-day procedure is done "Trong ngày", not in 0 days."""
+        if self.processing_days == 0:
+            return "Trong ngày"
+        return f"{self.processing_days} ngày làm việc"
 
     @property
     def qr_src(self) -> str:

@@ -27,6 +27,40 @@ DEMO_COMMUNE = "16813"  # Xã Mường Xén (Nghệ An), a remote mountain commu
 DEMO_VILLAGE = "Bản Huồi Tụ"
 
 
+# A realistic answer for each text field of the demo catalogue: a family of the Thái people
+# of Mường Xén (a name where a name is asked, an ethnicity where an ethnicity is, a licence
+# number where a licence number is).
+DEMO_TEXT = {
+    "child_full_name": "Lô Văn Minh",
+    "child_ethnicity": "Thái",
+    "father_full_name": "Lô Văn Páo",
+    "mother_full_name": "Lô Thị Mai",
+    "health_facility": "Trạm Y tế xã Mường Xén",
+    "deceased_full_name": "Lô Văn Xồng",
+    "deceased_id_number": "040046001357",
+    "death_place": "Tại nhà, Bản Huồi Tụ, xã Mường Xén, tỉnh Nghệ An",
+    "death_cause": "Tuổi già",
+    "male_full_name": "Vi Văn Thắng",
+    "female_full_name": "Lô Thị Mai",
+    "residence_address": "Bản Huồi Tụ",
+    "household_head_name": "Lô Văn Páo",
+    "relationship_to_head": "Vợ",
+    "previous_residence": "Bản Xốp Mạt, xã Mường Xén, tỉnh Nghệ An",
+    "landlord_name": "Vi Văn Thắng",
+    "purpose": "Bổ sung hồ sơ xin việc",
+    "licence_number": "400169012345",
+    "document_name": "Bằng tốt nghiệp trung học phổ thông",
+    "certificate_serial": "AB 123456",
+    "parcel_number": "125",
+    "map_sheet": "18",
+    "recipient_full_name": "Lô Văn Minh",
+    "last_employer": "Công ty TNHH May Minh Anh Kỳ Sơn",
+    "bank_account": "3608205123456",
+    "bank_name": "Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam (Agribank)",
+    "village": "Bản Huồi Tụ",
+}
+
+
 def _sample_value(field: dict[str, Any], owner: User) -> str:
     kind = field["type"]
     if kind == "choice":
@@ -41,7 +75,9 @@ def _sample_value(field: dict[str, Any], owner: User) -> str:
         return "no"
     if kind == "textarea":
         return f"{DEMO_VILLAGE}, xã Mường Xén, tỉnh Nghệ An"
-    if "dinh_danh" in field["name"] or "id_number" in field["name"]:
+    if field["name"] in DEMO_TEXT:
+        return DEMO_TEXT[field["name"]][: field.get("max_length") or 200]
+    if field["name"] == "id_number":  # the applicant's own card
         return owner.id_number or ""
     return "Lô Thị Mai"[: field.get("max_length") or 100]
 

@@ -7,7 +7,13 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
-from app.dossiers.statuses import CLOSED_STATUSES, STATUS_LABELS, DossierStatus
+from app.dossiers.statuses import (
+    CLOSED_STATUSES,
+    DUE_SHOWN_STATUSES,
+    PAPER_INTAKE,
+    STATUS_LABELS,
+    DossierStatus,
+)
 from app.extensions import db
 
 
@@ -117,6 +123,45 @@ class Dossier(db.Model):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(DossierStatus(self.status), self.status)
+
+    @property
+    def shows_due_date(self) -> bool:
+        """A due date means something to the citizen (not refused, not waiting for more)."""
+        return self.status in DUE_SHOWN_STATUSES
+
+    @property
+    def due_waits_for_papers(self) -> bool:
+        """The papers are still on their way to the unit: the time limit counts from their
+        arrival, so no date can be promised yet (a same-day procedure picked up tomorrow
+        is not done today)."""
+        return (
+            self.status == DossierStatus.SUBMITTED
+            and self.intake_channel in PAPER_INTAKE
+            and self.papers_received_at is None
+            and self.received_at is None
+        )
+
+    @property
+    def due_text(self) -> str:
+        """The due date as the citizen reads it: a date, or when the count starts."""
+        if self.due_waits_for_papers:
+            return (
+                f"{self.procedure.processing_time_label.split(' (')[0]}, "
+                "tính từ khi cơ quan nhận được giấy tờ"
+            )
+        return self.due_date.strftime("%d/%m/%Y") if self.due_date else ""
+
+    @property
+    def draft_subject(self) -> str:
+        """What tells one draft from another of the same procedure: the first name entered
+        in its form (the child's, the deceased's…), e.g. "Họ, chữ đệm và tên của trẻ: Lò Văn
+        Minh"; "" while none is."""
+        answers = self.answers or {}
+        for field in self.procedure.form_schema or []:
+            value = answers.get(field["name"])
+            if field["name"].endswith("full_name") and isinstance(value, str) and value.strip():
+                return f"{field['label']}: {value.strip()}"
+        return ""
 
     @property
     def is_draft(self) -> bool:

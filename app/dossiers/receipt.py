@@ -98,6 +98,7 @@ def receipt_document(dossier: Dossier) -> ReceiptDocument:
         provisional=dossier.received_at is None,
         consent_note=_consent_note(dossier),
         consent_signature=_consent_on_paper(dossier),
+        appointment_pending=dossier.due_text if dossier.due_waits_for_papers else "",
     )
 
 
@@ -176,7 +177,7 @@ def citizen_guide(dossier: Dossier) -> CitizenGuide:
         else "",
         receiving_unit=unit.name,
         submitted_at=dossier.submitted_at or clock.now(),
-        due_date=dossier.due_date,
+        due_date=None if dossier.due_waits_for_papers else dossier.due_date,
         provisional=dossier.received_at is None,
         return_channel=channel,
         return_channel_label=RETURN_CHANNEL_LABELS.get(channel, ""),
@@ -186,6 +187,21 @@ def citizen_guide(dossier: Dossier) -> CitizenGuide:
         team_name=team.name if team is not None else "",
         assist_place=(dossier.assist_place or team.place) if team is not None else "",
         printed_at=clock.now(),
+        papers_text=_papers_text(dossier),
+        due_pending=dossier.due_text if dossier.due_waits_for_papers else "",
+    )
+
+
+def _papers_text(dossier: Dossier) -> str:
+    """Bringing the papers to the counter, when that is the chosen channel and they have not
+    been received yet."""
+    if dossier.intake_channel != "counter" or dossier.received_at or dossier.papers_received_at:
+        return ""
+    unit = dossier.receiving_unit
+    place = ", ".join(part for part in (unit.name, unit.address) if part)
+    return (
+        f"Mang giấy tờ bản chính và tờ này đến {place} (giờ hành chính). Hồ sơ được giải "
+        "quyết từ khi cán bộ nhận đủ giấy tờ."
     )
 
 

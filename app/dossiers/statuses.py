@@ -87,6 +87,11 @@ INTAKE_CHANNEL_LABELS = {
 }
 # Intake channels whose papers travel with the public postal service (leg A).
 POSTAL_INTAKE = frozenset({"post_pickup", "post_office"})
+# Intake channels whose paper originals must reach the unit before the clock starts.
+PAPER_INTAKE = POSTAL_INTAKE | {"counter"}
+# Statuses whose due date is a promise the citizen can hold the unit to (a refused dossier
+# has none; one waiting for a supplement gets a new one when the papers come back).
+DUE_SHOWN_STATUSES = frozenset({"submitted", "received", "processing", "result_ready"})
 RETURN_CHANNEL_LABELS = {
     "online": "Nhận kết quả trực tuyến",
     "post": "Qua dịch vụ bưu chính công ích",

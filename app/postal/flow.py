@@ -51,6 +51,21 @@ STATUS_LABELS = {
     S.RETURNED_TO_AGENCY: "Đã trả lại cơ quan",
 }
 
+# Taken at the post-office counter, the papers are already in the clerk's hands: nothing waits
+# for the post to come and get them.
+COUNTER_LABELS = {
+    S.PICKUP_REQUESTED: "Bưu điện đang nhận hồ sơ tại quầy",
+}
+
+
+def status_label(status: str, at_counter: bool = False) -> str:
+    """What a leg's status means to the people reading it (counter legs say so)."""
+    state = S(status)
+    if at_counter and state in COUNTER_LABELS:
+        return COUNTER_LABELS[state]
+    return STATUS_LABELS[state]
+
+
 FINAL = frozenset({S.HANDED_TO_AGENCY, S.DELIVERED, S.RETURNED_TO_AGENCY})
 
 

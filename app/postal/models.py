@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
 from app.extensions import db
-from app.postal.flow import STATUS_LABELS, Leg, ShipmentStatus
+from app.postal.flow import Leg, status_label
 from app.postal.schedule import slot_key
 
 
@@ -159,7 +159,7 @@ class Shipment(db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[ShipmentStatus(self.status)]
+        return status_label(self.status, self.at_counter)
 
     @property
     def is_pickup(self) -> bool:

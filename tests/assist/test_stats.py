@@ -345,6 +345,13 @@ def test_the_page_shows_the_weeks_and_the_totals(app: Flask, world: World, make_
     assert foot == ["Cả kỳ", "3", "5", "1", "1", "1", "1", "1"]
     headers = [th.get_text(strip=True) for th in weekly.thead.find_all("th")]
     assert headers == ["Tuần", *COLUMN_LABELS.values()]
+    # A table wider than a phone scrolls in a region the keyboard can reach, and it is named.
+    for table in soup.find_all("table"):
+        region = table.find_parent("div", class_="scroll")
+        assert region is not None
+        assert region["tabindex"] == "0" and region["role"] == "region"
+        assert region["aria-label"].strip()
+    assert weekly.find_parent("div")["aria-label"] == "Theo tuần"
     # The CSV link carries the same filters.
     link = soup.find("a", string="Tải CSV")["href"]
     assert link.startswith("/ho-tro/thong-ke.csv?") and "tu=2026-11-23" in link

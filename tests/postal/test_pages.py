@@ -447,6 +447,10 @@ def test_a_walk_in_citizen_applies_at_the_counter(app, office, worker, residence
     assert dossier.status == DossierStatus.SUBMITTED and dossier.submitted_by_id == worker.id
     counter = shipments.pickup_shipment(dossier)
     assert counter.at_counter and counter.worker_id == worker.id
+    # The clerk holds the papers: the item does not wait for the post to come and get them.
+    item = clerk.get(f"/buu-dien/buu-gui/{counter.id}")
+    assert "Chờ bưu điện nhận hồ sơ" not in item.text
+    assert "Bưu điện đang nhận hồ sơ tại quầy" in item.text
 
     ticked = {f"present-{d.code}": "1" for d in residence.documents}
     response = clerk.post(

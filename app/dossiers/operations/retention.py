@@ -8,11 +8,19 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.core import clock
+from app.core.errors import Conflict
 from app.dossiers import signals
 from app.dossiers.models import Dossier
 from app.dossiers.operations.attachments import attachment_path
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
+
+
+def delete_draft(dossier: Dossier, ip: str = "") -> None:
+    """The owner deletes one of their drafts, with its files (the caller checked ownership)."""
+    if not dossier.is_draft:
+        raise Conflict("Chỉ xóa được bản nháp chưa nộp.")
+    _delete([dossier], actor=dossier.owner, ip=ip)
 
 
 def purge_stale_drafts(older_than_days: int) -> int:
@@ -21,11 +29,15 @@ def purge_stale_drafts(older_than_days: int) -> int:
     stale = db.session.scalars(
         select(Dossier).where(Dossier.status == DossierStatus.DRAFT, Dossier.updated_at < limit)
     ).all()
-    paths = [attachment_path(a) for d in stale for a in d.attachments]
-    for dossier in stale:
-        signals.closed.send(dossier, actor=None, ip="")  # a booked pickup frees its place
+    _delete(stale, actor=None, ip="")
+    return len(stale)
+
+
+def _delete(drafts, actor, ip: str) -> None:  # type: ignore[no-untyped-def]
+    paths = [attachment_path(a) for d in drafts for a in d.attachments]
+    for dossier in drafts:
+        signals.closed.send(dossier, actor=actor, ip=ip)  # a booked pickup frees its place
         db.session.delete(dossier)
     db.session.flush()
     for path in paths:
         path.unlink(missing_ok=True)
-    return len(stale)

@@ -18,8 +18,9 @@ from app.dossiers import receipt as receipts
 from app.dossiers.forms import WithdrawForm
 from app.dossiers.helping import helper_landing
 from app.dossiers.models import Dossier
-from app.dossiers.operations import intake, read_log
+from app.dossiers.operations import intake, read_log, retention
 from app.dossiers.operations.attachments import attachment_path
+from app.dossiers.operations.drafts import STEPS
 from app.dossiers.policy import (
     can_edit,
     editable_or_404,
@@ -144,4 +145,19 @@ def receipt(dossier_id: int):
 @bp.route("/ho-so-cua-toi")
 @require()
 def mine():
-    return render("dossiers/mine.html", dossiers=owned_dossiers(current_user.id))
+    return render(
+        "dossiers/mine.html", dossiers=owned_dossiers(current_user.id), draft_steps=len(STEPS)
+    )
+
+
+@bp.route("/ho-so/<id:dossier_id>/xoa-ban-nhap", methods=["POST"])
+@require(Permission.APPLY)
+def delete_draft(dossier_id: int):
+    """The owner deletes a draft (confirmed on "Hồ sơ của tôi"); anyone else gets a 404."""
+    dossier = editable_or_404(dossier_id)
+    if dossier.owner_id != current_user.id or not dossier.is_draft:
+        abort(404)
+    name = dossier.procedure.name
+    retention.delete_draft(dossier, ip=_client_ip())
+    flash(f"Đã xóa bản nháp “{name}”.", "success")
+    return go(url_for("dossiers.mine"))
