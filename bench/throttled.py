@@ -25,6 +25,7 @@ tests/e2e/test_throttled_journey.py runs the same journey in CI. Prints numbers;
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
 import threading
@@ -35,19 +36,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from PIL import Image, ImageChops
 from werkzeug.serving import make_server
 
-RTT_S = 0.5
-BANDWIDTH = 12_500  # bytes per second, each way: 100 kbit/s
-CONDITIONS = {
-    "offline": False,
-    "latency": RTT_S * 1000,
-    "downloadThroughput": BANDWIDTH,
-    "uploadThroughput": BANDWIDTH,
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as bench/throttled.py
+
+from bench.cdp_link import BANDWIDTH, CONDITIONS, RTT_S, Heading, Link, Step
+
+__all__ = ["BANDWIDTH", "RTT_S", "Link", "Step"]
+
 CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -61,22 +59,21 @@ CHROMIUM_ARGS = [
 ]
 PHONE_VIEWPORT = {"width": 360, "height": 740}
 STEP_TIMEOUT_MS = 600_000  # a whole phone photo without JavaScript: ~5 minutes at 100 kbit/s
-QUIET_S = 0.4  # no request for this long after the heading: the step is over
 SHRINK_WAIT_S = 5.0
 PROCEDURE = "Đăng ký khai sinh"
-Heading = str | re.Pattern[str]
 HOME_COMMUNE = "17329"  # xã Anh Sơn, Nghệ An
 
 
 # --- the photo ---------------------------------------------------------------------------------
 
 
-def phone_photo(width: int = 4000, height: int = 3000, sigma: float = 12.0) -> bytes:
-    """A phone camera's JPEG: 4000×3000, quality 92, ~3.5 MB, EXIF orientation 6 (portrait).
+def phone_photo(width: int = 4000, height: int = 3000, quality: int = 92) -> bytes:
+    """A phone camera's JPEG: 4000×3000, quality 92, ~3.4 MB, EXIF orientation 6 (portrait).
 
     Gradients under two layers of noise (a coarse one like texture, a fine one like the
     sensor's) keep it from compressing better than a real photo does.
     """
+    sigma = 12.0
     channels = []
     for angle in (0, 45, 120):
         gradient = Image.linear_gradient("L").rotate(angle).resize((width, height))
@@ -91,120 +88,8 @@ def phone_photo(width: int = 4000, height: int = 3000, sigma: float = 12.0) -> b
     exif[0x010F] = "samsung"
     exif[0x0110] = "Galaxy A15"
     buffer = io.BytesIO()
-    Image.merge("RGB", channels).save(buffer, "JPEG", quality=92, exif=exif.tobytes())
+    Image.merge("RGB", channels).save(buffer, "JPEG", quality=quality, exif=exif.tobytes())
     return buffer.getvalue()
-
-
-# --- what went over the link -------------------------------------------------------------------
-
-
-@dataclass
-class Step:
-    name: str
-    seconds: float
-    heading_seconds: float
-    trips: int
-    down: int
-    up: int
-    requests: tuple[str, ...] = ()
-
-    @property
-    def floor(self) -> float:
-        return (self.down + self.up) / BANDWIDTH + self.trips * RTT_S
-
-    @property
-    def ratio(self) -> float:
-        return self.seconds / self.floor if self.floor else 0.0
-
-
-class Link:
-    """The page's network as Chromium's DevTools see it, throttled; counted per step.
-
-    CDP timestamps are ``base::TimeTicks`` seconds, CLOCK_MONOTONIC on Linux: the clock of
-    ``time.monotonic()``, so a request's end can be compared with the step's start.
-    """
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.cdp = page.context.new_cdp_session(page)
-        self.cdp.send("Network.enable")
-        self.cdp.send("Network.emulateNetworkConditions", CONDITIONS)
-        self.cdp.on("Network.requestWillBeSent", self._sent)
-        self.cdp.on("Network.requestWillBeSentExtraInfo", self._headers)
-        self.cdp.on("Network.requestServedFromCache", self._from_cache)
-        self.cdp.on("Network.loadingFinished", self._finished)
-        self.cdp.on("Network.loadingFailed", self._failed)
-        self.begin()
-
-    def begin(self) -> None:
-        self.trips = self.down = self.up = 0
-        self.urls: list[str] = []
-        self.sent: dict[str, str] = {}
-        self.in_flight: set[str] = set()
-        self.last_activity = self.last_end = 0.0
-
-    def _sent(self, event: dict[str, Any]) -> None:
-        request = event["request"]
-        if not request["url"].startswith("http"):
-            return
-        redirect = event.get("redirectResponse")
-        if redirect:  # the previous hop of this request ended with a redirect
-            self.down += int(redirect.get("encodedDataLength", 0))
-        self.trips += 1
-        self.in_flight.add(event["requestId"])
-        self.urls.append(f"{request['method']} {request['url']}")
-        self.sent[event["requestId"]] = request["url"]
-        parts = urlsplit(request["url"])
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
-        self.up += len(f"{request['method']} {target} HTTP/1.1\r\n\r\n")
-        self.last_activity = time.monotonic()
-
-    def _headers(self, event: dict[str, Any]) -> None:
-        headers = event.get("headers", {})
-        self.up += sum(len(name) + len(str(value)) + 4 for name, value in headers.items())
-        length = {name.lower(): value for name, value in headers.items()}.get("content-length")
-        self.up += int(length or 0)
-
-    def _from_cache(self, event: dict[str, Any]) -> None:
-        if event["requestId"] in self.sent:
-            self.trips -= 1
-            self.urls.append(f"(from cache: {self.sent[event['requestId']]})")
-
-    def _finished(self, event: dict[str, Any]) -> None:
-        if event["requestId"] not in self.sent:
-            return  # a previous step's request, reported late
-        self.down += int(event.get("encodedDataLength", 0))
-        self._ended(event)
-
-    def _failed(self, event: dict[str, Any]) -> None:
-        self._ended(event)
-
-    def _ended(self, event: dict[str, Any]) -> None:
-        self.in_flight.discard(event["requestId"])
-        self.last_end = max(self.last_end, float(event["timestamp"]))
-        self.last_activity = time.monotonic()
-
-    def settle(self) -> None:
-        """Wait until nothing is in flight and nothing has started for QUIET_S."""
-        while self.in_flight or time.monotonic() - self.last_activity < QUIET_S:
-            self.page.wait_for_timeout(50)
-
-    def measure(
-        self, name: str, prepare: Callable[[], None], action: Callable[[], None], heading: Heading
-    ) -> Step:
-        """``prepare`` (filling the form: the citizen's time, not timed), then ``action`` (timed);
-        the step is done when its heading shows and the link is quiet."""
-        prepare()
-        self.settle()
-        self.begin()
-        start = time.monotonic()
-        action()
-        self.page.locator("main h1", has_text=heading).wait_for()
-        shown = time.monotonic()
-        self.settle()
-        end = max(shown, self.last_end)
-        urls = tuple(self.urls)
-        return Step(name, end - start, shown - start, self.trips, self.down, self.up, urls)
 
 
 # --- the journey -------------------------------------------------------------------------------
@@ -217,10 +102,10 @@ class Citizen:
 
 
 def journey(
-    page: Any, javascript: bool, citizen: Citizen, schema: list[dict[str, Any]], photo: Path
+    link: Link, javascript: bool, citizen: Citizen, schema: list[dict[str, Any]], photo: Path
 ) -> list[Step]:
     """The journey from a cold home page to the submitted dossier; one Step per action."""
-    link = Link(page)
+    page = link.page
     steps: list[Step] = []
 
     def nothing() -> None:
@@ -314,15 +199,23 @@ def _delivery(page: Any) -> None:
 
 
 def run(
-    browser: Any, base_url: str, javascript: bool, citizen: Citizen, schema: list, photo: Path
+    browser: Any,
+    base_url: str,
+    javascript: bool,
+    citizen: Citizen,
+    schema: list[dict[str, Any]],
+    photo: Path,
+    conditions: dict[str, Any] | None = CONDITIONS,
+    timeout_ms: int = STEP_TIMEOUT_MS,
 ) -> list[Step]:
     """One journey in a fresh browser context (cold cache, no cookies)."""
     context = browser.new_context(
         base_url=base_url, java_script_enabled=javascript, viewport=PHONE_VIEWPORT, locale="vi-VN"
     )
-    context.set_default_timeout(STEP_TIMEOUT_MS)
+    context.set_default_timeout(timeout_ms)
     try:
-        return journey(context.new_page(), javascript, citizen, schema, photo)
+        link = Link(context.new_page(), conditions)
+        return journey(link, javascript, citizen, schema, photo)
     finally:
         context.close()
 
@@ -388,14 +281,18 @@ FORMULA = (
 
 
 def main() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from bench.throttled_app import built_app
+
+    path = os.environ.get("CHROMIUM_PATH", CHROMIUM_PATH)
+    if not Path(path).exists():
+        print(f"\n2G journey skipped: no Chromium at {path} (apt-get install chromium)")
+        return
 
     with built_app() as (app, citizen, schema, photo):
         size = photo.stat().st_size
         print(f"\nThe citizen's journey under 2G throttling; phone photo {size:,} B")
         print(FORMULA)
-        with serving(app) as url, chromium() as browser:
+        with serving(app) as url, chromium(path) as browser:
             for javascript in (True, False):
                 steps = run(browser, url, javascript, citizen, schema, photo)
                 print()
