@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_WORKERS ?= auto
 export FLASK_APP := wsgi
 
-.PHONY: run test bench bench-queue lint format assets install install-dev db-upgrade seed serve clean
+.PHONY: run test bench bench-2g bench-queue lint format assets install install-dev db-upgrade seed serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,15 @@ run: install assets seed
 test: install-dev assets
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
+# Page weights and render times, then the citizen's journey in Chromium on 2G (bench-2g).
 bench: install-dev assets
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/throttled.py
+
+# The journey under CDP throttling (500 ms, 100 kbit/s), JavaScript on and off, beside the
+# physical floor: ~1 minute with JavaScript, ~6 without (the phone photo goes up whole).
+bench-2g: install-dev assets
+	$(BIN)/python bench/throttled.py
 
 lint: install-dev
 	$(BIN)/ruff check .
