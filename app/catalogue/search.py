@@ -143,9 +143,15 @@ def elsewhere_list() -> tuple[Elsewhere, ...]:
 
 
 def _names_in_query(name: str, typed: Sequence[str]) -> bool:
-    """Every word of ``name`` is in the query (one typo forgiven per word, as above)."""
+    """The words of ``name`` stand side by side in ``typed``, in order (one typo forgiven per
+    word, as above): "cap ho chieu cho con" holds "hộ chiếu"; "biến động … sở hữu" has no
+    "biển số"."""
     wanted = words(name)
-    return bool(wanted) and all(any(word_score(t, w) >= 0.75 for t in typed) for w in wanted)
+    size = len(wanted)
+    return bool(wanted) and any(
+        all(word_score(t, w) >= 0.75 for t, w in zip(typed[i : i + size], wanted, strict=True))
+        for i in range(len(typed) - size + 1)
+    )
 
 
 def elsewhere(
