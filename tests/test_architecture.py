@@ -60,6 +60,7 @@ PURE = {
     "app.catalogue.answers",
     "app.catalogue.changes",
     "app.catalogue.checks",
+    "app.catalogue.search",
     "app.catalogue.fields",
     "app.catalogue.guide",
     "app.catalogue.schema",

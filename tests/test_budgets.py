@@ -71,6 +71,8 @@ def claim_code_page(site: Site) -> str:
 PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "home": (True, lambda s: "/"),
     "catalogue": (True, lambda s: "/thu-tuc"),
+    "catalogue typo": (True, lambda s: "/thu-tuc?q=khai+snh"),
+    "catalogue elsewhere": (True, lambda s: "/thu-tuc?q=ho+chieu"),
     "procedure": (True, lambda s: f"/thu-tuc/{s.procedure.code}"),
     "login": (False, lambda s: "/dang-nhap"),
     "register": (False, lambda s: "/dang-ky"),
@@ -212,6 +214,14 @@ def _search(site: Site):  # type: ignore[no-untyped-def]
     return site.user.get("/thu-tuc?q=dang+ky", headers=HTMX_BR)
 
 
+def _search_typo(site: Site):  # type: ignore[no-untyped-def]
+    return site.user.get("/thu-tuc?q=khai+snh", headers=HTMX_BR)
+
+
+def _search_elsewhere(site: Site):  # type: ignore[no-untyped-def]
+    return site.user.get("/thu-tuc?q=ho+chieu", headers=HTMX_BR)
+
+
 def _communes(site: Site):  # type: ignore[no-untyped-def]
     return site.user.get("/dia-chi/xa?province=40", headers=HTMX_BR)
 
@@ -251,6 +261,8 @@ OVER_BUDGET = pytest.mark.xfail(
 # name -> (request, expected status)
 FRAGMENTS: dict[str, tuple[Callable[[Site], Any], int]] = {
     "catalogue search": (_search, 200),
+    "search typo": (_search_typo, 200),
+    "search elsewhere": (_search_elsewhere, 200),
     "commune options": (_communes, 200),
     "document row": (_document_row, 200),
     "error nguoi-nop": (_error("nguoi-nop", {"phone": "12", "province": "40"}), 422),

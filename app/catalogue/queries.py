@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app import geo
-from app.catalogue import usage
+from app.catalogue import search, usage
 from app.catalogue.models import Procedure, Unit
 from app.core.text import fold
 from app.extensions import db
@@ -21,13 +22,36 @@ def province_centre_code(province_tree: str) -> str:
 # --- procedures ---------------------------------------------------------------------------------
 
 
-def search_procedures(query: str = "", level: str = "") -> list[Procedure]:
+@dataclass(frozen=True)
+class CatalogueSearch:
+    """What the catalogue search shows: the matches; when there are none, a national procedure
+    done elsewhere that the query names; else the near misses ("Có phải bạn muốn tìm …")."""
+
+    procedures: list[Procedure]
+    suggestions: list[Procedure] = field(default_factory=list)
+    elsewhere: search.Elsewhere | None = None
+
+
+def search_procedures(query: str = "", level: str = "") -> CatalogueSearch:
+    """Active procedures (of ``level`` if given) matching ``query`` without caring about case or
+    diacritics; ranked in Python (the catalogue is tens of procedures, loaded once)."""
     stmt = select(Procedure).where(Procedure.is_active.is_(True)).order_by(Procedure.name)
-    for word in fold(query).split():
-        stmt = stmt.where(Procedure.search_text.contains(word, autoescape=True))
     if level:
         stmt = stmt.where(Procedure.level == level)
-    return list(db.session.scalars(stmt))
+    candidates = list(db.session.scalars(stmt))
+    if not fold(query):
+        return CatalogueSearch(candidates)
+    found = [p for p in candidates if search.matches(query, p.search_text)]
+    if found:
+        return CatalogueSearch(search.rank_matches(query, found, _name))
+    done_elsewhere = search.elsewhere(query, [p.name for p in candidates])
+    if done_elsewhere:
+        return CatalogueSearch([], elsewhere=done_elsewhere)
+    return CatalogueSearch([], search.suggest(query, candidates, _name))
+
+
+def _name(procedure: Procedure) -> str:
+    return procedure.name
 
 
 def active_procedure(code: str) -> Procedure | None:

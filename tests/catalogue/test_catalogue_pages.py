@@ -178,3 +178,83 @@ def test_inactive_procedure_is_404_and_not_listed(client) -> None:
     finally:
         procedure.is_active = True
         db.session.commit()
+
+
+# --- typos, missing diacritics, procedures done elsewhere (issue 13) ---------------------------
+
+
+def suggestion_links(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    page = BeautifulSoup(response.text, "html.parser")
+    return {a.get_text(strip=True): a["href"] for a in page.select(".suggestions li > a")}
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["no-js", "htmx"])
+def test_a_typo_is_answered_with_suggestions(client, headers) -> None:
+    response = client.get("/thu-tuc", query_string={"q": "khai snh"}, headers=headers)
+    assert response.status_code == 200
+    assert result_names(response) == []
+    assert "Có phải bạn muốn tìm" in response.text
+    links = suggestion_links(response)
+    assert 1 <= len(links) <= 3
+    assert next(iter(links)) == "Đăng ký khai sinh"
+    assert links["Đăng ký khai sinh"] == f"/thu-tuc/{by_name('Đăng ký khai sinh').code}"
+    assert "Không tìm thấy thủ tục phù hợp" not in response.text
+    assert "không làm tại đây" not in response.text
+
+
+def test_a_suggestion_leads_to_the_procedure(client) -> None:
+    links = suggestion_links(client.get("/thu-tuc", query_string={"q": "dang ky ket hn"}))
+    page = client.get(links["Đăng ký kết hôn"])
+    assert page.status_code == 200
+    assert "Đăng ký kết hôn" in page.text
+
+
+def test_suggestions_only_when_nothing_matches(client) -> None:
+    response = client.get("/thu-tuc", query_string={"q": "dang ky khai sinh"})
+    assert result_names(response)[0] == "Đăng ký khai sinh"
+    assert "Có phải bạn muốn tìm" not in response.text
+    assert suggestion_links(response) == {}
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["no-js", "htmx"])
+def test_passport_points_to_the_police(client, headers) -> None:
+    response = client.get("/thu-tuc", query_string={"q": "ho chieu"}, headers=headers)
+    assert response.status_code == 200
+    assert result_names(response) == []
+    note = BeautifulSoup(response.text, "html.parser").select_one(".elsewhere")
+    assert note is not None
+    text = note.get_text(" ", strip=True)
+    assert "Thủ tục này không làm tại đây" in text
+    assert "Cấp hộ chiếu phổ thông" in text
+    assert "Công an" in text
+    assert note.select_one("a")["href"].startswith("https://dichvucong.gov.vn")
+    assert "Có phải bạn muốn tìm" not in response.text
+
+
+def test_a_procedure_of_this_catalogue_is_not_sent_elsewhere(client) -> None:
+    response = client.get("/thu-tuc", query_string={"q": "căn cước"})
+    assert result_names(response) == ["Cấp đổi thẻ căn cước"]
+    assert "không làm tại đây" not in response.text
+
+
+def test_a_deactivated_procedure_is_neither_found_nor_suggested(client) -> None:
+    birth = by_name("Đăng ký khai sinh")
+    birth.is_active = False
+    db.session.commit()
+    try:
+        suggested = suggestion_links(client.get("/thu-tuc", query_string={"q": "khai snh"}))
+        found = result_names(client.get("/thu-tuc", query_string={"q": "khai sinh"}))
+    finally:
+        birth.is_active = True
+        db.session.commit()
+    assert suggested and "Đăng ký khai sinh" not in suggested
+    assert found and "Đăng ký khai sinh" not in found
+
+
+def test_nonsense_gets_a_polite_message_and_nothing_else(client) -> None:
+    response = client.get("/thu-tuc", query_string={"q": "qwerty asdf"})
+    assert response.status_code == 200
+    assert result_names(response) == []
+    assert suggestion_links(response) == {}
+    assert "Không tìm thấy thủ tục phù hợp" in response.text
+    assert "không làm tại đây" not in response.text

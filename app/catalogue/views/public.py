@@ -22,11 +22,10 @@ def index():
     level = request.args.get("muc-do", "")
     if level not in LEVEL_LABELS:
         level = ""
-    procedures = search_procedures(query, level)
     return render(
         "catalogue/index.html",
         "catalogue/_results.html",
-        procedures=procedures,
+        found=search_procedures(query, level),
         query=query,
         level=level,
         levels=LEVEL_LABELS,
