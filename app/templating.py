@@ -10,6 +10,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from app import geo
+from app.core.dates import PARTS, split_value
 from app.core.htmx import is_htmx
 from app.core.roles import has_permission
 from app.dossiers.statuses import (
@@ -49,6 +50,11 @@ def vn_datetime(value: datetime | None) -> str:
     return value.strftime("%H:%M, %d/%m/%Y") if value else ""
 
 
+def date_boxes(value: Any) -> list[tuple[str, str, str]]:
+    """(suffix, word, value) for the three boxes of a date answer (components/forms.html)."""
+    return list(zip(PARTS, ("Ngày", "Tháng", "Năm"), split_value(value), strict=True))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, vnd=vnd, vn_date=vn_date, vn_datetime=vn_datetime, code_breaks=code_breaks
@@ -58,6 +64,7 @@ def init_app(app: Flask) -> None:
         address_line=geo.address_line,
         commune_list=_commune_list,
         answer_text=answer_text,
+        date_boxes=date_boxes,
         intake_labels=INTAKE_CHANNEL_LABELS,
         return_labels=RETURN_CHANNEL_LABELS,
         event_labels=EVENT_LABELS,

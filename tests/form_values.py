@@ -41,7 +41,9 @@ BY_NAME: dict[str, str] = {
     "new_password": NEW_PASSWORD,
     "new_password_again": NEW_PASSWORD,
     "current_password": "Mat-khau-thu-2026",
-    "date_of_birth": "1990-05-12",
+    # A date's three boxes (day / month / year); the year is chosen in realistic_value.
+    "ngay": "12",
+    "thang": "05",
     "start": "08:00",
     "end": "11:00",
     "capacity": "4",
@@ -89,6 +91,9 @@ def realistic_value(control: Control) -> Any:
         return control.options  # every box ticked
     if control.kind == "file":
         return _file(control)
+    if control.name.endswith("-nam"):  # a date's year: a birth or death is past, others ahead
+        past = "birth" in control.name or "death" in control.name
+        return "1990" if past else LATER[:4]
     value = BY_NAME.get(_base(control.name)) or BY_KIND.get(control.kind)
     if value is None:
         value = "2" if control.inputmode == "numeric" else "Nguyễn Văn An"

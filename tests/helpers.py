@@ -109,7 +109,7 @@ def fill_draft(client: FlaskClient, procedure: Procedure, token: str = "t1") -> 
                 "street": "",
             },
         ),
-        ("thong-tin", sample_answers(procedure)),
+        ("thong-tin", posted_answers(procedure)),
     ]
     for step, data in steps:
         response = client.post(f"{base}/{step}", data=data)
@@ -395,3 +395,18 @@ def without_phone(body: str, state: dict, phone: str) -> tuple[str, dict]:  # ty
 
     masked = mask_phone(phone)
     return body.replace(masked, "<số>"), {**state, "to": state.get("to") == masked}
+
+
+def born(iso: str, name: str = "date_of_birth") -> dict[str, str]:
+    """A date posted as a browser sends the three boxes (day / month / year) of ``name``."""
+    year, month, day = iso.split("-")
+    return {f"{name}-ngay": day, f"{name}-thang": month, f"{name}-nam": year}
+
+
+def posted_answers(procedure: Procedure) -> dict[str, str]:
+    """sample_answers as the answers page posts them: each date in its three boxes."""
+    posted: dict[str, str] = {}
+    for name, value in sample_answers(procedure).items():
+        date_field = any(f["name"] == name and f["type"] == "date" for f in procedure.form_schema)
+        posted.update(born(value, name) if date_field else {name: value})
+    return posted

@@ -44,6 +44,7 @@ SHELL = {"__init__", "cli", "errors", "templating", "models"}
 
 PURE = {
     "app.core.clock",
+    "app.core.dates",
     "app.core.bounds",
     "app.core.errors",
     "app.core.form_messages",

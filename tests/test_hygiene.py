@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from helpers import (
     PASSWORD,
     book_first_slot,
+    born,
     complete_draft,
     jpeg_bytes,
     make_post_office,
@@ -108,7 +109,7 @@ def code_page(start: str, data: dict[str, str], then: str) -> Callable[[Site], s
 REGISTRATION = {
     "full_name": "Lò Thị Mai",
     "phone": "0987000444",
-    "date_of_birth": "1990-05-12",
+    **born("1990-05-12"),
     "sex": "female",
     "id_number": "040190777001",
     "password": "Ca-phe-sua-da-2026",

@@ -7,7 +7,6 @@ from typing import Any
 
 from wtforms import (
     BooleanField,
-    DateField,
     PasswordField,
     RadioField,
     SelectField,
@@ -19,7 +18,15 @@ from app.accounts import affiliations, passwords
 from app.accounts.models import User
 from app.accounts.staff import MANAGED_ROLES
 from app.catalogue.forms import UnitsField
-from app.core.forms import AppForm, MobilePhone, OptionalIdField, email_field, max_length, required
+from app.core.forms import (
+    AppForm,
+    DatePartsField,
+    MobilePhone,
+    OptionalIdField,
+    email_field,
+    max_length,
+    required,
+)
 from app.core.identity import IdNumberError, check_id_number, normalise_phone
 from app.core.roles import ROLE_LABELS, Role
 
@@ -98,10 +105,12 @@ class IdentityFields:
         validators=[required("Vui lòng nhập họ và tên."), max_length(120)],
         description="Như trên thẻ căn cước, có dấu.",
     )
-    date_of_birth = DateField(
+    date_of_birth = DatePartsField(
         "Ngày sinh",
         validators=[required("Vui lòng nhập ngày sinh.")],
-        format=["%Y-%m-%d", "%d/%m/%Y"],
+        description="Ví dụ 27 3 1990.",
+        past=True,
+        year_word="Năm sinh",
     )
     sex = RadioField(
         "Giới tính", choices=SEX_CHOICES, validators=[required("Vui lòng chọn giới tính.")]

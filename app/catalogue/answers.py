@@ -7,10 +7,12 @@ Pure module: no Flask, no database. Its error messages are shown to citizens (Vi
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from app.catalogue.fields import TEXT_FIELD_TYPES, validate_form_schema
+from app.core.dates import DatePartsError, joined, parse_parts, split_value, typed_parts
 
 # Citizen-facing messages (Vietnamese).
 MSG_REQUIRED_INPUT = "Vui lòng nhập {label}."
@@ -56,9 +58,40 @@ def _clean_text(field: dict, value: str) -> Cleaned:
     return value, None
 
 
-def _clean_date(field: dict, value: str) -> Cleaned:
-    parsed = parse_date(value)
-    return (None, MSG_BAD_DATE) if parsed is None else (parsed.isoformat(), None)
+# Dates that cannot be after today: a birth, a death.
+_PAST_SUFFIXES = ("birth_date", "death_date")
+
+
+def raw_answers(fields: list[dict], form: Mapping[str, Any]) -> dict[str, str]:
+    """The answers as posted: one value per field; a date typed in three boxes
+    (``name-ngay``, ``name-thang``, ``name-nam``) joined as "d/m/y", kept as typed."""
+    raw: dict[str, str] = {}
+    for field in fields:
+        name = field["name"]
+        parts = typed_parts(form, name) if field["type"] == "date" else ("", "", "")
+        raw[name] = joined(parts) if any(parts) else str(form.get(name) or "")
+    return raw
+
+
+def _clean_date(field: dict, value: str, today: date | None = None) -> Cleaned:
+    """Three boxes joined "d/m/y", an ISO date (the API, stored answers) or dd.mm.yyyy."""
+    parts = split_value(value)
+    if not any(parts):
+        parsed = parse_date(value)
+        if parsed is None:
+            return None, MSG_BAD_DATE
+        parts = split_value(parsed)
+    past = field["name"].endswith(_PAST_SUFFIXES)
+    try:
+        result = parse_parts(
+            parts,
+            what=field["label"],
+            year_word="Năm sinh" if "birth" in field["name"] else "Năm",
+            latest=today if past else None,
+        )
+    except DatePartsError as error:
+        return None, str(error)
+    return (None, MSG_BAD_DATE) if result is None else (result.isoformat(), None)
 
 
 def _clean_number(field: dict, value: str) -> Cleaned:
@@ -94,7 +127,6 @@ def _clean_commune(field: dict, value: str) -> Cleaned:
 
 
 _CLEANERS = {
-    "date": _clean_date,
     "number": _clean_number,
     "choice": _clean_choice,
     "yesno": _clean_yesno,
@@ -102,10 +134,12 @@ _CLEANERS = {
 }
 
 
-def _clean_one(field: dict, value: str) -> Cleaned:
+def _clean_one(field: dict, value: str, today: date | None) -> Cleaned:
     """Return (clean value, None) or (None, Vietnamese error message) for a non-empty value."""
     if field["type"] in TEXT_FIELD_TYPES:
         return _clean_text(field, value)
+    if field["type"] == "date":
+        return _clean_date(field, value, today)
     return _CLEANERS[field["type"]](field, value)
 
 
@@ -116,14 +150,16 @@ def _in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def clean_answers(fields: list[dict], raw: dict[str, str]) -> tuple[dict, dict[str, str]]:
+def clean_answers(
+    fields: list[dict], raw: dict[str, str], today: date | None = None
+) -> tuple[dict, dict[str, str]]:
     """Validate a citizen's answers against a form schema.
 
     Returns (clean, errors). `clean` holds JSON-serialisable values for every field that
     passed: text stripped, date "YYYY-MM-DD", number int, yesno bool, choice value, commune
     code string; an optional field left empty gives "" for text types and None otherwise.
     `errors` maps field name to a Vietnamese message. Keys of `raw` that are not fields
-    (e.g. a CSRF token) are ignored.
+    (e.g. a CSRF token) are ignored. With ``today``, a birth or death date after it is refused.
     """
     schema = validate_form_schema(fields)
     clean: dict[str, Any] = {}
@@ -142,7 +178,7 @@ def clean_answers(fields: list[dict], raw: dict[str, str]) -> tuple[dict, dict[s
             else:
                 clean[name] = "" if field["type"] in TEXT_FIELD_TYPES else None
             continue
-        result, error = _clean_one(field, value)
+        result, error = _clean_one(field, value, today)
         if error is not None:
             errors[name] = error
         else:

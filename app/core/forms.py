@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from copy import copy
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, Field, SelectField, StringField, ValidationError
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from app.core import clock
+from app.core.dates import PARTS, DatePartsError, joined, parse_parts, split_value, typed_parts
 from app.core.form_messages import TRANSLATIONS
 from app.core.identity import normalise_phone
 
@@ -73,6 +75,55 @@ class VietnameseDateField(DateField):
             raise ValueError(
                 "Ngày chưa đúng. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 02/09/2026."
             ) from error
+
+
+class DatePartsField(Field):
+    """A date typed in three boxes, day / month / year (``name-ngay``, ``name-thang``,
+    ``name-nam``; components/forms.html renders them in one fieldset). The data is a ``date``
+    or None; what was typed is kept on error, with the boxes at fault in ``wrong_parts``.
+    ``past=True`` refuses a date after today (a date of birth)."""
+
+    def __init__(
+        self,
+        label: str = "",
+        validators: Any = None,
+        *,
+        past: bool = False,
+        year_word: str = "Năm",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.past = past
+        self.year_word = year_word
+        self.typed: tuple[str, str, str] | None = None
+        self.wrong_parts: tuple[str, ...] = ()
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        self.process_errors = []
+        self.data = data if isinstance(data, date) else None
+        self.typed, self.wrong_parts = None, ()
+        self.raw_data = []
+        if formdata is None:
+            return
+        self.typed = typed_parts(formdata, self.name)
+        self.raw_data = [joined(self.typed)] if any(self.typed) else []
+        try:
+            latest = clock.today() if self.past else None
+            self.data = parse_parts(
+                self.typed, what=str(self.label.text), year_word=self.year_word, latest=latest
+            )
+        except DatePartsError as error:
+            self.data = None
+            self.wrong_parts = error.parts
+            self.process_errors.append(str(error))
+
+    def parts(self) -> list[tuple[str, str, str]]:
+        """(suffix, word, value) for each box: what was typed, else the date's own parts."""
+        values = self.typed if self.typed is not None else split_value(self.data)
+        return list(zip(PARTS, ("Ngày", "Tháng", "Năm"), values, strict=True))
+
+    def _value(self) -> str:
+        return self.data.isoformat() if self.data else ""
 
 
 class IdsChosen:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from flask_login import current_user
-from helpers import PASSWORD, login
+from helpers import PASSWORD, born, login
 
 from app.accounts.models import User
 from app.core.identity import MSG_ID_SEX, MSG_ID_YEAR
@@ -23,7 +23,7 @@ def registration(**changes: str) -> dict[str, str]:
     data = {
         "full_name": "Lò Thị  Mai",
         "phone": "0987 654 321",
-        "date_of_birth": "1990-05-12",
+        **born("1990-05-12"),
         "sex": "female",
         "id_number": "040 190 777 001",
         "email": "",
@@ -108,7 +108,7 @@ def test_register_keeps_what_was_typed_after_an_error(client) -> None:
     ("changes", "message"),
     [
         ({"sex": "male"}, MSG_ID_SEX),  # 4th digit 1 = female
-        ({"date_of_birth": "1991-05-12"}, MSG_ID_YEAR),  # digits 5-6 say 1990
+        (born("1991-05-12"), MSG_ID_YEAR),  # digits 5-6 say 1990
     ],
 )
 def test_register_id_number_must_agree_with_birth_date_and_sex(client, changes, message) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import after_a_minute, login, without_phone
+from helpers import after_a_minute, born, login, without_phone
 from sqlalchemy import func, select
 
 from app.accounts.models import OneTimeCode
@@ -42,7 +42,7 @@ def registration(phone: str = "0987 654 321", id_number: str = "040 190 777 001"
     return {
         "full_name": "Lò Thị Mai",
         "phone": phone,
-        "date_of_birth": "1990-05-12",
+        **born("1990-05-12"),
         "sex": "female",
         "id_number": id_number,
         "email": "lo.thi.mai@example.vn",
@@ -208,7 +208,7 @@ def volunteer(app, make_user):  # type: ignore[no-untyped-def]
 NEW_CITIZEN = {
     "full_name": "Lò Thị Xuân",
     "phone": "0987 654 321",
-    "date_of_birth": "1958-03-08",
+    **born("1958-03-08"),
     "sex": "female",
     "id_number": "040158012301",
     "agreed": "y",

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import PASSWORD, SentCodes, after_a_minute, without_phone
+from helpers import PASSWORD, SentCodes, after_a_minute, born, without_phone
 from sqlalchemy import select
 
 from app.accounts.models import OneTimeCode, User
@@ -45,7 +45,7 @@ def registration(**changes: str) -> dict[str, str]:
     data = {
         "full_name": "Lò Thị  Mai",
         "phone": "0987 654 321",
-        "date_of_birth": "1990-05-12",
+        **born("1990-05-12"),
         "sex": "female",
         "id_number": "040 190 777 001",
         "email": "lo.thi.mai@example.vn",

@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import code_in, jpeg_bytes, login, sample_answers, submit_via_services
+from helpers import born, code_in, jpeg_bytes, login, sample_answers, submit_via_services
 from sqlalchemy import func, select
 
 from app.accounts.models import Consent, OneTimeCode, User
@@ -31,14 +31,14 @@ NOW = datetime(2026, 11, 23, 9, 0)
 FIRST = {
     "full_name": "Lò Thị Xuân",
     "phone": "0987654321",
-    "date_of_birth": "1958-03-08",
+    **born("1958-03-08"),
     "sex": "female",
     "id_number": "040158012345",
 }
 SECOND = {
     "full_name": "Vi Văn Pọm",
     "phone": "0977333444",
-    "date_of_birth": "1949-10-02",
+    **born("1949-10-02"),
     "sex": "male",
     "id_number": "040049054321",
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from helpers import login
+from helpers import born, login
 
 from app.assist.models import CommunityTeam
 from app.core import clock
@@ -19,7 +19,7 @@ def person(n: int) -> dict[str, str]:
     return {
         "full_name": "Lò Thị Xuân",
         "phone": f"09876540{n:02d}",
-        "date_of_birth": "1958-03-08",
+        **born("1958-03-08"),
         "sex": "female",
         "id_number": f"0401580123{n:02d}",
         "agreed": "y",

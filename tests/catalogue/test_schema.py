@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 import json
 import unicodedata
+from datetime import date
 
 import pytest
 
-from app.catalogue.answers import clean_answers, parse_date
+from app.catalogue.answers import clean_answers, parse_date, raw_answers
 from app.catalogue.checks import SchemaError
 from app.catalogue.fields import FIELD_TYPES, validate_form_schema
 from app.catalogue.schema import (
@@ -467,11 +468,51 @@ def test_clean_answers_dates(raw, expected):
     assert clean["birth_date"] == expected
 
 
-@pytest.mark.parametrize("raw", ["29/02/2025", "2025-13-01", "32/01/2025", "03/07/25", "hôm qua"])
-def test_clean_answers_bad_dates(raw):
-    clean, errors = clean_answers([FORM[2]], {"birth_date": raw})
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("29/02/2025", "Ngày sinh phải là một ngày có thật."),
+        ("2025-13-01", "Ngày sinh phải là một ngày có thật: tháng từ 1 đến 12."),
+        ("32/01/2025", "Ngày sinh phải là một ngày có thật."),
+        ("03/07/25", "Năm sinh phải có 4 chữ số, ví dụ 1990."),
+        ("07//2025", "Ngày sinh phải có tháng."),
+        ("07/03/1899", "Năm sinh phải từ 1900 trở đi."),
+        ("07/03/2027", "Ngày sinh phải là một ngày trong quá khứ."),
+        ("hôm qua", "Ngày không hợp lệ, hãy nhập theo dạng ngày/tháng/năm."),
+    ],
+)
+def test_clean_answers_bad_dates(raw, message):
+    clean, errors = clean_answers([FORM[2]], {"birth_date": raw}, today=date(2026, 12, 7))
     assert clean == {}
-    assert errors["birth_date"] == "Ngày không hợp lệ, hãy nhập theo dạng ngày/tháng/năm."
+    assert errors["birth_date"] == message
+
+
+def test_three_boxes_make_one_answer_and_future_dates_stay_allowed_elsewhere():
+    fields = [
+        FORM[2],
+        {"name": "appointment_date", "label": "Ngày hẹn", "type": "date"},
+        {"name": "expiry_date", "label": "Ngày hết hạn", "type": "date"},
+    ]
+    posted = {
+        "birth_date-ngay": "7",
+        "birth_date-thang": "3",
+        "birth_date-nam": "2025",
+        "appointment_date-ngay": "15",
+        "appointment_date-thang": "01",
+        "appointment_date-nam": "2027",
+        "expiry_date-ngay": "",
+        "expiry_date-thang": "",
+        "expiry_date-nam": "",
+    }
+    raw = raw_answers(fields, posted)
+    assert raw == {"birth_date": "7/3/2025", "appointment_date": "15/01/2027", "expiry_date": ""}
+    clean, errors = clean_answers(fields, raw, today=date(2026, 12, 7))
+    assert errors == {}
+    assert clean == {
+        "birth_date": "2025-03-07",
+        "appointment_date": "2027-01-15",
+        "expiry_date": None,
+    }
 
 
 def test_parse_date_helper():

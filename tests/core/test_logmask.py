@@ -16,7 +16,7 @@ from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
 from helpers import PASSWORD as STAFF_PASSWORD
-from helpers import SentCodes
+from helpers import SentCodes, born
 from sqlalchemy import delete
 from werkzeug.serving import make_server
 
@@ -33,7 +33,7 @@ PASSWORD = "mat-khau-cua-mai-2026"
 REGISTRATION = {
     "full_name": "Lò Thị Mai",
     "phone": "0987 654 321",
-    "date_of_birth": "1990-05-12",
+    **born("1990-05-12"),
     "sex": "female",
     "id_number": "040 190 777 001",
     "email": "lo.thi.mai@example.vn",

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import fill_draft, jpeg_bytes, login, sample_answers
+from helpers import born, fill_draft, jpeg_bytes, login, posted_answers, sample_answers
 from PIL import Image
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -144,7 +144,7 @@ def test_full_journey_without_javascript(client, citizen, name) -> None:
         assert soup(step2).find(id=field["name"]) or soup(step2).find(
             attrs={"name": field["name"]}
         ), field["name"]
-    response = client.post(f"{base}/thong-tin", data=sample_answers(procedure))
+    response = client.post(f"{base}/thong-tin", data=posted_answers(procedure))
     assert response.status_code == 303
     assert path(response.location) == f"{base}/giay-to"
 
@@ -248,7 +248,7 @@ def test_leave_after_step_one_and_continue_on_another_device(
     assert step1.find(id="village")["value"] == "Bản Huồi Tụ"
     assert step1.find(id="commune").find("option", selected=True)["value"] == COMMUNE
     # The second device finishes and submits.
-    response = phone.post(f"{base}/thong-tin", data=sample_answers(procedure))
+    response = phone.post(f"{base}/thong-tin", data=posted_answers(procedure))
     assert response.status_code == 303
     for code in required_scans(procedure):
         assert upload(phone, base, code, jpeg_bytes()).status_code == 303
@@ -364,14 +364,20 @@ def test_commune_from_another_province_is_refused(client, citizen, procedure) ->
 def test_answers_step_errors_next_to_field_and_in_summary(client, citizen, procedure) -> None:
     login(client, citizen)
     base = start(client, procedure)
-    answers = {**sample_answers(procedure), "child_full_name": "", "child_birth_date": "31/02/x"}
+    answers = {
+        **posted_answers(procedure),
+        "child_full_name": "",
+        **born("2025-02-31", "child_birth_date"),
+    }
     response = client.post(f"{base}/thong-tin", data=answers)
     assert response.status_code == 422
     page = soup(response)
     assert "Vui lòng nhập" in field_error(page, "child_full_name")
-    assert "Ngày không hợp lệ" in field_error(page, "child_birth_date")
+    assert "phải là một ngày có thật" in field_error(page, "child_birth_date")
+    boxes = [page.find(id=i) for i in ("child_birth_date", "child_birth_date-thang")]
+    assert [box["value"] for box in boxes] == ["31", "02"]  # kept as typed
     summary = summary_text(page)
-    assert "Vui lòng nhập" in summary and "Ngày không hợp lệ" in summary
+    assert "Vui lòng nhập" in summary and "phải là một ngày có thật" in summary
     # Valid answers are kept even while others need fixing.
     dossier = dossier_at(base)
     assert dossier.answers["mother_full_name"] == answers["mother_full_name"]
@@ -478,7 +484,7 @@ def test_missing_required_documents_block_submit(client, citizen, procedure) -> 
     login(client, citizen)
     base = start(client, procedure)
     client.post(f"{base}/nguoi-nop", data=APPLICANT)
-    client.post(f"{base}/thong-tin", data=sample_answers(procedure))
+    client.post(f"{base}/thong-tin", data=posted_answers(procedure))
     client.post(f"{base}/nhan-tra", data=DELIVERY)
 
     # "Continue" on the documents step refuses to go on.

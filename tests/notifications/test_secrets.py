@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import SentCodes, code_in
+from helpers import SentCodes, born, code_in
 from sqlalchemy import delete, text
 
 from app.accounts import codes
@@ -25,7 +25,7 @@ PASSWORD = "mat-khau-cua-mai-2026"
 REGISTRATION = {
     "full_name": "Lò Thị Mai",
     "phone": "0987 654 321",
-    "date_of_birth": "1990-05-12",
+    **born("1990-05-12"),
     "sex": "female",
     "id_number": "040 190 777 001",
     "email": "lo.thi.mai@example.vn",

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from helpers import born
 from sqlalchemy import event, select
 
 from app import create_app
@@ -41,7 +42,7 @@ PASSWORD = "mat-khau-cua-mai-2026"
 REGISTRATION = {
     "full_name": "Lò Thị Mai",
     "phone": "0987 654 321",
-    "date_of_birth": "1990-05-12",
+    **born("1990-05-12"),
     "sex": "female",
     "id_number": "040 190 777 001",
     "email": "lo.thi.mai@example.vn",

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from helpers import (
     PASSWORD,
     booked_and_submitted,
+    born,
     complete_draft,
     fill_draft,
     jpeg_bytes,
@@ -378,7 +379,7 @@ def test_a_walk_in_citizen_applies_at_the_counter(app, office, worker, residence
     citizen_data = {
         "full_name": "Vi Thị Xuân",
         "phone": "0987654321",
-        "date_of_birth": "1975-03-08",
+        **born("1975-03-08"),
         "sex": "female",
         "id_number": "040175012345",
     }

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.catalogue.answers import clean_answers
 from app.catalogue.models import Procedure
+from app.core import clock
 from app.core.errors import Invalid
 from app.dossiers import signals
 from app.dossiers.models import Dossier
@@ -96,7 +97,7 @@ def save_applicant(dossier: Dossier, data: dict[str, Any], helper: User | None =
 
 def save_answers(dossier: Dossier, raw: dict[str, str]) -> dict[str, str]:
     """Keep whatever is valid (nothing typed is lost); return the errors to show."""
-    clean, errors = clean_answers(dossier.procedure.form_schema, raw)
+    clean, errors = clean_answers(dossier.procedure.form_schema, raw, clock.today())
     merged = dict(dossier.answers or {})
     for field in dossier.procedure.form_schema:
         name = field["name"]

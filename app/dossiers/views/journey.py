@@ -13,6 +13,7 @@ from flask import abort, current_app, flash, make_response, redirect, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.catalogue.answers import raw_answers
 from app.core.errors import Invalid
 from app.core.htmx import is_htmx, render
 from app.core.identity import mask_id_number
@@ -134,7 +135,7 @@ def _answers_step(dossier: Dossier) -> Response:
     values = dict(dossier.answers or {})
     errors: dict[str, str] = {}
     if request.method == "POST":
-        raw = {f["name"]: request.form.get(f["name"], "") for f in fields}
+        raw = raw_answers(fields, request.form)
         errors = drafts.save_answers(dossier, raw)
         if not errors or request.form.get("leave"):
             # Leaving keeps every valid answer; the check page lists what is still missing.
