@@ -38,6 +38,9 @@ class Config:
     PROVINCE_CODE = _int("PROVINCE_CODE", 40)  # Nghệ An in the 2025 list
     PROVINCE_TREE = os.environ.get("PROVINCE_TREE", "H40")  # QCVN 102 tree letter+digits
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    # The footer's "Hỗ trợ" number when the page's unit has none of its own (units set theirs on
+    # their administration page); empty: the footer names the one-stop desk without a number.
+    SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "")
     # werkzeug's method string; not read from the environment: only the tests make it cheap.
     PASSWORD_HASH_METHOD = "scrypt"
     SESSION_COOKIE_HTTPONLY = True

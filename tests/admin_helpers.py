@@ -97,6 +97,7 @@ def unit_data(**overrides: str) -> dict[str, str]:
         "commune_code": "",
         "parent_name": "",
         "address": "Bản Phà Khảo, xã Mường Lống",
+        "support_phone": "0238 3844 123",
     }
     data.update(overrides)
     return data

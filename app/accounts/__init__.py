@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.accounts import cli, queries, signin
+    from app.accounts import cli, queries, signin, support
     from app.accounts.views import (  # noqa: F401  (their routes are on the public blueprint)
         account,
         claim,
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     from app.extensions import login_manager
 
     login_manager.user_loader(signin.load_user)
+    app.add_template_global(support.support_phone)
     _declare_sms_texts()
     app.register_blueprint(bp)
     app.register_blueprint(admin)

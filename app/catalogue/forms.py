@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from flask import request
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Optional, Regexp
 
 from app.catalogue.guide import GUIDE_MAX_LENGTH
 from app.catalogue.models import UNIT_KINDS, Unit
@@ -47,6 +48,18 @@ class UnitForm(AppForm):
         description="Để trống để tự điền theo xã, ví dụ “UBND XÃ ANH SƠN”.",
     )
     address = StringField("Địa chỉ trụ sở", validators=[max_length(300)])
+    support_phone = StringField(
+        "Số điện thoại hỗ trợ người dân (không bắt buộc)",
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\+?[0-9][0-9 .()-]{7,19}$",
+                message="Số điện thoại hỗ trợ chỉ gồm chữ số (có thể có dấu cách, dấu chấm), "
+                "ví dụ 0238 3844 123.",
+            ),
+        ],
+        description="Hiện ở cuối mỗi trang của đơn vị: “Hỗ trợ: gọi Bộ phận Một cửa …”.",
+    )
 
     @classmethod
     def of(cls, unit: Unit | None, communes: Iterable[Commune]) -> UnitForm:
@@ -62,6 +75,7 @@ class UnitForm(AppForm):
             form.commune_code.data = unit.commune_code or ""
             form.parent_name.data = unit.parent_name
             form.address.data = unit.address
+            form.support_phone.data = unit.support_phone
         return form
 
     def values(self) -> dict[str, str]:
@@ -73,6 +87,7 @@ class UnitForm(AppForm):
             "commune_code": self.commune_code.data or "",
             "parent_name": self.parent_name.data or "",
             "address": self.address.data or "",
+            "support_phone": self.support_phone.data or "",
         }
 
 

@@ -37,6 +37,8 @@ class Unit(db.Model):
     commune_code: Mapped[str | None] = mapped_column(String(10), unique=True)
     parent_name: Mapped[str] = mapped_column(String(120), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
+    # The desk's number for people who need help, shown in the footer of its pages.
+    support_phone: Mapped[str] = mapped_column(String(20), default="")
 
 
 class Procedure(db.Model):

@@ -183,6 +183,7 @@ def save_unit(
     commune_code: str = "",
     parent_name: str = "",
     address: str = "",
+    support_phone: str = "",
     province_code: int,
     province_tree: str,
 ) -> Unit:
@@ -211,6 +212,7 @@ def save_unit(
         kind, commune_code, province_code
     )
     unit.address = normalise_spaces(address)
+    unit.support_phone = normalise_spaces(support_phone)
     db.session.flush()
     return unit
 

@@ -43,6 +43,8 @@ def test_admin_creates_a_unit(admin_client) -> None:
         ({"commune_code": "17329"}, "Xã, phường này đã có trung tâm"),
         ({"kind": "province_centre", "commune_code": "17329"}, "không gắn với một xã"),
         ({"kind": "district"}, "Vui lòng chọn loại đơn vị."),
+        ({"support_phone": "gọi chị Hoa"}, "Số điện thoại hỗ trợ chỉ gồm chữ số"),
+        ({"support_phone": "123"}, "Số điện thoại hỗ trợ chỉ gồm chữ số"),
     ],
 )
 def test_invalid_unit_is_shown_again_with_422(admin_client, data, message) -> None:
@@ -156,3 +158,33 @@ def test_an_unused_unit_is_deleted(admin_client) -> None:
     assert "Đã xóa đơn vị" in admin_client.get(response.location).text
     db.session.expire_all()
     assert db.session.scalar(select(Unit).filter_by(code=NEW_CODE)) is None
+
+
+# --- the footer's help line ---------------------------------------------------------------------
+
+
+def _footer(client) -> str:  # type: ignore[no-untyped-def]
+    return str(page(client.get("/")).find("footer"))
+
+
+def test_the_footer_gives_the_unit_number_or_the_province_one(app, admin_client, make_user) -> None:
+    """A unit's own number for its staff, the province's for everyone else, none if unset."""
+    from helpers import login
+
+    app.config["SUPPORT_PHONE"] = ""
+    assert "Hỗ trợ: gọi Bộ phận Một cửa xã" in _footer(app.test_client())
+    app.config["SUPPORT_PHONE"] = "1900 1234"
+    assert 'href="tel:19001234">1900 1234</a>' in _footer(app.test_client())
+
+    admin_client.post("/quan-tri/don-vi/moi", data=unit_data())
+    unit = db.session.scalar(select(Unit).filter_by(code=NEW_CODE))
+    assert unit.support_phone == "0238 3844 123"
+    officer = make_user(Role.OFFICER)
+    officer.units.append(unit)
+    db.session.commit()
+    client = app.test_client()
+    login(client, officer)
+    assert 'href="tel:02383844123">0238 3844 123</a>' in _footer(client)
+    # A unit without a number of its own falls back to the province's.
+    admin_client.post(f"/quan-tri/don-vi/{unit.id}", data=unit_data(support_phone=""))
+    assert 'href="tel:19001234">1900 1234</a>' in _footer(client)
