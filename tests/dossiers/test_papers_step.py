@@ -2,7 +2,7 @@
 with "Lưu và tiếp tục" (never silently dropped), a refused one is named in its row while the
 others are kept, and a body over the limit (413) answers a page that restates the limits and
 leads back to the step, or for htmx a small message that app.js puts where the request came
-from. The browser side (shrinking, waiting, the PDF stopped) is in tests/e2e/test_photos_browser.py."""
+from. The browser side (shrinking, waiting, the PDF stopped): tests/e2e/test_photos_browser.py."""
 
 from __future__ import annotations
 
