@@ -1,15 +1,23 @@
-"""Error pages in Vietnamese; the same page whether the request came from htmx or not, except
-"too many requests" (429), which htmx shows above the page it came from (the form stays)."""
+"""Error pages in Vietnamese. htmx gets a small fragment instead of the page (app.js shows its
+message where the request came from: htmx swaps no 4xx/5xx but 409, 422 and 429), except "too
+many requests" (429), which htmx shows above the page it came from (the form stays).
+
+"Too large" (413) restates the limits and leads back to where the file was sent from: the
+papers step of the dossier when the route is known, else the page the browser came from."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, jsonify, make_response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 from werkzeug.wrappers import Response
 
 from app.core import clock, limits
 from app.core.htmx import is_htmx
+from app.core.responses import local_target
+from app.dossiers.uploads import human_size
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Trình duyệt đã gửi một yêu cầu mà hệ thống không hiểu."),
@@ -19,7 +27,7 @@ MESSAGES = {
     409: ("Thao tác không thực hiện được", "Hồ sơ đã thay đổi trạng thái. Hãy tải lại trang."),
     413: (
         "Tệp quá lớn",
-        "Tệp bạn gửi vượt quá dung lượng cho phép. Hãy chọn tệp nhỏ hơn hoặc chụp lại ảnh.",
+        "Tệp bạn gửi vượt quá dung lượng cho phép.",
     ),
     429: (
         "Bạn đã thử quá nhiều lần",
@@ -32,6 +40,39 @@ MESSAGES = {
     ),
     503: ("Dịch vụ tạm thời gián đoạn", "Hãy thử lại sau ít phút. Dữ liệu của bạn không bị mất."),
 }
+
+
+# What htmx swaps itself (base.html's htmx-config): these keep the whole page.
+_SWAPPED = {409, 422, 429}
+_UPLOAD_ENDPOINTS = {"dossiers.upload", "dossiers.step"}
+
+
+def _too_large_words() -> str:
+    each = human_size(current_app.config["UPLOAD_MAX_BYTES"])
+    total = human_size(current_app.config["MAX_CONTENT_LENGTH"] or 0)
+    return (
+        f"Mỗi tệp tối đa {each}, mỗi lần gửi tối đa {total}. Ảnh chụp được thu nhỏ tự động "
+        "khi trình duyệt bật JavaScript; nếu không, hãy tải lên từng tệp một bằng nút “Tải "
+        "lên”, chụp lại ảnh với độ phân giải thấp hơn, hoặc chia tệp PDF thành nhiều tệp nhỏ."
+    )
+
+
+def _way_back() -> tuple[str, str] | None:
+    """Where a refused upload came from: the dossier's step when the route matched (the body is
+    refused after routing), else the referring page of this site, else nowhere."""
+    args = request.view_args or {}
+    if request.endpoint in _UPLOAD_ENDPOINTS and isinstance(args.get("dossier_id"), int):
+        step = args.get("step", "giay-to")
+        back = url_for("dossiers.step", dossier_id=args["dossier_id"], step=step)
+        label = "Quay lại bước Giấy tờ kèm theo" if step == "giay-to" else "Quay lại bước trước"
+        return back, label
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc == request.host:
+        path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        target = local_target(path, "")
+        if target:
+            return target, "Quay lại trang trước"
+    return None
 
 
 _API_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}
@@ -83,4 +124,13 @@ def init_app(app: Flask) -> None:
             # Machines get the API's own error shape, even for a path that matches no route.
             body = {"error": {"code": _API_CODES.get(code, "http_error"), "message": message}}
             return jsonify(body), code
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+        back = _way_back() if code == 413 else None
+        if code == 413:
+            message = f"{message} {_too_large_words()}"
+        template = "errors/error.html"
+        if is_htmx() and code not in _SWAPPED:
+            template = "errors/_error.html"
+        html = render_template(template, code=code, title=title, message=message, back=back)
+        response = make_response(html, code)
+        response.vary.add("HX-Request")
+        return response

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from markupsafe import Markup, escape
 
 from app import geo
@@ -19,6 +19,7 @@ from app.dossiers.statuses import (
     RETURN_CHANNEL_LABELS,
     STATUS_LABELS,
 )
+from app.dossiers.uploads import human_size
 from app.postal.schedule import WEEKDAY_LABELS
 
 
@@ -55,6 +56,11 @@ def date_boxes(value: Any) -> list[tuple[str, str, str]]:
     return list(zip(PARTS, ("Ngày", "Tháng", "Năm"), split_value(value), strict=True))
 
 
+def upload_limit_words() -> str:
+    """The largest file a citizen may send, as they read it ("5 MB")."""
+    return human_size(current_app.config["UPLOAD_MAX_BYTES"])
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, vnd=vnd, vn_date=vn_date, vn_datetime=vn_datetime, code_breaks=code_breaks
@@ -72,6 +78,7 @@ def init_app(app: Flask) -> None:
         htmx_request=is_htmx,
         status_label=lambda s: STATUS_LABELS.get(s, s),
         weekday_label=lambda d: WEEKDAY_LABELS[d.weekday()],
+        upload_limit_words=upload_limit_words,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from flask import current_app
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from app.accounts.models import User
 from app.dossiers.models import Attachment, Dossier
@@ -44,6 +44,39 @@ def upload_document(
         raise UploadRejected("Vui lòng chọn tệp trước khi bấm Tải lên.")
     upload = check_upload(file.read())
     return add_attachment(dossier, document_code, file.filename, upload, actor)
+
+
+def upload_chosen(
+    dossier: Dossier,
+    files: MultiDict[str, FileStorage],
+    actor: User,
+    document_code: str | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """Every file chosen on the papers step, each stored or refused: nothing chosen is dropped.
+
+    The step's form carries one ``file-<code>`` input per paper (``file``, the older name, goes
+    to ``document_code``). Returns the names of the papers stored and, by paper code, the
+    message of each refused file; ``document_code`` with nothing chosen at all is refused with
+    "choose a file first".
+    """
+    stored: list[str] = []
+    errors: dict[str, str] = {}
+    for document in dossier.procedure.documents:
+        chosen = files.getlist(f"file-{document.code}")
+        if document.code == document_code:
+            chosen = [*files.getlist("file"), *chosen]
+        for file in chosen:
+            if not file.filename:
+                continue
+            try:
+                upload_document(dossier, document.code, file, actor)
+            except UploadRejected as rejected:
+                errors[document.code] = rejected.message
+            else:
+                stored.append(document.name)
+    if document_code and not stored and not errors:
+        errors[document_code] = "Vui lòng chọn tệp trước khi bấm Tải lên."
+    return list(dict.fromkeys(stored)), errors
 
 
 def add_attachment(

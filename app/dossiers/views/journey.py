@@ -29,7 +29,6 @@ from app.dossiers.operations import attachments, drafts, intake, submitting
 from app.dossiers.policy import can_edit, editable_or_404, is_helper
 from app.dossiers.queries.dossiers import attachment_of, document_of, procedure_offered_online
 from app.dossiers.statuses import DossierStatus
-from app.dossiers.uploads import UploadRejected
 from app.dossiers.views.citizen import bp
 
 
@@ -156,6 +155,12 @@ def _answers_step(dossier: Dossier) -> Response:
 
 def _documents_step(dossier: Dossier) -> Response:
     if request.method == "POST":
+        # Files chosen in any row and not yet uploaded travel with this form: store them first.
+        stored, refused = attachments.upload_chosen(dossier, request.files, current_user)
+        if stored:
+            keep_changes()  # kept even if another file, or a missing paper, is reported
+        if refused:
+            return _documents_page(dossier, refused, 422)
         try:
             drafts.save_documents(dossier)
         except Invalid as missing:
@@ -205,17 +210,14 @@ def upload(dossier_id: int, document_code: str):
     if gone:
         return gone
     document = document_of(dossier, document_code) or abort(404)
-    error = ""
-    try:
-        attachments.upload_document(dossier, document.code, request.files.get("file"), current_user)
-    except UploadRejected as rejected:
-        error = rejected.message
+    stored, refused = attachments.upload_chosen(dossier, request.files, current_user, document.code)
+    keep_changes()  # the files stored beside a refused one stay
     if is_htmx():
-        row = {"dossier": dossier, "document": document, "error": error}
-        return render("dossiers/steps/_document_row.html", status=422 if error else 200, **row)
-    if error:
-        return _documents_page(dossier, {document.code: error}, 422)
-    flash(f"Đã tải lên “{document.name}”.", "success")
+        row = {"dossier": dossier, "document": document, "error": refused.get(document.code, "")}
+        return render("dossiers/steps/_document_row.html", status=422 if refused else 200, **row)
+    if refused:
+        return _documents_page(dossier, refused, 422)
+    flash("Đã tải lên " + ", ".join(f"“{name}”" for name in stored) + ".", "success")
     return redirect(url_for("dossiers.step", dossier_id=dossier.id, step="giay-to"), 303)
 
 
