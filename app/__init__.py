@@ -161,7 +161,7 @@ def _security_headers(app: Flask) -> None:
             response.cache_control.public = True
             response.cache_control.max_age = app.config["STATIC_MAX_AGE"]
             response.cache_control.immutable = True
-        elif request.endpoint != "static":
+        elif request.endpoint not in ("static", "favicon"):
             # Pages may carry personal data: never keep them in a shared browser's cache.
             response.cache_control.no_store = True
             response.cache_control.private = True

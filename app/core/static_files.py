@@ -24,10 +24,13 @@ from flask import Flask, current_app, request, send_from_directory
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
+from app.core.permissions import public
+
 SUFFIXES = (".css", ".js", ".svg")
-# Preferred first: brotli is a fifth smaller than gzip on our stylesheet and scripts.
+# Preferred first: brotli 11 is 10–18 % smaller than gzip 9 on our stylesheet and scripts.
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
-MIN_BYTES = 300  # smaller files gain less than the header costs (Flask-Compress's minimum too)
+MIN_BYTES = 300  # smaller files gain less than the header costs (Flask-Compress too)
+FAVICON_MAX_AGE = 7 * 24 * 3600  # its URL carries no fingerprint
 
 
 def brotli_11(data: bytes) -> bytes:
@@ -104,6 +107,17 @@ def init_app(app: Flask) -> None:
         return response
 
     app.view_functions["static"] = static
+
+    @public
+    def favicon() -> Response:
+        """Browsers ask for /favicon.ico whatever the page links: the site's SVG icon (the
+        layout links it fingerprinted), a week in cache, rather than a 404 page."""
+        response = send_from_directory(root, "favicon.svg", mimetype="image/svg+xml")
+        response.cache_control.public = True
+        response.cache_control.max_age = FAVICON_MAX_AGE
+        return response
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
     @app.cli.group("static")
     def group() -> None:

@@ -1,6 +1,18 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  // htmx after the first paint: on a thin link its 15 KB would share the pipe with the
+  // stylesheet. Until it arrives, forms and links work as plain ones (no-JS path).
+  var loader = document.querySelector("script[data-htmx]");
+  if (loader && !window.htmx) {
+    var fetchHtmx = function () {
+      var script = document.createElement("script");
+      script.src = loader.getAttribute("data-htmx");
+      document.head.appendChild(script);
+    };
+    if (document.readyState === "complete") fetchHtmx();
+    else window.addEventListener("load", fetchHtmx);
+  }
   // Double taps: disable the submit button once the form is on its way.
   document.addEventListener("submit", function (event) {
     var button = event.submitter;

@@ -94,3 +94,25 @@ def test_a_missing_file_is_still_404(client) -> None:
     assert response.status_code == 404
     assert client.get("/static/../app/config.py").status_code == 404
     assert Path(STATIC / "css" / "khong-co.css.br").exists() is False
+
+
+def test_the_favicon_is_a_small_svg_linked_from_every_page(app, client) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert icon.data == (STATIC / "favicon.svg").read_bytes() and len(icon.data) < 300
+    assert icon.cache_control.public and icon.cache_control.max_age == 7 * 24 * 3600
+    assert not icon.cache_control.no_store
+
+    page = client.get("/")
+    linked = static_url(app, "favicon.svg")
+    assert f'<link rel="icon" href="{linked}" type="image/svg+xml">' in page.text
+    assert "?v=" in linked and client.get(linked).cache_control.immutable
+
+
+def test_no_script_holds_up_the_first_paint(client) -> None:
+    """The head carries only deferred app.js; htmx is fetched by it after the page loads."""
+    head = client.get("/").text.split("</head>")[0]
+    assert head.count("<script") == 1
+    assert "defer" in head.split("<script")[1].split(">")[0]
+    assert 'data-htmx="/static/vendor/htmx.min.js?v=' in head
+    assert 'src="/static/vendor/htmx.min.js' not in head
