@@ -58,7 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         public,
         templating,
     )
-    from app.core import limits, routing, transaction
+    from app.core import limits, routing, static_files, transaction
 
     # /can-bo/ and /can-bo/hang-doi/moi show the same queue; no redirect between them.
     app.url_map.redirect_defaults = False
@@ -80,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limits.init_app(app)  # after every blueprint: it puts the limits on the marked views
     templating.init_app(app)
     _static_fingerprints(app)
+    static_files.init_app(app)  # precompressed .br/.gz served when accepted
     _security_headers(app)
     return app
 
@@ -160,7 +161,7 @@ def _security_headers(app: Flask) -> None:
             response.cache_control.public = True
             response.cache_control.max_age = app.config["STATIC_MAX_AGE"]
             response.cache_control.immutable = True
-        elif request.endpoint != "static":
+        elif request.endpoint not in ("static", "favicon"):
             # Pages may carry personal data: never keep them in a shared browser's cache.
             response.cache_control.no_store = True
             response.cache_control.private = True

@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from app.core.admin import Card, provide
-    from app.dossiers import cli
+    from app.dossiers import cli, intents
     from app.dossiers.queries.calendar import calendar_card
     from app.dossiers.views import journey  # noqa: F401  (its routes are on the citizen's blueprint)
     from app.dossiers.views.admin import bp as admin
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (citizen, backoffice, admin):
         app.register_blueprint(blueprint)
     cli.init_app(app)
+    intents.init_app()  # "Nộp hồ sơ" while signed out: sign-in lands in the draft
     provide(Card(60, "dossiers/admin/_card_calendar.html", calendar_card))
     from app.dossiers.unit_usage import count_for_the_catalogue
 

@@ -1,6 +1,18 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  // htmx after the first paint: on a thin link its 15 KB would share the pipe with the
+  // stylesheet. Until it arrives, forms and links work as plain ones (no-JS path).
+  var loader = document.querySelector("script[data-htmx]");
+  if (loader && !window.htmx) {
+    var fetchHtmx = function () {
+      var script = document.createElement("script");
+      script.src = loader.getAttribute("data-htmx");
+      document.head.appendChild(script);
+    };
+    if (document.readyState === "complete") fetchHtmx();
+    else window.addEventListener("load", fetchHtmx);
+  }
   // Photos shrink before they travel (the papers step, templates/dossiers/steps/): every image
   // the browser can decode is redrawn at 1600 px at most and re-encoded as JPEG, the quality
   // lowered (then the side) until it fits PHOTO_BYTES; the server checks and re-encodes anyway.

@@ -134,9 +134,12 @@ def test_procedure_page_shows_documents_fees_time_and_channels(client) -> None:
     assert procedure.competent_authority in text
     for basis in procedure.legal_basis:
         assert basis in text
-    # The online application starts from here.
-    form = page.find("form", action=f"/thu-tuc/{procedure.code}/nop-ho-so")
-    assert form is not None and form.find("input", attrs={"name": "client_token"})["value"]
+    # The online application starts from here: signed out, by signing in first, with the start
+    # and its one-time token in ``next`` (tests/accounts/test_login_intent.py).
+    form = page.find("form", action="/dang-nhap")
+    start = form.find("input", attrs={"name": "next"})["value"]
+    assert start.startswith(f"/thu-tuc/{procedure.code}/nop-ho-so?client_token=")
+    assert len(start.split("=", 1)[1]) >= 16
 
 
 def test_free_procedure_says_free_and_same_day(client) -> None:

@@ -27,6 +27,7 @@ OTHER_CITIZEN = "other citizen"
 # Pages anyone may open, signed in or not.
 EVERYONE = {
     "static",
+    "favicon",  # /favicon.ico: the site's icon (app/core/static_files.py)
     "public.*",
     "catalogue.index",
     "catalogue.procedure",

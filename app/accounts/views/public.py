@@ -8,7 +8,7 @@ import math
 from flask import Blueprint, request, url_for
 from werkzeug.wrappers import Response
 
-from app.accounts import signin
+from app.accounts import landing, signin
 from app.accounts.forms import LoginForm
 from app.accounts.models import User
 from app.core import clock
@@ -81,5 +81,5 @@ def login():
         if tried.user is None:
             return _refused(form, tried)
         signin.sign_in(tried.user)
-        return go(safe_next(home(tried.user)))
+        return go(landing.land(tried.user, safe_next(home(tried.user))))
     return _page(form, form_status(form))

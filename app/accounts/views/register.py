@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 
-from app.accounts import signin
+from app.accounts import landing, signin
 from app.accounts.forms import CodeForm, RegisterForm
 from app.accounts.operations.citizens import AccountExists
 from app.accounts.operations.registration import finish_registration, resend, start_registration
@@ -71,7 +71,7 @@ def register_code():
             REGISTER.pending.forget()
             signin.sign_in(user)
             flash(CREATED, "success")
-            return go(safe_next(url_for("catalogue.index")))
+            return go(landing.land(user, safe_next(url_for("catalogue.index"))))
     return steps.page(REGISTER, form, **_next())
 
 

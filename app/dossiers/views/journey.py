@@ -7,9 +7,7 @@ submitting shows the dossier, never a second submission.
 
 from __future__ import annotations
 
-import json
-
-from flask import abort, current_app, flash, make_response, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -63,14 +61,15 @@ def step(dossier_id: int, step: str):
     dossier, gone = _draft_or_redirect(dossier_id)
     if gone:
         return gone
-    handler = {
-        "nguoi-nop": _applicant_step,
-        "thong-tin": _answers_step,
-        "giay-to": _documents_step,
-        "nhan-tra": _delivery_step,
-        "kiem-tra": _check_step,
-    }[step]
-    return handler(dossier)
+    if request.method == "POST" and step in _SAVE:
+        return _SAVE[step](dossier)
+    return _show(dossier, step)
+
+
+def _show(dossier: Dossier, step: str) -> Response:
+    """The step as a GET shows it: what was saved, no errors (also the answer to the previous
+    step's htmx POST, so a step costs one round trip)."""
+    return _SHOW[step](dossier)
 
 
 def _after_save(dossier: Dossier, step: str) -> Response:
@@ -87,15 +86,17 @@ def _after_save(dossier: Dossier, step: str) -> Response:
     if step == "nhan-tra" and dossier.intake_channel == "post_pickup":
         # Choosing a home pickup leads straight to picking its day and time.
         return go(url_for("booking.book", dossier_id=dossier.id))
-    return _next_step(url_for("dossiers.step", dossier_id=dossier.id, step=drafts.next_step(step)))
+    return _next_step(dossier, drafts.next_step(step))
 
 
-def _next_step(target: str) -> Response:
-    """303 for plain requests; for htmx, load the next step into <main>."""
+def _next_step(dossier: Dossier, following: str) -> Response:
+    """303 for plain requests (POST, redirect, GET). For htmx the next step itself, the
+    fragment its GET would answer, with its URL pushed: one round trip per step."""
+    target = url_for("dossiers.step", dossier_id=dossier.id, step=following)
     if not is_htmx():
         return redirect(target, 303)
-    response = make_response("", 204)
-    response.headers["HX-Location"] = json.dumps({"path": target, "target": "#main"})
+    response = _show(dossier, following)
+    response.headers["HX-Push-Url"] = target
     return response
 
 
@@ -117,56 +118,67 @@ def _posted() -> bool:
     return request.method == "POST" and not request.form.get("refresh")
 
 
-def _applicant_step(dossier: Dossier) -> Response:
-    form = ApplicantForm(data=None if request.method == "POST" else applicant_data(dossier))
+def _save_applicant(dossier: Dossier) -> Response:
+    form = ApplicantForm()
     form.set_communes("", current_app.config["PROVINCE_CODE"])
     if _posted() and form.validate():
         helper = current_user if is_helper(current_user, dossier) else None
         with domain_errors(form):
             drafts.save_applicant(dossier, form.data, helper=helper)
             return _after_save(dossier, "nguoi-nop")
+    return _applicant_page(dossier, form)
+
+
+def _show_applicant(dossier: Dossier) -> Response:
+    # formdata=None: also shown in answer to another step's POST, whose fields are not ours.
+    form = ApplicantForm(formdata=None, data=applicant_data(dossier))
+    form.set_communes("", current_app.config["PROVINCE_CODE"])
+    return _applicant_page(dossier, form)
+
+
+def _applicant_page(dossier: Dossier, form: ApplicantForm) -> Response:
     masked = mask_id_number(dossier.owner.id_number or "")
     return _step_page(dossier, "nguoi-nop", form_status(form), form=form, id_masked=masked)
 
 
-def _answers_step(dossier: Dossier) -> Response:
-    fields = dossier.procedure.form_schema
-    values = dict(dossier.answers or {})
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        raw = raw_answers(fields, request.form)
-        errors = drafts.save_answers(dossier, raw)
-        if not errors or request.form.get("leave"):
-            # Leaving keeps every valid answer; the check page lists what is still missing.
-            return _after_save(dossier, "thong-tin")
-        keep_changes()  # keep the valid answers even while some need fixing
-        values.update(raw)
-    province = current_app.config["PROVINCE_CODE"]
+def _save_answers(dossier: Dossier) -> Response:
+    raw = raw_answers(dossier.procedure.form_schema, request.form)
+    errors = drafts.save_answers(dossier, raw)
+    if not errors or request.form.get("leave"):
+        # Leaving keeps every valid answer; the check page lists what is still missing.
+        return _after_save(dossier, "thong-tin")
+    keep_changes()  # keep the valid answers even while some need fixing
+    return _answers_page(dossier, {**(dossier.answers or {}), **raw}, errors)
+
+
+def _show_answers(dossier: Dossier) -> Response:
+    return _answers_page(dossier, dict(dossier.answers or {}), {})
+
+
+def _answers_page(dossier: Dossier, values: dict, errors: dict[str, str]) -> Response:  # type: ignore[type-arg]
     return _step_page(
         dossier,
         "thong-tin",
         422 if errors else 200,
-        fields=fields,
+        fields=dossier.procedure.form_schema,
         values=values,
         errors=errors,
-        province=province,
+        province=current_app.config["PROVINCE_CODE"],
     )
 
 
-def _documents_step(dossier: Dossier) -> Response:
-    if request.method == "POST":
-        # Files chosen in any row and not yet uploaded travel with this form: store them first.
-        stored, refused = attachments.upload_chosen(dossier, request.files, current_user)
-        if stored:
-            keep_changes()  # kept even if another file, or a missing paper, is reported
-        if refused:
-            return _documents_page(dossier, refused, 422)
-        try:
-            drafts.save_documents(dossier)
-        except Invalid as missing:
-            return _documents_page(dossier, {"": missing.message}, 422)
-        return _after_save(dossier, "giay-to")
-    return _documents_page(dossier)
+def _save_documents(dossier: Dossier) -> Response:
+    # Files chosen in any row and not yet uploaded travel with this form: store them first.
+    stored, refused = attachments.upload_chosen(dossier, request.files, current_user)
+    if stored:
+        keep_changes()  # kept even if another file, or a missing paper, is reported
+    if refused:
+        return _documents_page(dossier, refused, 422)
+    try:
+        drafts.save_documents(dossier)
+    except Invalid as missing:
+        return _documents_page(dossier, {"": missing.message}, 422)
+    return _after_save(dossier, "giay-to")
 
 
 def _documents_page(dossier: Dossier, errors: dict[str, str] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
@@ -174,20 +186,28 @@ def _documents_page(dossier: Dossier, errors: dict[str, str] | None = None, stat
     return _step_page(dossier, "giay-to", status, upload_errors=errors or {})
 
 
-def _delivery_step(dossier: Dossier) -> Response:
-    form = DeliveryForm(data=None if request.method == "POST" else delivery_data(dossier))
-    at_counter = at_post_office(dossier)
-    form.restrict_to(dossier.procedure.channels, at_post_office=at_counter)
-    if at_counter and request.method == "GET":
-        form.intake_channel.data = "post_office"
-    form.set_communes("return_", current_app.config["PROVINCE_CODE"])
+def _save_delivery(dossier: Dossier) -> Response:
+    form = _delivery_form(dossier, DeliveryForm())
     if _posted() and form.validate():
         drafts.save_delivery(dossier, form.data)
         return _after_save(dossier, "nhan-tra")
     return _step_page(dossier, "nhan-tra", form_status(form), form=form)
 
 
-def _check_step(dossier: Dossier) -> Response:
+def _show_delivery(dossier: Dossier) -> Response:
+    form = _delivery_form(dossier, DeliveryForm(formdata=None, data=delivery_data(dossier)))
+    if at_post_office(dossier):
+        form.intake_channel.data = "post_office"
+    return _step_page(dossier, "nhan-tra", form_status(form), form=form)
+
+
+def _delivery_form(dossier: Dossier, form: DeliveryForm) -> DeliveryForm:
+    form.restrict_to(dossier.procedure.channels, at_post_office=at_post_office(dossier))
+    form.set_communes("return_", current_app.config["PROVINCE_CODE"])
+    return form
+
+
+def _show_check(dossier: Dossier) -> Response:
     return _check_page(dossier, submitting.missing_for_submit(dossier), "", status=200)
 
 
@@ -201,6 +221,22 @@ def _check_page(dossier, missing, declaration_error: str, status: int = 422):  #
         declaration_error=declaration_error,
         panels=panels.panels("check", dossier),
     )
+
+
+# A step's POST saves it; the check step has nothing to save (a POST there shows it).
+_SAVE = {
+    "nguoi-nop": _save_applicant,
+    "thong-tin": _save_answers,
+    "giay-to": _save_documents,
+    "nhan-tra": _save_delivery,
+}
+_SHOW = {
+    "nguoi-nop": _show_applicant,
+    "thong-tin": _show_answers,
+    "giay-to": _documents_page,
+    "nhan-tra": _show_delivery,
+    "kiem-tra": _show_check,
+}
 
 
 @bp.route("/ho-so/<id:dossier_id>/giay-to/<document_code>", methods=["POST"])
