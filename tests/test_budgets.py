@@ -237,11 +237,6 @@ def _declaration_missing(site: Site):  # type: ignore[no-untyped-def]
     return site.user.post(f"/ho-so/{site.draft.id}/nop", data={}, headers=HTMX_BR)
 
 
-NOT_COMPRESSED = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Flask-Compress compresses only 2xx responses, so 422 fragments (and every "
-    "4xx/5xx page) are sent uncompressed (~11 KB for a step error fragment)",
-)
 OVER_BUDGET = pytest.mark.xfail(
     strict=True,
     reason="BUDGET: the step's error fragment re-sends the whole commune <select> of the "
@@ -280,19 +275,12 @@ def _fragment(site: Site, name: str):  # type: ignore[no-untyped-def]
     return response, body
 
 
-def _compressed_params() -> list[Any]:
-    return [
-        pytest.param(name, marks=NOT_COMPRESSED) if status == 422 else name
-        for name, (_, status) in FRAGMENTS.items()
-    ]
-
-
 def _budget_params() -> list[Any]:
     over = {"error nguoi-nop", "error thong-tin", "error nhan-tra"}
     return [pytest.param(name, marks=OVER_BUDGET) if name in over else name for name in FRAGMENTS]
 
 
-@pytest.mark.parametrize("name", _compressed_params())
+@pytest.mark.parametrize("name", list(FRAGMENTS))
 def test_fragment_is_brotli_compressed(site, name) -> None:
     response, _ = _fragment(site, name)
     assert response.headers.get("Content-Encoding") == "br"
