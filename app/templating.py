@@ -9,6 +9,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from app import geo
+from app.core.htmx import is_htmx
 from app.core.roles import has_permission
 from app.dossiers.statuses import (
     EVENT_LABELS,
@@ -53,6 +54,9 @@ def init_app(app: Flask) -> None:
         commune_name=_commune_name,
         address_line=geo.address_line,
         commune_list=_commune_list,
+        commune_of=geo.commune,
+        commune_lookup=geo.lookup,
+        is_htmx=is_htmx,
         answer_text=answer_text,
         intake_labels=INTAKE_CHANNEL_LABELS,
         return_labels=RETURN_CHANNEL_LABELS,
