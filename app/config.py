@@ -54,6 +54,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a draft may be finished hours later on a slow link
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_MIN_SIZE = 300
+    # Brotli quality for the app's own answers (Flask-Compress's default is 4). Measured on a
+    # 19 KB page: 4 → 2,113 B in 0.27 ms, 7 → 1,926 B in 0.45 ms, 9 → 1,924 B in 6 ms. Seven
+    # is ~9 % smaller for a fraction of a millisecond; static files are precompressed apart.
+    COMPRESS_BR_LEVEL = 7
     COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
     COMPRESS_MIMETYPES = [
         "text/html",

@@ -410,3 +410,16 @@ def posted_answers(procedure: Procedure) -> dict[str, str]:
         date_field = any(f["name"] == name and f["type"] == "date" for f in procedure.form_schema)
         posted.update(born(value, name) if date_field else {name: value})
     return posted
+
+
+def choose_commune(page, field: str, code: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick a commune in the journey's picker (Playwright): from the whole list of a full page,
+    or in an htmx fragment by typing its name without diacritics in the search box first."""
+    from app import geo
+    from app.core.text import fold
+
+    option = page.locator(f'#{field} option[value="{code}"]')
+    if not option.count():
+        page.fill(f"#{field}-q", fold(geo.commune(code).name))
+        option.wait_for(state="attached")
+    page.select_option(f"#{field}", code)

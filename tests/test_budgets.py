@@ -107,17 +107,6 @@ def decoded(response) -> bytes:  # type: ignore[no-untyped-def]
     return response.data
 
 
-def brotli_size(app: Flask, data: bytes) -> int:
-    """Size at the app's own brotli settings (what Flask-Compress would send)."""
-    return len(
-        brotli.compress(
-            data,
-            quality=app.config.get("COMPRESS_BR_LEVEL", 4),
-            lgwin=app.config.get("COMPRESS_BR_WINDOW", 22),
-        )
-    )
-
-
 def css_size(site: Site) -> int:
     """Compressed bytes of the render-blocking stylesheet, as the app serves it."""
     response = site.user.get(url_for("static", filename="css/app.css"), headers=BR)
@@ -236,27 +225,67 @@ def _document_row(site: Site):  # type: ignore[no-untyped-def]
     )
 
 
-def _error(step: str, data: dict[str, Any]) -> Callable[[Site], Any]:
-    def post(site: Site):  # type: ignore[no-untyped-def]
-        return site.user.post(site.step(step), data=data, headers=HTMX_BR)
+def _lookup(site: Site):  # type: ignore[no-untyped-def]
+    """The commune search of a step fragment: "xã" matches every commune, so the answer is as
+    long as it gets (10 matches), with the commune already chosen kept."""
+    url = f"/dia-chi/xa/tim?name=commune&province=40&commune_q=x%C3%A3&commune={COMMUNE}"
+    return site.user.get(url, headers=HTMX_BR)
+
+
+def _step(step: str) -> Callable[[Site], Any]:
+    def get(site: Site):  # type: ignore[no-untyped-def]
+        return site.user.get(site.step(step), headers=HTMX_BR)
+
+    return get
+
+
+# A wrong entry on each step, as a hurried citizen sends it: every field that can be wrong is.
+WRONG_ENTRIES: dict[str, dict[str, str]] = {
+    "nguoi-nop": {
+        "phone": "091 234",
+        "email": "lo.thi.mai@",
+        "province": "40",
+        "commune": "99999",
+        "village": "",
+        "street": "Nhà số 5, đường Lê Lợi",
+    },
+    "thong-tin": {},  # nothing filled in: every required answer is listed
+    "nhan-tra": {
+        "return_channel": "post",
+        "return_province": "40",
+        "return_commune": "",
+        "return_village": "",
+        "return_street": "Nhà số 5, đường Lê Lợi",
+    },
+}
+
+
+def _wrong(step: str) -> Callable[[Site, dict[str, str]], Any]:
+    def post(site: Site, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+        return site.user.post(site.step(step), data=WRONG_ENTRIES[step], headers=headers)
 
     return post
 
 
-def _declaration_missing(site: Site):  # type: ignore[no-untyped-def]
-    return site.user.post(f"/ho-so/{site.draft.id}/nop", data={}, headers=HTMX_BR)
+def _documents_missing(site: Site, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    for attachment in list(site.draft.attachments):
+        remove_attachment(attachment)
+    db.session.commit()
+    return site.user.post(site.step("giay-to"), data={}, headers=headers)
 
 
-NOT_COMPRESSED = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Flask-Compress compresses only 2xx responses, so 422 fragments (and every "
-    "4xx/5xx page) are sent uncompressed (~11 KB for a step error fragment)",
-)
-OVER_BUDGET = pytest.mark.xfail(
-    strict=True,
-    reason="BUDGET: the step's error fragment re-sends the whole commune <select> of the "
-    "province (130 options); ~2.8-3.2 KB at the app's brotli level 4, over 2 KB",
-)
+def _declaration_missing(site: Site, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    return site.user.post(f"/ho-so/{site.draft.id}/nop", data={}, headers=headers)
+
+
+# Each journey step refusing a wrong entry (422), with htmx (a fragment) or without (the page).
+ERRORS: dict[str, Callable[[Site, dict[str, str]], Any]] = {
+    "error nguoi-nop": _wrong("nguoi-nop"),
+    "error thong-tin": _wrong("thong-tin"),
+    "error giay-to": _documents_missing,
+    "error nhan-tra": _wrong("nhan-tra"),
+    "error kiem-tra": _declaration_missing,
+}
 
 # name -> (request, expected status)
 FRAGMENTS: dict[str, tuple[Callable[[Site], Any], int]] = {
@@ -264,23 +293,11 @@ FRAGMENTS: dict[str, tuple[Callable[[Site], Any], int]] = {
     "search typo": (_search_typo, 200),
     "search elsewhere": (_search_elsewhere, 200),
     "commune options": (_communes, 200),
+    "commune lookup": (_lookup, 200),
     "document row": (_document_row, 200),
-    "error nguoi-nop": (_error("nguoi-nop", {"phone": "12", "province": "40"}), 422),
-    "error thong-tin": (_error("thong-tin", {}), 422),
-    "error giay-to": (None, 422),  # set below: needs the draft without its files
-    "error nhan-tra": (_error("nhan-tra", {"return_province": "40"}), 422),
-    "error kiem-tra": (_declaration_missing, 422),
+    **{f"step {name}": (_step(name), 200) for name in STEPS},
+    **{name: (lambda site, post=post: post(site, HTMX_BR), 422) for name, post in ERRORS.items()},
 }
-
-
-def _documents_missing(site: Site):  # type: ignore[no-untyped-def]
-    for attachment in list(site.draft.attachments):
-        remove_attachment(attachment)
-    db.session.commit()
-    return site.user.post(site.step("giay-to"), data={}, headers=HTMX_BR)
-
-
-FRAGMENTS["error giay-to"] = (_documents_missing, 422)
 
 
 def _fragment(site: Site, name: str):  # type: ignore[no-untyped-def]
@@ -292,36 +309,45 @@ def _fragment(site: Site, name: str):  # type: ignore[no-untyped-def]
     return response, body
 
 
-def _compressed_params() -> list[Any]:
-    return [
-        pytest.param(name, marks=NOT_COMPRESSED) if status == 422 else name
-        for name, (_, status) in FRAGMENTS.items()
-    ]
-
-
-def _budget_params() -> list[Any]:
-    over = {"error nguoi-nop", "error thong-tin", "error nhan-tra"}
-    return [pytest.param(name, marks=OVER_BUDGET) if name in over else name for name in FRAGMENTS]
-
-
-@pytest.mark.parametrize("name", _compressed_params())
+@pytest.mark.parametrize("name", list(FRAGMENTS))
 def test_fragment_is_brotli_compressed(site, name) -> None:
     response, _ = _fragment(site, name)
     assert response.headers.get("Content-Encoding") == "br"
 
 
-@pytest.mark.parametrize("name", _budget_params())
-def test_fragment_within_budget(app, site, name) -> None:
-    """Compressed size at the app's brotli level: as sent when the app compressed it, else
-    what it would weigh once compressed (test_fragment_is_brotli_compressed covers that)."""
+@pytest.mark.parametrize("name", list(FRAGMENTS))
+def test_fragment_within_budget(site, name) -> None:
+    """Brotli bytes as the app sends them (test_fragment_is_brotli_compressed: it does)."""
     response, body = _fragment(site, name)
-    sent = len(response.data)
-    size = sent if response.headers.get("Content-Encoding") == "br" else brotli_size(app, body)
+    assert response.headers.get("Content-Encoding") == "br"
     print(
-        f"\nBUDGET fragment {name:17} raw {len(body):6} B  sent {sent:6} B"
-        f"  br {size:5} B (budget {FRAGMENT_BUDGET})"
+        f"\nBUDGET fragment {name:17} raw {len(body):6} B  br {len(response.data):5} B"
+        f" (budget {FRAGMENT_BUDGET})"
     )
-    assert size <= FRAGMENT_BUDGET
+    assert len(response.data) <= FRAGMENT_BUDGET
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_error_page_is_compressed_and_within_budget(site, name) -> None:
+    """Without JS a wrong entry answers the whole page again, 422, compressed like any page."""
+    response = ERRORS[name](site, BR)
+    assert response.status_code == 422, (name, response.status_code)
+    assert response.headers.get("Content-Encoding") == "br"
+    html = decoded(response)
+    assert html.lstrip().lower().startswith(b"<!doctype html>")
+    total = len(response.data) + css_size(site)
+    print(f"\nBUDGET page {name:17} raw {len(html):6} B  br {len(response.data):5} B + css")
+    assert total <= PAGE_BUDGET
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_not_found_page_is_compressed_and_within_budget(site, signed_in) -> None:
+    client = site.user if signed_in else site.anonymous
+    response = client.get("/thu-tuc/khong-co-thu-tuc-nay", headers=BR)
+    assert response.status_code == 404
+    assert response.headers.get("Content-Encoding") == "br"
+    assert "Không tìm thấy trang".encode() in decoded(response)
+    assert len(response.data) + css_size(site) <= PAGE_BUDGET
 
 
 def test_commune_options_within_budget_for_every_province(app, client) -> None:

@@ -50,6 +50,65 @@ def _all_communes() -> dict[str, Commune]:
     return {c.code: c for code, _ in provinces() for c in communes(code)}
 
 
+# A commune's name starts with its kind; a citizen types what follows ("muong xen").
+_KINDS = ("xa ", "phuong ", "dac khu ")
+LOOKUP_LIMIT = 10
+
+
+def _bare(name: str) -> str:
+    folded = fold(name)
+    for kind in _KINDS:
+        if folded.startswith(kind):
+            return folded[len(kind) :]
+    return folded
+
+
+def find_communes(province_code: int, query: str, limit: int = LOOKUP_LIMIT) -> tuple[Commune, ...]:
+    """The province's communes whose name holds ``query``, without regard to case, diacritics
+    or the kind ("xã", "phường"): names starting with it first, then those with a word starting
+    with it (the kind included: "phuong" finds the wards); at most ``limit``. An empty query
+    finds nothing."""
+    wanted = _bare(query)
+    if not wanted:
+        return ()
+
+    def rank(place: Commune) -> int | None:
+        bare = _bare(place.name)
+        if bare.startswith(wanted):
+            return 0
+        return 1 if f" {wanted}" in f" {fold(place.name)}" else None
+
+    ranked = [
+        (r, i, c) for i, c in enumerate(communes(province_code)) if (r := rank(c)) is not None
+    ]
+    return tuple(c for _, _, c in sorted(ranked)[:limit])
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the compact commune picker lists: the communes matching what was typed, and the
+    choice made so far (listed even when it does not match, so it is never lost)."""
+
+    query: str
+    matches: tuple[Commune, ...]
+    current: Commune | None
+    chosen: str  # the code selected in the list; "" while the citizen must still pick one
+
+
+def lookup(province_code: int, query: str, selected: str | None) -> Lookup:
+    place = commune(selected)
+    current = place if place and place.province_code == province_code else None
+    query = normalise_spaces(query)[:60]
+    matches = find_communes(province_code, query)
+    if len(matches) == 1:
+        chosen = matches[0].code  # typing a whole name picks it
+    elif current and (not query or not matches or current in matches):
+        chosen = current.code
+    else:
+        chosen = ""
+    return Lookup(query, matches, current, chosen)
+
+
 def commune(code: str | None) -> Commune | None:
     return _all_communes().get(code or "")
 

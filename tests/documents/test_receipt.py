@@ -355,3 +355,19 @@ def test_format_vn_date(value, expected):
 def test_format_vn_time():
     assert format_vn_time(datetime(2026, 11, 23, 9, 5)) == "09 giờ 05 phút, ngày 23/11/2026"
     assert format_vn_time(datetime(2026, 1, 2, 16, 45)) == "16 giờ 45 phút, ngày 02/01/2026"
+
+
+# --- weight (issue 13: 2.85 s on 2G for a 29 KB receipt, 19.8 KB of it five font subsets) -----
+
+# Two embedded subsets (DejaVu Serif regular and bold, ~6 KB each): the rest is the page itself.
+RECEIPT_FACES = {"DejaVu-Serif", "DejaVu-Serif-Bold"}
+RECEIPT_BUDGET = 22 * 1024
+
+
+@pytest.mark.parametrize("make", [sample_receipt, heavy_receipt], ids=["typical", "heavy"])
+def test_receipt_embeds_two_faces_and_stays_small(app, make):
+    pdf = render_receipt(make())
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    faces = {str(ref.get_object()["/BaseFont"]).split("+", 1)[1] for ref in fonts.values()}
+    assert faces == RECEIPT_FACES  # no monospace, no italic
+    assert len(pdf) <= RECEIPT_BUDGET, len(pdf)

@@ -40,7 +40,7 @@ from e2e.test_browser import (  # noqa: F401
     scan,
     slow_submits,
 )
-from helpers import PASSWORD, complete_draft
+from helpers import PASSWORD, choose_commune, complete_draft
 from playwright.sync_api import expect
 from postal.conftest import commune_unit, office, officer, residence, worker  # noqa: F401
 from pypdf import PdfReader
@@ -142,7 +142,7 @@ def choose_pickup_and_postal_return(page, dossier_id: int) -> None:  # type: ign
     page.get_by_label("Qua dịch vụ bưu chính công ích").check()
     # Nghệ An is already chosen (re-choosing it would reload the commune list under htmx).
     assert page.locator("#return_province").input_value() == "40"
-    page.select_option("#return_commune", COMMUNE)
+    choose_commune(page, "return_commune", COMMUNE)
     page.fill("#return_village", "Khối 3")
     page.fill("#return_street", "Số 12 đường Lê Lợi")
     page.get_by_role("button", name="Lưu và tiếp tục").click()

@@ -62,17 +62,30 @@ def lookup_code(code: str):
     )
 
 
+def _province_arg() -> int:
+    args = request.args
+    return args.get("province", type=int) or args.get("return_province", type=int) or 0
+
+
+@bp.route("/dia-chi/xa/tim")
+@public
+def commune_lookup():
+    """htmx: the compact commune <select> of a step fragment, narrowed to what was typed in its
+    search box (at most 10), the commune already chosen kept."""
+    name = request.args.get("name", "commune")
+    query = request.args.get(f"{name}_q", "")
+    found = geo.lookup(_province_arg(), query, request.args.get(name))
+    return render("components/_commune_lookup.html", name=name, found=found, invalid=False)
+
+
 @bp.route("/dia-chi/xa")
 @public
 def commune_options():
     """htmx: the commune <select> for a province (the picker works without it too)."""
-    province = (
-        request.args.get("province", type=int) or request.args.get("return_province", type=int) or 0
-    )
     name = request.args.get("name", "commune")
     return render(
         "components/_commune_select.html",
         name=name,
-        communes=geo.communes(province),
+        communes=geo.communes(_province_arg()),
         selected=request.args.get("selected", ""),
     )
