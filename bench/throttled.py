@@ -42,6 +42,8 @@ from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as bench/throttled.py
 
+from app import geo  # noqa: E402
+from app.core.text import fold  # noqa: E402
 from bench.cdp_link import BANDWIDTH, CONDITIONS, RTT_S, Heading, Link, Step
 
 __all__ = ["BANDWIDTH", "RTT_S", "Link", "Step"]
@@ -149,14 +151,24 @@ def journey(
     return steps
 
 
+def _commune(page: Any, field: str) -> None:
+    """Pick the home commune: from a full page's list, or (a step swapped by htmx carries no
+    list) by typing its name without diacritics in the search box first."""
+    option = page.locator(f'#{field} option[value="{HOME_COMMUNE}"]')
+    if not option.count():
+        page.fill(f"#{field}-q", fold(geo.commune(HOME_COMMUNE).name))
+        option.wait_for(state="attached")
+    page.select_option(f"#{field}", HOME_COMMUNE)
+
+
 def _applicant(page: Any) -> None:
-    page.select_option("#commune", HOME_COMMUNE)
+    _commune(page, "commune")
     page.fill("#village", "Bản Huồi Tụ")
     page.fill("#street", "Nhà số 12, cạnh nhà văn hóa bản")
 
 
 def _answers(page: Any, schema: list[dict[str, Any]]) -> None:
-    birthday = (date.today() - timedelta(days=20)).isoformat()
+    birthday = date.today() - timedelta(days=20)
     texts = iter(["Nguyễn Hoài An", "Kinh", "Nguyễn Văn Bình", "Lê Thị Mai Anh", "Xóm 3"])
     for field in schema:
         name, kind = field["name"], field["type"]
@@ -169,9 +181,11 @@ def _answers(page: Any, schema: list[dict[str, Any]]) -> None:
             else:
                 page.select_option(f"#{name}", value)
         elif kind == "commune":
-            page.select_option(f"#{name}", HOME_COMMUNE)
-        elif kind == "date":
-            page.fill(f"#{name}", birthday)
+            _commune(page, name)
+        elif kind == "date":  # three boxes: day (carries the field's id), month, year
+            page.fill(f"#{name}", f"{birthday.day:02d}")
+            page.fill(f"#{name}-thang", f"{birthday.month:02d}")
+            page.fill(f"#{name}-nam", str(birthday.year))
         elif kind == "number":
             page.fill(f"#{name}", "2")
         else:

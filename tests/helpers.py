@@ -423,3 +423,11 @@ def choose_commune(page, field: str, code: str) -> None:  # type: ignore[no-unty
         page.fill(f"#{field}-q", fold(geo.commune(code).name))
         option.wait_for(state="attached")
     page.select_option(f"#{field}", code)
+
+
+def fill_date(page, name: str, iso: str) -> None:  # type: ignore[no-untyped-def]
+    """Type a date in its three boxes (Playwright): the day box carries the field's id."""
+    year, month, day = iso.split("-")
+    page.fill(f"#{name}", day)
+    page.fill(f"#{name}-thang", month)
+    page.fill(f"#{name}-nam", year)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import PASSWORD, SentCodes
+from helpers import PASSWORD, SentCodes, born
 from sqlalchemy import func, select
 
 from app.core.roles import Role
@@ -84,7 +84,7 @@ def test_registering_from_apply_lands_in_the_new_draft(client, procedure, sent) 
     details = {
         "full_name": "Lò Thị Mai",
         "phone": "0987 654 321",
-        "date_of_birth": "1990-05-12",
+        **born("1990-05-12"),
         "sex": "female",
         "id_number": "040 190 777 001",
         "email": "lo.thi.mai@example.vn",

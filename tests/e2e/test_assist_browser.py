@@ -51,7 +51,7 @@ from e2e.test_browser import (  # noqa: F401
     serving,
 )
 from e2e.test_postal_browser import A5_PT, MM80_PT, fetch_pdf, fits_the_phone, size_of, text_of
-from helpers import PASSWORD, code_in
+from helpers import PASSWORD, code_in, fill_date
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -275,7 +275,7 @@ def register_a_with_sms_code(page, shots: dict[str, Path]) -> None:  # type: ign
     page.wait_for_url(re.compile(r"/ho-tro/cong-dan-moi"))
     assert page.locator("#phone").input_value().replace(" ", "") == A["phone"]
     page.fill("#full_name", A["full_name"])
-    page.fill("#date_of_birth", A["date_of_birth"])
+    fill_date(page, "date_of_birth", A["date_of_birth"])
     page.check(f'[name="sex"][value="{A["sex"]}"]')
     page.fill("#id_number", A["id_number"])
     shows(page, "Đọc cho người dân")

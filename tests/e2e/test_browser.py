@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PASSWORD, SentCodes, choose_commune, jpeg_bytes
+from helpers import PASSWORD, SentCodes, choose_commune, fill_date, jpeg_bytes
 from pypdf import PdfReader
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
@@ -177,7 +177,7 @@ def register(page, phone: str, sent: SentCodes) -> None:  # type: ignore[no-unty
     page.goto("/dang-ky")
     page.fill("#full_name", "Lê Thị Mai Anh")
     page.fill("#phone", phone)
-    page.fill("#date_of_birth", "1994-03-15")
+    fill_date(page, "date_of_birth", "1994-03-15")
     page.check('[name="sex"][value="female"]')
     page.fill("#id_number", "040194012345")
     page.fill("#password", PASSWORD)
@@ -275,7 +275,7 @@ def answers_step(page, schema: list[dict[str, Any]], javascript: bool) -> None: 
         elif kind == "commune":
             choose_commune(page, name, HOME_COMMUNE)
         elif kind == "date":
-            page.fill(f"#{name}", birthday)
+            fill_date(page, name, birthday)
         elif kind == "number":
             page.fill(f"#{name}", "2")
         else:

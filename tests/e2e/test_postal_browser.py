@@ -40,7 +40,7 @@ from e2e.test_browser import (  # noqa: F401
     scan,
     slow_submits,
 )
-from helpers import PASSWORD, choose_commune, complete_draft
+from helpers import PASSWORD, choose_commune, complete_draft, fill_date
 from playwright.sync_api import expect
 from postal.conftest import commune_unit, office, officer, residence, worker  # noqa: F401
 from pypdf import PdfReader
@@ -470,7 +470,7 @@ def test_walk_in_citizen_applies_at_the_counter_and_gets_mau_01_on_a5_and_80mm(
         page.wait_for_url(re.compile(r"/buu-dien/quay/cong-dan-moi"))
         assert page.locator("#phone").input_value().replace(" ", "") == "0987654321"
         page.fill("#full_name", "Vi Thị Xuân")
-        page.fill("#date_of_birth", "1975-03-08")
+        fill_date(page, "date_of_birth", "1975-03-08")
         page.get_by_label("Nữ").check()
         page.fill("#id_number", "040175012345")
         assert not page.is_checked("#consent"), "the consent must start unticked"
