@@ -84,7 +84,9 @@ def main() -> None:
     registration = {
         "full_name": "Lò Thị Mai",
         "phone": "0987000444",
-        "date_of_birth": "1990-05-12",
+        "date_of_birth-ngay": "12",
+        "date_of_birth-thang": "05",
+        "date_of_birth-nam": "1990",
         "sex": "female",
         "id_number": "040190777001",
         "email": EMAIL,
