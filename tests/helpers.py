@@ -431,3 +431,19 @@ def fill_date(page, name: str, iso: str) -> None:  # type: ignore[no-untyped-def
     page.fill(f"#{name}", day)
     page.fill(f"#{name}-thang", month)
     page.fill(f"#{name}-nam", year)
+
+
+# A newcomer registering with every field filled, optional e-mail included (Vietnamese name,
+# spaced phone and ID number as people type them).
+MAI_PASSWORD = "mat-khau-cua-mai-2026"
+MAI_REGISTRATION = {
+    "full_name": "Lò Thị Mai",
+    "phone": "0987 654 321",
+    **born("1990-05-12"),
+    "sex": "female",
+    "id_number": "040 190 777 001",
+    "email": "lo.thi.mai@example.vn",
+    "password": MAI_PASSWORD,
+    "password_again": MAI_PASSWORD,
+    "consent": "y",
+}

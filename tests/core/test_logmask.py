@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
+from helpers import MAI_PASSWORD, MAI_REGISTRATION, SentCodes
 from helpers import PASSWORD as STAFF_PASSWORD
-from helpers import SentCodes, born
 from sqlalchemy import delete
 from werkzeug.serving import make_server
 
@@ -29,18 +29,8 @@ from app.notifications.models import Notification
 
 PHONE = "0987654321"
 ID_NUMBER = "040190777001"
-PASSWORD = "mat-khau-cua-mai-2026"
-REGISTRATION = {
-    "full_name": "Lò Thị Mai",
-    "phone": "0987 654 321",
-    **born("1990-05-12"),
-    "sex": "female",
-    "id_number": "040 190 777 001",
-    "email": "lo.thi.mai@example.vn",
-    "password": PASSWORD,
-    "password_again": PASSWORD,
-    "consent": "y",
-}
+PASSWORD = MAI_PASSWORD
+REGISTRATION = MAI_REGISTRATION
 
 
 # --- the rules --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import SentCodes, born, code_in
+from helpers import MAI_PASSWORD, MAI_REGISTRATION, SentCodes, code_in
 from sqlalchemy import delete, text
 
 from app.accounts import codes
@@ -21,18 +21,8 @@ from app.notifications.sms import SECRET, SECRET_MASK, is_gsm7, sms_segments
 
 T0 = datetime(2026, 11, 23, 9, 0)
 PHONE = "0987654321"
-PASSWORD = "mat-khau-cua-mai-2026"
-REGISTRATION = {
-    "full_name": "Lò Thị Mai",
-    "phone": "0987 654 321",
-    **born("1990-05-12"),
-    "sex": "female",
-    "id_number": "040 190 777 001",
-    "email": "lo.thi.mai@example.vn",
-    "password": PASSWORD,
-    "password_again": PASSWORD,
-    "consent": "y",
-}
+PASSWORD = MAI_PASSWORD
+REGISTRATION = MAI_REGISTRATION
 
 
 @adapter("capture")

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from helpers import born
+from helpers import MAI_PASSWORD, MAI_REGISTRATION
 from sqlalchemy import event, select
 
 from app import create_app
@@ -38,18 +38,8 @@ from app.notifications.worker import Tally, run
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 10.0
 PHONE = "0987654321"
-PASSWORD = "mat-khau-cua-mai-2026"
-REGISTRATION = {
-    "full_name": "Lò Thị Mai",
-    "phone": "0987 654 321",
-    **born("1990-05-12"),
-    "sex": "female",
-    "id_number": "040 190 777 001",
-    "email": "lo.thi.mai@example.vn",
-    "password": PASSWORD,
-    "password_again": PASSWORD,
-    "consent": "y",
-}
+PASSWORD = MAI_PASSWORD
+REGISTRATION = MAI_REGISTRATION
 NOTICE = "UBND xã Anh Sơn: mời ông/bà đến nhận kết quả hồ sơ tại Bộ phận Một cửa."
 
 
