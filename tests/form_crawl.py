@@ -143,6 +143,22 @@ def forms_of(page_url: str, html: str, with_layout: bool) -> list[Form]:
     return found
 
 
+def layout_problem(html: str) -> str:
+    """What a full page (a GET without htmx) lacks of the site's layout, or "": a template that
+    loses its ``extends`` swaps a bare fragment into the browser's document."""
+    soup = BeautifulSoup(html, "html.parser")
+    missing = [
+        what
+        for what, found in (
+            ("<title>", soup.head and soup.head.title),
+            ("<main id=main>", soup.find("main", id="main")),
+            ("the footer", soup.find("footer", class_="foot")),
+        )
+        if not found
+    ]
+    return f"a full page without {', '.join(missing)}" if missing else ""
+
+
 def vietnamese_message(html: str, places: str = MESSAGE_PLACES) -> str:
     """The Vietnamese text of the places a refusal says what is wrong, or ""."""
     soup = BeautifulSoup(html, "html.parser")

@@ -24,12 +24,13 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_wtf import FlaskForm
-from form_crawl import Form, Outcome, forms_of, post
+from form_crawl import Form, Outcome, forms_of, layout_problem, post
 from form_values import EMAIL, hostile, left_empty, realistic
 from form_world import seed_world
 from helpers import wipe_user_tables
@@ -45,6 +46,7 @@ from app.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from app.accounts.models import User, unit_memberships
 from app.assist.models import CommunityTeam
 from app.catalogue.models import CalendarOverride
+from app.core.htmx import FRAGMENT_ONLY_ATTRIBUTE
 from app.dossiers.models import Attachment, Dossier
 from app.dossiers.official_forms import FORMS
 from app.dossiers.operations.drafts import STEP_NAMES
@@ -208,6 +210,9 @@ class Crawl:
             self.failures.append(f"GET {url} as {phone or 'anonymous'}: {response.status_code}")
         if response.status_code != 200 or response.mimetype != "text/html":
             return
+        problem = "" if self._fragment_only(url) else layout_problem(response.text)
+        if problem:
+            self.failures.append(f"GET {url} as {phone or 'anonymous'}: {problem}")
         forms = []
         for form in forms_of(url, response.text, with_layout=url == "/"):
             if (phone, form.signature) not in self.posted:
@@ -219,6 +224,10 @@ class Crawl:
             self._refused_first(phone, form)
         for form in forms:
             self.form(phone, form, depth)
+
+    def _fragment_only(self, url: str) -> bool:
+        endpoint, _ = self.app.url_map.bind("localhost").match(urlsplit(url).path)
+        return getattr(self.app.view_functions[endpoint], FRAGMENT_ONLY_ATTRIBUTE, False)
 
     def _refused_first(self, phone: str, form: Form) -> None:
         fresh = self._fresh(phone, form)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import make_response, render_template, request
@@ -12,6 +13,16 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"
     )
+
+
+FRAGMENT_ONLY_ATTRIBUTE = "_fragment_only"
+
+
+def fragment_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that only ever answers htmx with a piece of a page (no layout): the
+    every-page test checks that all other HTML pages carry the site's layout."""
+    setattr(view, FRAGMENT_ONLY_ATTRIBUTE, True)
+    return view
 
 
 def render(page: str, fragment: str | None = None, status: int = 200, **context: Any) -> Response:

@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from app import geo
-from app.core.htmx import render
+from app.core.htmx import fragment_only, render
 from app.core.limits import limited
 from app.core.permissions import public
 from app.dossiers.queries.dossiers import citizen_timeline, normalise_code, submitted_by_code
@@ -69,6 +69,7 @@ def _province_arg() -> int:
 
 @bp.route("/dia-chi/xa/tim")
 @public
+@fragment_only
 def commune_lookup():
     """htmx: the compact commune <select> of a step fragment, narrowed to what was typed in its
     search box (at most 10), the commune already chosen kept."""
@@ -80,6 +81,7 @@ def commune_lookup():
 
 @bp.route("/dia-chi/xa")
 @public
+@fragment_only
 def commune_options():
     """htmx: the commune <select> for a province (the picker works without it too)."""
     name = request.args.get("name", "commune")
