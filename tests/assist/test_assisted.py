@@ -44,6 +44,9 @@ SECOND = {
 }
 
 
+HTMX = {"HX-Request": "true"}
+
+
 @pytest.fixture
 def team(app) -> CommunityTeam:  # type: ignore[no-untyped-def]
     team = CommunityTeam(
@@ -86,8 +89,9 @@ def register_on_paper(browser, person: dict) -> User:  # type: ignore[no-untyped
     return db.session.scalar(select(User).filter_by(phone=person["phone"]))
 
 
-def apply_for(browser, procedure, token: str = "t1") -> Dossier:  # type: ignore[no-untyped-def]
-    """The whole journey, filled by the volunteer for the citizen being served, and submitted."""
+def apply_for(browser, procedure, token: str = "t1", htmx: bool = False) -> Dossier:  # type: ignore[no-untyped-def]
+    """The whole journey, filled by the volunteer for the citizen being served, and submitted
+    (the last step over htmx when ``htmx``)."""
     response = browser.post(
         "/ho-tro/nop-ho-so", data={"procedure": procedure.id, "client_token": token}
     )
@@ -117,9 +121,14 @@ def apply_for(browser, procedure, token: str = "t1") -> Dossier:  # type: ignore
         ).status_code
         == 303
     )
-    response = browser.post(f"{base}/nop", data={"declaration": "1"})
-    assert response.status_code == 303
-    shown = browser.get(response.location)
+    if htmx:  # the citizen's own page is not the helper's: a full navigation, to it
+        response = browser.post(f"{base}/nop", data={"declaration": "1"}, headers=HTMX)
+        assert response.status_code == 204 and response.headers["HX-Redirect"] == base
+        shown = browser.get(base)
+    else:
+        response = browser.post(f"{base}/nop", data={"declaration": "1"})
+        assert response.status_code == 303
+        shown = browser.get(response.location)
     assert shown.status_code == 303 and "/ho-tro/ho-so/" in shown.location
     return db.session.get(Dossier, int(base.rsplit("/", 1)[1]))
 
@@ -270,7 +279,7 @@ def test_next_person_leaves_nothing_of_the_previous_citizen(
     # The second citizen, by SMS: no page shows anything of the first.
     browser.post("/ho-tro/cong-dan-moi", data={**SECOND, "agreed": "y", "way": "sms_code"})
     browser.post("/ho-tro/nhap-ma", data={"code": fixed_code})
-    second_done = apply_for(browser, procedure, "second-done")
+    second_done = apply_for(browser, procedure, "second-done", htmx=True)
     previous = (
         FIRST["full_name"],
         FIRST["phone"],

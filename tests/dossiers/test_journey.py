@@ -519,13 +519,17 @@ def test_submit_without_declaration_is_refused(client, citizen, procedure) -> No
     assert dossier_at(base).is_draft
 
 
-def test_htmx_submit_navigates_to_the_dossier_page(client, citizen, procedure) -> None:
+def test_htmx_submit_answers_with_the_dossier_page(client, citizen, procedure) -> None:
     login(client, citizen)
     base = fill_draft(client, procedure)
     response = client.post(f"{base}/nop", data={"declaration": "1"}, headers=HTMX)
-    assert response.status_code == 204
-    assert response.headers["HX-Redirect"] == base
+    assert response.status_code == 200
+    assert response.headers["HX-Push-Url"] == base
     assert not dossier_at(base).is_draft
+    # A retry (the answer lost on the way) shows the same page and submits nothing twice.
+    again = client.post(f"{base}/nop", data={"declaration": "1"}, headers=HTMX)
+    assert again.status_code == 200 and again.headers["HX-Push-Url"] == base
+    assert soup(again).find("main").h1.get_text() == soup(response).find("main").h1.get_text()
 
 
 # --- uploads ---------------------------------------------------------------------------------

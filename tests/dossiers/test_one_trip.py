@@ -93,8 +93,15 @@ def test_the_htmx_journey_costs_one_request_per_step(app, client, citizen, proce
             assert page.find(id="error-summary") is None
             assert "<html" not in response.text
         submitted = client.post(f"{base}/nop", data={"declaration": "1"}, headers=HTMX)
-    assert submitted.status_code == 204  # the dossier's page is a full navigation
-    assert submitted.headers["HX-Redirect"] == base
+    # The dossier's own page, its <main> swapped in and its address pushed (not 204 + GET).
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.headers["HX-Push-Url"] == base
+    assert submitted.headers["HX-Reselect"] == "#main"
+    assert submitted.headers["HX-Reswap"] == "outerHTML"
+    assert "HX-Redirect" not in submitted.headers
+    main = BeautifulSoup(submitted.text, "html.parser").find("main", id="main")
+    dossier = db.session.scalars(select(Dossier).filter_by(owner_id=citizen.id)).one()
+    assert dossier.code in main.get_text()
     uploads = [f"POST {base}/giay-to/{code}" for code in scans(procedure)]
     step_posts = [f"POST {base}/{step}" for step, *_ in steps]
     assert seen == [*step_posts[:2], *uploads, *step_posts[2:], f"POST {base}/nop"]

@@ -5,8 +5,8 @@ table for both modes with a 3.4 MB phone photo). Here it must complete, under th
 JavaScript on and off: every step's heading shows, the photo is uploaded, the dossier is
 submitted. Times are recorded (printed, and written to /tmp/e2e-throttled-<mode>.txt), never
 asserted. Round trips and bytes are not timings: those that hold today are asserted; the
-targets of issue 13 still open are strict xfails, measured on an unthrottled run (the counts
-do not depend on the link's speed).
+one-trip count is measured on an unthrottled run (the counts do not depend on the link's
+speed).
 
 Each mode takes ~45 s under throttling, so CI runs the one with JavaScript (and the phone's own
 photo); ``E2E_2G_NO_JS=1`` adds the one without. ``make bench-2g`` always runs both.
@@ -141,15 +141,12 @@ def test_the_journey_completes_on_2g(
             # Kept upright (EXIF orientation 6: portrait) and at most 1600 px on its long side.
             assert stored.height > stored.width
             assert max(stored.size) <= 1600
-    # Not timings: what travels. Today's numbers, as budgets (see the xfails below for targets).
+    # Not timings: what travels, as budgets.
     first, *others = steps
-    assert first.trips <= 5, first.requests  # the page, stylesheet, two scripts, favicon.ico
+    assert first.trips <= 4, first.requests  # the page, the stylesheet, two scripts
     assert first.down <= 30_000  # ~27 KB with the scripts, ~7 KB without
     for step in others:
-        # The site icon is fetched once, after a full page's load, whichever step that is.
-        fetched = [r for r in step.requests if not r.startswith("(from cache")]
-        icon = sum("/static/favicon" in r for r in fetched)
-        assert step.trips - icon <= 2, f"{step.name}: {step.requests}"
+        assert step.trips <= 2, f"{step.name}: {step.requests}"
         assert step.down <= 6_000, step.name  # a page or a fragment: ~1–5 KB today
     for step in photo_steps:
         assert step.up < photo.stat().st_size + 4096
@@ -157,11 +154,6 @@ def test_the_journey_completes_on_2g(
             assert step.up <= 400_000, "app.js sends a shrunk copy of the phone's photo"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ISSUE 13 (trips): a step POST now answers with the next step, yet this count still "
-    "shows two requests for some steps (submit navigates on purpose; the rest not yet explained)",
-)
 def test_every_htmx_step_takes_one_round_trip(
     browser, live_server, make_user, procedure, photos
 ) -> None:
@@ -172,6 +164,9 @@ def test_every_htmx_step_takes_one_round_trip(
     assert "Nộp hồ sơ (lần 2)" not in by_name, "signing in from Nộp hồ sơ lands in the draft"
     for name in [*FORM_STEPS, "Nộp hồ sơ"]:
         assert by_name[name].trips == 1, by_name[name].requests
+    # The site icon is in the page (a data: URL): Chromium fetched a linked one after every
+    # navigation, pushed step URLs included, never from its cache.
+    assert not [r for s in steps for r in s.requests if "favicon" in r]
 
 
 def test_the_phone_photo_travels_in_at_most_150_kb(

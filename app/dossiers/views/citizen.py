@@ -66,10 +66,10 @@ def show(dossier_id: int):
         return redirect(url_for("backoffice.dossier", dossier_id=dossier.id), 303)
     if is_helper(current_user, dossier):
         return redirect(helper_landing(dossier), 303)
-    return _show_page(dossier)
+    return dossier_page(dossier)
 
 
-def _show_page(dossier: Dossier, status: int = 200, withdraw_form=None) -> Response:  # type: ignore[no-untyped-def]
+def dossier_page(dossier: Dossier, status: int = 200, withdraw_form=None) -> Response:  # type: ignore[no-untyped-def]
     allowed = allowed_actions(dossier, current_user, clock.today())
     return render(
         "dossiers/show.html",
@@ -91,7 +91,7 @@ def withdraw(dossier_id: int):
     dossier = editable_or_404(dossier_id)
     form = WithdrawForm()
     if not form.validate():
-        return _show_page(dossier, 422, withdraw_form=form)
+        return dossier_page(dossier, 422, withdraw_form=form)
     intake.withdraw(dossier, current_user, form.reason.data or "", ip=_client_ip())
     flash("Đã rút hồ sơ. Hồ sơ sẽ không được giải quyết tiếp.", "success")
     return go(url_for("dossiers.show", dossier_id=dossier.id))

@@ -27,7 +27,7 @@ from app.dossiers.operations import attachments, drafts, intake, submitting
 from app.dossiers.policy import can_edit, editable_or_404, is_helper
 from app.dossiers.queries.dossiers import attachment_of, document_of, procedure_offered_online
 from app.dossiers.statuses import DossierStatus
-from app.dossiers.views.citizen import bp
+from app.dossiers.views.citizen import bp, dossier_page
 
 
 def _client_ip() -> str:
@@ -293,4 +293,18 @@ def submit(dossier_id: int):
             return _check_page(dossier, not_ready.missing, "")
         if resubmitting:
             flash("Đã nộp bổ sung. Hồ sơ được chuyển lại cho cán bộ tiếp nhận.", "success")
-    return go(url_for("dossiers.show", dossier_id=dossier.id))
+    return _dossier_reached(dossier)
+
+
+def _dossier_reached(dossier: Dossier) -> Response:
+    """After submitting: 303 to the dossier's page. For htmx and its owner, that page itself,
+    its ``<main>`` swapped in and its URL pushed: one round trip instead of 204 + navigation.
+    A helper goes to their own landing page, by a full navigation as before."""
+    target = url_for("dossiers.show", dossier_id=dossier.id)
+    if not is_htmx() or dossier.owner_id != current_user.id:
+        return go(target)
+    response = dossier_page(dossier)
+    response.headers.update(
+        {"HX-Push-Url": target, "HX-Reselect": "#main", "HX-Reswap": "outerHTML"}
+    )
+    return response
