@@ -184,7 +184,21 @@ def judge(status: int, body: str) -> str:
         return f"{status}: not an answer the app means"
     if not vietnamese_message(body, FORM_MESSAGE_PLACES if status == 422 else MESSAGE_PLACES):
         return f"{status} without a Vietnamese message: {_main_text(body)[:300]!r}"
-    return ""
+    return untied_errors(body) if status == 422 else ""
+
+
+def untied_errors(html: str) -> str:
+    """A message beside a field (``.field .error``) that a screen reader cannot reach from the
+    field: without an id, or with one that no ``aria-describedby`` names."""
+    soup = BeautifulSoup(html, "html.parser")
+    tags = soup.select("[aria-describedby]")
+    described = {name for tag in tags for name in tag["aria-describedby"].split()}
+    untied = [
+        element.get_text(" ", strip=True)[:60]
+        for element in soup.select(".field .error")
+        if element.get("id") not in described
+    ]
+    return f"422 with field errors not tied to their field: {untied}" if untied else ""
 
 
 @dataclass

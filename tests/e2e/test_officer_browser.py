@@ -53,7 +53,8 @@ def test_officer_asks_for_more_then_a_stale_page_gets_a_clear_409(
     # On a 360 px phone the dossier's code stays on one line (it wrapped two characters a line).
     link = page.get_by_role("link", name=code)
     assert link.evaluate("a => a.getClientRects().length") == 1
-    page.screenshot(full_page=True, path=f"/tmp/e2e-officer-queue-{'htmx' if javascript else 'no-js'}.png")
+    mode = "htmx" if javascript else "no-js"
+    page.screenshot(full_page=True, path=f"/tmp/e2e-officer-queue-{mode}.png")
     link.click()
     page.wait_for_url(re.compile(rf"/can-bo/ho-so/{dossier_id}$"))
 
