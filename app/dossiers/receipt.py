@@ -1,8 +1,9 @@
 """Mẫu 01 and the citizen's guide for a dossier: plain data built from the dossier, then
-rendered on demand.
+rendered once per state and stored (app/documents/store.py): the data is gathered on every
+request (cheap), and the PDF is a file read unless something printed on it changed.
 
-Rendering on every request (no stored PDF) means a failed render loses nothing: the dossier is
-already committed, and the next request simply renders again.
+A failed render loses nothing: the dossier is already committed, nothing half-written is ever
+served (the store writes atomically), and the next request simply renders again.
 """
 
 from __future__ import annotations
@@ -186,7 +187,8 @@ def citizen_guide(dossier: Dossier) -> CitizenGuide:
         helper_name=volunteer.full_name if volunteer is not None else "",
         team_name=team.name if team is not None else "",
         assist_place=(dossier.assist_place or team.place) if team is not None else "",
-        printed_at=clock.now(),
+        # No print time: the guide is stored once per state (app/documents/store.py) and
+        # reprinted as it is; the submission time above dates it.
         papers_text=_papers_text(dossier),
         due_pending=dossier.due_text if dossier.due_waits_for_papers else "",
     )
