@@ -115,6 +115,9 @@ def app_config(tmp_path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": tmp_path / "uploads",
         "PDF_CACHE_DIR": str(tmp_path / "pdf-cache"),
+        # Receipts render on first download; tests/documents/test_pdf_store.py switches the
+        # thread that renders them at submission on.
+        "PDF_PRERENDER_WORKERS": 0,
         "DEMO_MODE": False,
         "SERVER_NAME": "localhost",
         # Tests move the frozen clock by days between a clerk's requests; the idle sign-out has

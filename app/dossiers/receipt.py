@@ -16,6 +16,7 @@ from app import geo
 from app.accounts.models import User
 from app.core import clock
 from app.core.identity import mask_id_number, mask_phone
+from app.documents import prerender
 from app.documents.guide import CitizenGuide, render_guide
 from app.documents.postal import render_receipt_80mm
 from app.documents.receipt import (
@@ -232,3 +233,17 @@ def guide_pdf(dossier: Dossier) -> bytes:
     except Exception as error:  # as for the receipt: the helper gets a retry page
         log.exception("guide rendering failed for %s", dossier.code)
         raise RenderFailed(str(error)) from error
+
+
+def on_submitted(dossier: Dossier, **_: object) -> None:
+    """Receiver of ``signals.submitted``: the A5 receipt is fixed now, so it is rendered and
+    stored once the submission has committed, off the request; the citizen's download is then
+    a file read."""
+    dossier_id = dossier.id
+
+    def render() -> None:
+        submitted = db.session.get(Dossier, dossier_id)
+        if submitted is not None and not submitted.is_draft:
+            receipt_pdf(submitted)
+
+    prerender.after_commit(render)
