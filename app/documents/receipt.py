@@ -9,6 +9,7 @@ personal ID number can never reach the page (DOMAIN.md §7: last 4 digits only).
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -123,8 +124,10 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=512)
 def qr_data_uri(url: str) -> str:
-    """:func:`qr_png` as a base64 ``data:image/png`` URI, for ``<img src>``."""
+    """:func:`qr_png` as a base64 ``data:image/png`` URI, for ``<img src>``. Remembered per
+    URL: a stored paper's version is computed from its HTML on every download."""
     encoded = base64.b64encode(qr_png(url)).decode("ascii")
     return f"data:image/png;base64,{encoded}"
 
