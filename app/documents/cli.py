@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
+from app.core import clock
 from app.documents.store import PdfStore
 
 
@@ -25,7 +26,7 @@ def init_app(app: Flask) -> None:
         if not root:
             click.echo("PDF_CACHE_DIR is empty: papers are not stored, nothing to prune.")
             return
-        removed, freed = PdfStore(root).prune(days * 86400)
+        removed, freed = PdfStore(root).prune(days * 86400, clock.epoch())
         click.echo(f"{removed} stored paper(s) removed, {freed:,} bytes freed, in {root}")
 
     app.cli.add_command(group)

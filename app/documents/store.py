@@ -178,11 +178,11 @@ class PdfStore:
                     data = render_and_store(self, key, render)
         return StoredPdf(data, key)
 
-    def prune(self, older_than_seconds: float, now: float | None = None) -> tuple[int, int]:
-        """Delete stored papers not read nor written for ``older_than_seconds`` (by access
-        time where the file system keeps it, else modification time), and stray temporary
-        files. Returns (files removed, bytes freed). Lock files stay."""
-        now = time.time() if now is None else now
+    def prune(self, older_than_seconds: float, now: float) -> tuple[int, int]:
+        """Delete stored papers not read nor written for ``older_than_seconds`` before ``now``
+        (real seconds since 1970, as file times are), by access time where the file system
+        keeps it, else modification time, and stray temporary files. Returns (files removed,
+        bytes freed). Lock files stay."""
         removed = freed = 0
         if not self.root.is_dir():
             return 0, 0

@@ -169,7 +169,7 @@ def test_prune_removes_old_papers_and_keeps_recent_ones(tmp_path):
     pdfs.write(recent, a_pdf("<p>Mới</p>"))
     month_ago = time.time() - 31 * 86400
     os.utime(pdfs.path(old), (month_ago, month_ago))
-    removed, freed = pdfs.prune(30 * 86400)
+    removed, freed = pdfs.prune(30 * 86400, time.time())
     assert removed == 1 and freed > 0
     assert not pdfs.path(old).exists() and pdfs.path(recent).exists()
 
