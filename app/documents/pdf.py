@@ -156,6 +156,10 @@ def render_stored(mode: str, template_name: str, html: str, render: Callable[[],
 # --- laying out ---------------------------------------------------------------------------
 
 _local = threading.local()
+# One layout or PDF write at a time per process: WeasyPrint (Pango, fontconfig, HarfBuzz) does
+# not promise thread safety, and the pre-render thread may run beside a request's render. The
+# work holds the GIL anyway, so little is lost. Always taken last (inside a paper's lock).
+_weasyprint_lock = threading.RLock()
 
 
 def font_config() -> FontConfiguration:
@@ -201,14 +205,15 @@ def layout_html(html: str, *, base_url: str | None = None) -> Document:
         base_url = fetcher.static_root.as_uri() + "/"
     css = "\n".join(_STYLE.findall(html))
     sheets = [stylesheet(css, base_url, fetcher)] if css else []
-    return HTML(string=_STYLE.sub("", html), base_url=base_url, url_fetcher=fetcher).render(
-        font_config=font_config(), stylesheets=sheets
-    )
+    page = HTML(string=_STYLE.sub("", html), base_url=base_url, url_fetcher=fetcher)
+    with _weasyprint_lock:
+        return page.render(font_config=font_config(), stylesheets=sheets)
 
 
 def write_pdf(document: Document) -> bytes:
     """The PDF of a laid out document, with the options every paper shares."""
-    return document.write_pdf()
+    with _weasyprint_lock:
+        return document.write_pdf()
 
 
 def render_document(
