@@ -32,7 +32,8 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, iri_to_uri
 
-from app.documents.store import PdfStore, StoredPdf, document_key, render_and_store
+from app.documents import store
+from app.documents.store import PdfStore, StoredPdf, document_key
 
 log = logging.getLogger(__name__)
 
@@ -147,10 +148,10 @@ def render_stored(mode: str, template_name: str, html: str, render: Callable[[],
     renderer's fingerprint. Returns :class:`~app.documents.store.StoredPdf` (bytes with a
     ``version``). Without a store, renders every time (still a StoredPdf)."""
     key = document_key(renderer_fingerprint(), mode, template_name, html)
-    store = pdf_store()
-    if store is None:
-        return StoredPdf(render_and_store(None, key, render), key)
-    return store.get_or_render(key, render)
+    papers = pdf_store()
+    if papers is None:
+        return StoredPdf(store.render_and_store(None, key, render), key)
+    return papers.get_or_render(key, render)
 
 
 # --- laying out ---------------------------------------------------------------------------
@@ -261,7 +262,7 @@ def render_fitting(
         return write_pdf(document)
 
     if not stored:
-        return render_and_store(None, "", render)
+        return store.render_and_store(None, "", render)
     return render_stored(f"fitting{tuple(densities)}", template_name, first, render)
 
 
@@ -280,5 +281,5 @@ def render_pdf(
         return write_pdf(layout_html(html, base_url=base_url))
 
     if not stored:
-        return render_and_store(None, "", render)
+        return store.render_and_store(None, "", render)
     return render_stored(f"pdf:{base_url}", template_name, html, render)
