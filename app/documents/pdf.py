@@ -11,6 +11,13 @@ only serves ``data:`` URLs and regular files inside the app's static folder.
 
 Fonts come from the system (fontconfig): the templates ask for "DejaVu Serif" /
 "DejaVu Sans", which cover Vietnamese, and WeasyPrint embeds the used subset.
+
+Every paper is rendered once per state (issue 14): :func:`render_fitting`, :func:`render_pdf`
+and the 80 mm roll render the Jinja HTML first (cheap), hash it with the renderer's
+fingerprint into a version, and lay it out with WeasyPrint only when the store
+(app/documents/store.py, ``PDF_CACHE_DIR``) has no file of that version yet. What WeasyPrint
+does per render is kept small too: one font configuration per thread, each template's
+stylesheet parsed once per process (:func:`stylesheet`), fixed table layouts in the templates.
 """
 
 from __future__ import annotations
