@@ -15,8 +15,10 @@ For each paper (Mẫu 01 on A5 and on the 80 mm roll, the A6 postal label, Mẫu
   every later download costs.
 
 CPU time of this process (rendering is all CPU; wall time on a shared machine measures the
-neighbours). Medians of ``PDF_BENCH_RENDERS`` (default 30) interleaved runs, so drift hits all alike; the
-ratio is ours-first / bare, the target ≤ 1.5×; and the bytes of each PDF.
+neighbours). Medians of ``PDF_BENCH_RENDERS`` (default 30) interleaved runs, so drift hits all
+alike; the ratios are ours-first / each baseline, the target ≤ 1.5×; and the bytes of each PDF.
+``pdf_bench.py --write DIR`` writes the four PDFs instead, to look at; ``PDF_BENCH_ROOT`` points
+at another checkout (e.g. main) for before/after numbers in the same way.
 """
 
 from __future__ import annotations
