@@ -4,6 +4,7 @@ pre-rendering at submission, and `flask documents prune`."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
@@ -133,6 +134,38 @@ def test_concurrent_first_requests_render_once(tmp_path):
         thread.join()
     assert store.render_count() - before == 1
     assert len(results) == 6 and len(set(results)) == 1
+
+
+def _download_in_a_process(root: str, key: str, pdf: bytes, marker: str, start) -> None:  # type: ignore[no-untyped-def]
+    def render() -> bytes:
+        with open(marker, "a") as log:
+            log.write(f"{os.getpid()}\n")
+        time.sleep(0.3)  # the other processes arrive meanwhile
+        return pdf
+
+    start.wait()
+    assert PdfStore(root).get_or_render(key, render) == pdf
+
+
+def test_concurrent_first_requests_from_several_processes_render_once(tmp_path):
+    """gunicorn's workers are processes: the lock is a file lock, not a thread lock."""
+    context = multiprocessing.get_context("fork")
+    pdf, key, marker = a_pdf(), document_key("processes", PAGE), tmp_path / "renders.log"
+    start = context.Barrier(3)
+    workers = [
+        context.Process(
+            target=_download_in_a_process,
+            args=(str(tmp_path / "papers"), key, pdf, str(marker), start),
+        )
+        for _ in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0]
+    assert len(marker.read_text().split()) == 1  # one process rendered, two read the file
+    assert PdfStore(tmp_path / "papers").read(key) == pdf
 
 
 def test_concurrent_receipt_renders_render_once(app, tmp_path):
