@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_WORKERS ?= auto
 export FLASK_APP := wsgi
 
-.PHONY: run test bench bench-2g bench-queue lint format assets install install-dev db-upgrade seed serve clean
+.PHONY: run test bench bench-pdf bench-2g bench-queue lint format assets install install-dev db-upgrade seed serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ test: install-dev assets
 bench: install-dev assets
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/throttled.py
+
+# The printed papers alone: ours (first render, stored) against a bare WeasyPrint page of the
+# same HTML, in one run (also part of `make bench`).
+bench-pdf: install-dev
+	$(BIN)/python bench/pdf_bench.py
 
 # The journey under CDP throttling (500 ms, 100 kbit/s), JavaScript on and off, beside the
 # physical floor: ~1 minute with JavaScript, ~6 without (the phone photo goes up whole).

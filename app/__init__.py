@@ -59,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         templating,
     )
     from app.core import limits, routing, static_files, transaction
+    from app.documents import cli as documents_cli
 
     # /can-bo/ and /can-bo/hang-doi/moi show the same queue; no redirect between them.
     app.url_map.redirect_defaults = False
@@ -77,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         domain.init_app(app)
     cli.init_app(app)
+    documents_cli.init_app(app)  # flask documents prune
     limits.init_app(app)  # after every blueprint: it puts the limits on the marked views
     templating.init_app(app)
     _static_fingerprints(app)

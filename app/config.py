@@ -29,6 +29,12 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Uploaded documents live outside static/ and are only served through access checks.
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+    # Printed papers, each rendered once per state and kept here (app/documents/store.py);
+    # empty: rendered on every request. `flask documents prune` removes old ones.
+    PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR", str(INSTANCE_DIR / "pdf-cache"))
+    # Threads per process rendering papers off the request once fixed (the receipt at
+    # submission, app/documents/prerender.py); 0: only on first download.
+    PDF_PRERENDER_WORKERS = _int("PDF_PRERENDER_WORKERS", 1)
     UPLOAD_MAX_BYTES = _int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
     UPLOAD_MAX_SIDE = _int("UPLOAD_MAX_SIDE", 1600)
     # The request body may carry one upload plus the form fields.

@@ -9,10 +9,11 @@ citizen and one submitted dossier through the test client, then prints
   are streamed, and Flask-Compress streams only zstd/br/deflate by default: a gzip-only client
   gets the stylesheet uncompressed (marked *);
 * a few htmx fragments (budget 2 KB compressed);
-* the receipt (Mẫu 01) render time, median of 50, beside a bare WeasyPrint render of a blank
-  A5 page measured in the same run (the two are interleaved so drift hits both alike);
-* the post office's papers in the same run: Mẫu 01 on the 80 mm roll (laid out twice, to
-  measure its height) against the A5 one, and the A6 label with its Code 128 barcode;
+* the receipt (Mẫu 01) as the citizen downloads it: its bytes, the first download (rendered)
+  and a later one (stored, app/documents/store.py);
+* the printed papers' render times (bench/pdf_bench.py): Mẫu 01 on A5 and on the 80 mm roll,
+  the A6 label and Mẫu 02, ours against a bare WeasyPrint render of the same HTML, in the
+  same run, interleaved so drift hits both alike;
 * the time from an action's commit to the SMS gateway's receipt, with ``flask notifications
   worker`` running against the local eSMS gateway, beside the old cron once a minute
   (bench/delivery.py; on PostgreSQL too when ``BENCH_PG_URL`` is set).
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import io
 import logging
-import statistics
 import sys
 import tempfile
 import time
@@ -39,7 +39,6 @@ from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from PIL import Image  # noqa: E402
 from sqlalchemy import select  # noqa: E402
-from weasyprint import HTML  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.accounts.models import User  # noqa: E402
@@ -47,16 +46,12 @@ from app.catalogue.models import Procedure  # noqa: E402
 from app.cli import seed  # noqa: E402
 from app.core import clock  # noqa: E402
 from app.core.roles import Role  # noqa: E402
-from app.documents import postal as postal_docs  # noqa: E402
-from app.documents.receipt import render_receipt  # noqa: E402
 from app.dossiers.models import Dossier  # noqa: E402
-from app.dossiers.receipt import receipt_document, receipt_pdf  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.postal.models import PostOffice, PostOfficeCommune, SlotTemplateRow  # noqa: E402
-from app.postal.operations import booking, pickup  # noqa: E402
-from app.postal.queries import papers, shipments  # noqa: E402
+from app.postal.operations import booking  # noqa: E402
 from app.postal.queries.slots import offered_slots  # noqa: E402
-from bench import delivery  # noqa: E402
+from bench import delivery, pdf_bench  # noqa: E402
 
 PASSWORD = "Mat-khau-bench-2026"
 PHONE = "0912345678"
@@ -297,63 +292,18 @@ def main() -> None:
             )
             print_table("htmx fragments (budget 2,048 compressed)", fragment_rows, None)
 
-            # --- receipt render time ---
-            with app.test_request_context(base_url="http://localhost"):
-                dossier = db.session.get(Dossier, dossier.id)
-                first_receipt = timed(lambda: receipt_pdf(dossier))
-                first_blank = timed(lambda: HTML(string=BLANK_A5).write_pdf())
-                size = len(receipt_pdf(dossier))
-                receipts: list[float] = []
-                blanks: list[float] = []
-                for _ in range(RENDERS):
-                    receipts.append(timed(lambda: receipt_pdf(dossier)))
-                    blanks.append(timed(lambda: HTML(string=BLANK_A5).write_pdf()))
-            receipt_ms = statistics.median(receipts) * 1000
-            blank_ms = statistics.median(blanks) * 1000
-            print(f"\nReceipt PDF (Mẫu 01, {code}, {size:,} bytes), {RENDERS} renders each")
-            print(f"{'':<30} {'median':>9} {'min':>9} {'max':>9} {'first':>9}")
-            for label, samples, first in (
-                ("our receipt", receipts, first_receipt),
-                ("bare WeasyPrint, blank A5", blanks, first_blank),
-            ):
-                print(
-                    f"{label:<30} {statistics.median(samples) * 1000:>7.1f}ms"
-                    f" {min(samples) * 1000:>7.1f}ms {max(samples) * 1000:>7.1f}ms"
-                    f" {first * 1000:>7.1f}ms"
-                )
-            print(f"ratio (median receipt / median blank A5): {receipt_ms / blank_ms:.1f}x")
-
-            # --- the post office's papers, same run ---
-            with app.test_request_context(base_url="http://localhost"):
-                dossier = db.session.get(Dossier, dossier.id)
-                shipment = shipments.pickup_shipment(dossier)
-                worker = db.session.scalar(select(User).filter_by(role=Role.POSTAL))
-                counted = [
-                    pickup.CountedDocument(d.code, True, "original") for d in birth.documents
-                ]
-                pickup.collect(shipment, worker, counted, seal_number="B-1", fee=0, postage=26000)
-                db.session.commit()
-                document = receipt_document(dossier)
-                label = papers.label(shipment)
-                runs = {"Mẫu 01 A5": [], "Mẫu 01 80 mm roll": [], "A6 label, Code 128": []}
-                for _ in range(RENDERS // 2):
-                    runs["Mẫu 01 A5"].append(timed(lambda: render_receipt(document)))
-                    runs["Mẫu 01 80 mm roll"].append(
-                        timed(lambda: postal_docs.render_receipt_80mm(document))
-                    )
-                    runs["A6 label, Code 128"].append(
-                        timed(lambda: postal_docs.render_label(label))
-                    )
-            print(f"\nPost office papers, {RENDERS // 2} renders each, interleaved")
-            print(f"{'':<30} {'median':>9} {'min':>9} {'max':>9}")
-            for label_text, samples in runs.items():
-                print(
-                    f"{label_text:<30} {statistics.median(samples) * 1000:>7.1f}ms"
-                    f" {min(samples) * 1000:>7.1f}ms {max(samples) * 1000:>7.1f}ms"
-                )
-            a5_ms = statistics.median(runs["Mẫu 01 A5"])
-            roll_ms = statistics.median(runs["Mẫu 01 80 mm roll"])
-            print(f"ratio (80 mm roll / A5): {roll_ms / a5_ms:.1f}x (the roll is laid out twice)")
+            # --- the receipt as served: bytes, first download (rendered), second (stored) ---
+            url = f"/ho-so/{dossier.id}/giay-tiep-nhan.pdf"
+            first_ms = timed(lambda: citizen.get(url)) * 1000
+            served = citizen.get(url)
+            stored_ms = timed(lambda: citizen.get(url)) * 1000
+            print(
+                f"\nReceipt PDF (Mẫu 01, {code}) as served: {len(served.data):,} bytes, "
+                f"ETag {served.headers.get('ETag')}; first download {first_ms:.1f} ms, "
+                f"later downloads {stored_ms:.1f} ms (stored)"
+            )
+    # --- render times: ours against a bare WeasyPrint page of the same HTML, same run ---
+    pdf_bench.main()
     delivery.main()
 
 

@@ -114,6 +114,10 @@ def app_config(tmp_path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": tmp_path / "uploads",
+        "PDF_CACHE_DIR": str(tmp_path / "pdf-cache"),
+        # Receipts render on first download; tests/documents/test_pdf_store.py switches the
+        # thread that renders them at submission on.
+        "PDF_PRERENDER_WORKERS": 0,
         "DEMO_MODE": False,
         "SERVER_NAME": "localhost",
         # Tests move the frozen clock by days between a clerk's requests; the idle sign-out has
@@ -195,13 +199,15 @@ def _statement_on_get(state: Any) -> None:
 
 
 _apps: dict[str, tuple[Flask, dict[str, Any]]] = {}
+# Directories every test gets afresh (its own tmp_path), on an app otherwise shared.
+PER_TEST_DIRS = ("UPLOAD_DIR", "PDF_CACHE_DIR")
 
 
 def _app_for(config: dict[str, Any]) -> Flask:
     """The app of this configuration, made once per worker and given back its configuration
     as made for every test (tests may change ``app.config``). Making an app compiles every URL
     rule and every template again, which cost more than most tests."""
-    key = repr(sorted((name, value) for name, value in config.items() if name != "UPLOAD_DIR"))
+    key = repr(sorted((name, value) for name, value in config.items() if name not in PER_TEST_DIRS))
     if key not in _apps:
         application = create_app(config)
 
@@ -215,7 +221,7 @@ def _app_for(config: dict[str, Any]) -> Flask:
         _apps[key] = (application, dict(application.config))
     application, made = _apps[key]
     application.config.clear()
-    application.config.update(made, UPLOAD_DIR=config["UPLOAD_DIR"])
+    application.config.update(made, **{name: config[name] for name in PER_TEST_DIRS})
     Path(config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
     return application
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import make_response, redirect
+from flask import make_response, redirect, request
 from werkzeug.wrappers import Response
 
 from app.core.htmx import is_htmx
@@ -33,7 +33,15 @@ def go(target: str) -> Response:
 
 
 def pdf(data: bytes, filename: str) -> Response:
-    response = make_response(data)
+    """``data`` inline as ``filename``. Stored papers (app/documents/store.py) carry their
+    ``version``: it becomes a strong ETag, and a request whose If-None-Match names it gets a
+    304 with no body. The page stays ``no-store`` like every page with personal data (the
+    app's after-request hook), so browsers on shared devices keep no copy."""
+    response = make_response(bytes(data))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    version = getattr(data, "version", None)
+    if version:
+        response.set_etag(version)
+        response.make_conditional(request)
     return response

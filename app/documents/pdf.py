@@ -11,24 +11,48 @@ only serves ``data:`` URLs and regular files inside the app's static folder.
 
 Fonts come from the system (fontconfig): the templates ask for "DejaVu Serif" /
 "DejaVu Sans", which cover Vietnamese, and WeasyPrint embeds the used subset.
+
+Every paper is rendered once per state (issue 14): :func:`render_fitting`, :func:`render_pdf`
+and the 80 mm roll render the Jinja HTML first (cheap), hash it with the renderer's
+fingerprint into a version, and lay it out with WeasyPrint only when the store
+(app/documents/store.py, ``PDF_CACHE_DIR``) has no file of that version yet. What WeasyPrint
+does per render is kept small too: one font configuration per thread, each template's
+stylesheet parsed once per process (:func:`stylesheet`), fixed table layouts in the templates.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
+import re
+import threading
+from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
 from urllib import request
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, iri_to_uri
+
+from app.documents import store
+from app.documents.store import PdfStore, StoredPdf, document_key
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SafeURLFetcher", "render_document", "render_pdf", "safe_fetcher"]
+__all__ = [
+    "SafeURLFetcher",
+    "pdf_store",
+    "render_document",
+    "render_fitting",
+    "render_pdf",
+    "render_stored",
+    "safe_fetcher",
+]
 
 
 def _static_root(static_folder: str | Path | None) -> Path:
@@ -98,6 +122,108 @@ class SafeURLFetcher(URLFetcher):
             raise
 
 
+# --- the renderer's fingerprint and the store ----------------------------------------------
+
+_DOCUMENTS_DIR = Path(__file__).resolve().parent
+_fingerprint: str | None = None
+
+
+def renderer_fingerprint() -> str:
+    """What besides the HTML decides a paper's bytes: WeasyPrint's and pydyf's versions and
+    the source of the documents layer (layout passes, sizes, PDF options). Computed once."""
+    global _fingerprint
+    if _fingerprint is None:
+        digest = hashlib.sha256()
+        for package in ("weasyprint", "pydyf", "fonttools"):
+            digest.update(f"{package}={metadata.version(package)};".encode())
+        for source in sorted(_DOCUMENTS_DIR.rglob("*.py")):
+            digest.update(source.relative_to(_DOCUMENTS_DIR).as_posix().encode())
+            digest.update(hashlib.sha256(source.read_bytes()).digest())
+        _fingerprint = digest.hexdigest()
+    return _fingerprint
+
+
+def pdf_store() -> PdfStore | None:
+    """The app's store (``PDF_CACHE_DIR``), or None when storing is switched off (empty)."""
+    root = current_app.config.get("PDF_CACHE_DIR")
+    return PdfStore(root) if root else None
+
+
+def render_stored(mode: str, template_name: str, html: str, render: Callable[[], bytes]) -> bytes:
+    """``render()``'s PDF, rendered once per version: the version hashes the layout ``mode``,
+    the template's name, its HTML (from which ``render`` lays the paper out) and the
+    renderer's fingerprint. Returns :class:`~app.documents.store.StoredPdf` (bytes with a
+    ``version``). Without a store, renders every time (still a StoredPdf)."""
+    key = document_key(renderer_fingerprint(), mode, template_name, html)
+    papers = pdf_store()
+    if papers is None:
+        return StoredPdf(store.render_and_store(None, key, render), key)
+    return papers.get_or_render(key, render)
+
+
+# --- laying out ---------------------------------------------------------------------------
+
+_local = threading.local()
+# One layout or PDF write at a time per process: WeasyPrint (Pango, fontconfig, HarfBuzz) does
+# not promise thread safety, and the pre-render thread may run beside a request's render. The
+# work holds the GIL anyway, so little is lost. Always taken last (inside a paper's lock).
+_weasyprint_lock = threading.RLock()
+
+
+def font_config() -> FontConfiguration:
+    """One font configuration per thread, kept between renders (Pango's font map is not
+    shared across threads)."""
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+_SHEETS_KEPT = 64
+_sheets: dict[tuple[str, str], CSS] = {}
+_sheets_lock = threading.Lock()
+
+
+def stylesheet(css: str, base_url: str, fetcher: URLFetcher) -> CSS:
+    """``css`` parsed once per process (and base URL): WeasyPrint's parsed stylesheet with its
+    compiled selectors, reused by every paper whose template has that stylesheet. Templates
+    vary their type by a class on ``<html>`` (``density``), so a handful of texts exist."""
+    key = (css, base_url)
+    with _sheets_lock:
+        sheet = _sheets.get(key)
+    if sheet is None:
+        sheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
+        with _sheets_lock:
+            if len(_sheets) >= _SHEETS_KEPT:
+                _sheets.clear()
+            _sheets[key] = sheet
+    return sheet
+
+
+def layout_html(html: str, *, base_url: str | None = None) -> Document:
+    """Lay ``html`` out (WeasyPrint) with the safe fetcher and the thread's fonts.
+
+    The document's ``<style>`` blocks are taken out and given to WeasyPrint as one cached
+    stylesheet (:func:`stylesheet`), so a render parses only the HTML. Passed that way the
+    rules take the "user" origin instead of "author": the same for these papers, whose only
+    other rules are WeasyPrint's defaults (the PDF bytes are identical)."""
+    fetcher = SafeURLFetcher()
+    if base_url is None:
+        base_url = fetcher.static_root.as_uri() + "/"
+    css = "\n".join(_STYLE.findall(html))
+    sheets = [stylesheet(css, base_url, fetcher)] if css else []
+    page = HTML(string=_STYLE.sub("", html), base_url=base_url, url_fetcher=fetcher)
+    with _weasyprint_lock:
+        return page.render(font_config=font_config(), stylesheets=sheets)
+
+
+def write_pdf(document: Document) -> bytes:
+    """The PDF of a laid out document, with the options every paper shares."""
+    with _weasyprint_lock:
+        return document.write_pdf()
+
+
 def render_document(
     template_name: str,
     context: object,
@@ -105,38 +231,62 @@ def render_document(
     base_url: str | None = None,
     **template_vars: object,
 ) -> Document:
-    """Lay out ``template_name`` (rendered with ``doc=context``) without writing the PDF.
+    """Lay ``template_name`` out (rendered with ``doc=context``) without writing the PDF.
 
     For callers that need to look at the result first, e.g. count the pages. Extra
     keyword arguments are passed to the template. Needs a Flask application context.
     """
-    fetcher = SafeURLFetcher()
-    if base_url is None:
-        base_url = fetcher.static_root.as_uri() + "/"
     html = render_template(template_name, doc=context, **template_vars)
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+    return layout_html(html, base_url=base_url)
 
 
 # Type densities of the one-page documents, loosest first (the templates read `density`).
 DENSITIES = (0, 1, 2)
 
 
-def render_fitting(template_name: str, context: object) -> bytes:
+def render_fitting(
+    template_name: str,
+    context: object,
+    densities: Sequence[int] = DENSITIES,
+    *,
+    stored: bool = True,
+) -> bytes:
     """Lay ``template_name`` out at the normal size first; if that takes more than one page,
-    again with tighter type (``density`` 1, then 2). The tightest layout is kept even if it
+    again with tighter type (``density`` 1, then 2…). The tightest layout is kept even if it
     still needs a second page. For the A5 receipt and forms. Needs an application context.
+
+    Stored (see :func:`render_stored`) unless ``stored`` is false: the version hashes the
+    HTML at the first density, since the templates use ``density`` only for sizes.
     """
-    for density in DENSITIES:
-        document = render_document(template_name, context, density=density)
-        if len(document.pages) == 1:
-            break
-    return document.write_pdf()
+    first = render_template(template_name, doc=context, density=densities[0])
+
+    def render() -> bytes:
+        document = layout_html(first)
+        for density in densities[1:]:
+            if len(document.pages) == 1:
+                break
+            document = render_document(template_name, context, density=density)
+        return write_pdf(document)
+
+    if not stored:
+        return store.render_and_store(None, "", render)
+    return render_stored(f"fitting{tuple(densities)}", template_name, first, render)
 
 
-def render_pdf(template_name: str, context: object, *, base_url: str | None = None) -> bytes:
-    """Render ``template_name`` with ``doc=context`` and return the PDF bytes.
+def render_pdf(
+    template_name: str, context: object, *, base_url: str | None = None, stored: bool = True
+) -> bytes:
+    """Render ``template_name`` with ``doc=context`` and return the PDF bytes, stored once per
+    version unless ``stored`` is false (papers that print the time they are printed).
 
     Must run inside a Flask application context. Relative URLs in the template resolve
     against ``base_url``, by default the app's static folder.
     """
-    return render_document(template_name, context, base_url=base_url).write_pdf()
+    html = render_template(template_name, doc=context)
+
+    def render() -> bytes:
+        return write_pdf(layout_html(html, base_url=base_url))
+
+    if not stored:
+        return store.render_and_store(None, "", render)
+    return render_stored(f"pdf:{base_url}", template_name, html, render)

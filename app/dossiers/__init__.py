@@ -22,3 +22,7 @@ def init_app(app: Flask) -> None:
     from app.dossiers.unit_usage import count_for_the_catalogue
 
     count_for_the_catalogue()  # a unit with dossiers is kept (app/catalogue/usage.py)
+    from app.dossiers import receipt, signals
+
+    # Mẫu 01 is fixed at submission: rendered off the request (app/documents/prerender.py).
+    signals.submitted.connect(receipt.on_submitted)

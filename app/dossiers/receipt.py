@@ -1,8 +1,9 @@
 """Mẫu 01 and the citizen's guide for a dossier: plain data built from the dossier, then
-rendered on demand.
+rendered once per state and stored (app/documents/store.py): the data is gathered on every
+request (cheap), and the PDF is a file read unless something printed on it changed.
 
-Rendering on every request (no stored PDF) means a failed render loses nothing: the dossier is
-already committed, and the next request simply renders again.
+A failed render loses nothing: the dossier is already committed, nothing half-written is ever
+served (the store writes atomically), and the next request simply renders again.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from app import geo
 from app.accounts.models import User
 from app.core import clock
 from app.core.identity import mask_id_number, mask_phone
+from app.documents import prerender
 from app.documents.guide import CitizenGuide, render_guide
 from app.documents.postal import render_receipt_80mm
 from app.documents.receipt import (
@@ -186,7 +188,8 @@ def citizen_guide(dossier: Dossier) -> CitizenGuide:
         helper_name=volunteer.full_name if volunteer is not None else "",
         team_name=team.name if team is not None else "",
         assist_place=(dossier.assist_place or team.place) if team is not None else "",
-        printed_at=clock.now(),
+        # No print time: the guide is stored once per state (app/documents/store.py) and
+        # reprinted as it is; the submission time above dates it.
         papers_text=_papers_text(dossier),
         due_pending=dossier.due_text if dossier.due_waits_for_papers else "",
     )
@@ -230,3 +233,17 @@ def guide_pdf(dossier: Dossier) -> bytes:
     except Exception as error:  # as for the receipt: the helper gets a retry page
         log.exception("guide rendering failed for %s", dossier.code)
         raise RenderFailed(str(error)) from error
+
+
+def on_submitted(dossier: Dossier, **_: object) -> None:
+    """Receiver of ``signals.submitted``: the A5 receipt is fixed now, so it is rendered and
+    stored once the submission has committed, off the request; the citizen's download is then
+    a file read."""
+    dossier_id = dossier.id
+
+    def render() -> None:
+        submitted = db.session.get(Dossier, dossier_id)
+        if submitted is not None and not submitted.is_draft:
+            receipt_pdf(submitted)
+
+    prerender.after_commit(render)

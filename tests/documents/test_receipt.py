@@ -359,15 +359,19 @@ def test_format_vn_time():
 
 # --- weight (issue 13: 2.85 s on 2G for a 29 KB receipt, 19.8 KB of it five font subsets) -----
 
-# Two embedded subsets (DejaVu Serif regular and bold, ~6 KB each): the rest is the page itself.
-RECEIPT_FACES = {"DejaVu-Serif", "DejaVu-Serif-Bold"}
-RECEIPT_BUDGET = 22 * 1024
+# One embedded subset (DejaVu Serif regular, ~7 KB): the rest is the page itself, its QR code a
+# small greyscale image (20.9 KB before, issue 13). A typical receipt is 13.6 KB: the ~125 glyphs
+# of its Vietnamese text cost ~6.7 KB of outlines. The heavy one (long names, postal
+# return, e-mail) has more distinct letters to embed.
+RECEIPT_FACES = {"DejaVu-Serif"}
+RECEIPT_BUDGETS = {"typical": 14 * 1024, "heavy": 15 * 1024}
 
 
 @pytest.mark.parametrize("make", [sample_receipt, heavy_receipt], ids=["typical", "heavy"])
-def test_receipt_embeds_two_faces_and_stays_small(app, make):
+def test_receipt_embeds_one_face_and_stays_small(app, make, request):
     pdf = render_receipt(make())
     fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
     faces = {str(ref.get_object()["/BaseFont"]).split("+", 1)[1] for ref in fonts.values()}
-    assert faces == RECEIPT_FACES  # no monospace, no italic
-    assert len(pdf) <= RECEIPT_BUDGET, len(pdf)
+    assert faces == RECEIPT_FACES  # no bold, no monospace, no italic
+    budget = RECEIPT_BUDGETS[request.node.callspec.id.split("-")[-1]]
+    assert len(pdf) <= budget, len(pdf)

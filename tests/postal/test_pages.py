@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from app.accounts.models import Consent, User
 from app.core import clock
 from app.core.roles import Role
+from app.documents import store
 from app.dossiers.models import Dossier, DossierEvent
 from app.dossiers.operations.intake import accept, withdraw
 from app.dossiers.operations.processing import approve
@@ -229,8 +230,17 @@ def test_home_pickup_to_delivery_through_the_pages(
     page = postal.get(f"/buu-dien/buu-gui/{shipment.id}").text
     assert shipment.item_number in page
 
-    label = pdf(postal.get(f"/buu-dien/buu-gui/{shipment.id}/nhan-dan.pdf"))
+    label_url = f"/buu-dien/buu-gui/{shipment.id}/nhan-dan.pdf"
+    label = pdf(postal.get(label_url))
     assert size_of(label) == A6_PT and shipment.item_number in text_of(label)
+    # A reprint an hour later is the same label, read from the store (issue 14): it dates
+    # itself by the collection, not by the clock.
+    printed, renders = postal.get(label_url), store.render_count()
+    clock.freeze(WEDNESDAY + timedelta(hours=1))
+    reprint = postal.get(label_url)
+    assert reprint.data == printed.data and reprint.get_etag() == printed.get_etag()
+    assert store.render_count() == renders
+    clock.freeze(WEDNESDAY)
     listing = pdf(postal.get(f"/buu-dien/buu-gui/{shipment.id}/danh-muc-giay-to.pdf"))
     assert dossier.code in text_of(listing) and "NP0042" in text_of(listing)
     payment = db.session.scalar(select(PostalPayment))

@@ -24,8 +24,8 @@ already masked data, never ORM objects; every value the templates print comes fr
 a property here (the templates do no formatting of their own). Nothing is fetched: the barcode
 and the QR code are ``data:`` URIs of SVG documents, drawn by WeasyPrint as vector paths.
 
-A thermal roll is cut after the content, so an 80 mm document is laid out twice: once on a
-very tall page to find where its end marker lands, then on a page exactly that tall (see
+A thermal roll is cut after the content, so an 80 mm document is laid out once on a
+very tall page, and the page is cut where its end marker lands (see
 :func:`layout_thermal`).
 """
 

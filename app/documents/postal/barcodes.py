@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 
 from barcode import Code128
 from barcode.writer import SVGWriter
@@ -42,7 +43,9 @@ def code128_svg(value: str, *, height_mm: float = BARCODE_HEIGHT_MM) -> str:
     return svg.decode("utf-8")
 
 
+@functools.lru_cache(maxsize=512)
 def code128_data_uri(value: str, *, height_mm: float = BARCODE_HEIGHT_MM) -> str:
-    """:func:`code128_svg` as a base64 ``data:image/svg+xml`` URI, for ``<img src>``."""
+    """:func:`code128_svg` as a base64 ``data:image/svg+xml`` URI, for ``<img src>``.
+    Remembered per value: a stored label's version is computed on every download."""
     encoded = base64.b64encode(code128_svg(value, height_mm=height_mm).encode("utf-8"))
     return f"data:image/svg+xml;base64,{encoded.decode('ascii')}"

@@ -88,4 +88,4 @@ class CashReport(FeeAndPostage):
 
 def render_cash_report(doc: CashReport) -> bytes:
     """The cash report as an A4 portrait PDF (further pages for a long period)."""
-    return render_pdf(TEMPLATE_CASH_REPORT, doc)
+    return render_pdf(TEMPLATE_CASH_REPORT, doc, stored=False)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.documents.pdf import DENSITIES, render_document
+from app.documents.pdf import DENSITIES, render_fitting
 from app.documents.receipt import format_vn_date
 
 # The only designated public postal operator (Decision 45/2016/QĐ-TTg, DOMAIN.md §6).
@@ -156,11 +156,7 @@ ONE_PAGE_DENSITIES = (*DENSITIES, 3, 4)
 
 def render_one_page(template_name: str, context: object) -> bytes:
     """As :func:`~app.documents.pdf.render_fitting`, with the two extra densities."""
-    for density in ONE_PAGE_DENSITIES:
-        document = render_document(template_name, context, density=density)
-        if len(document.pages) == 1:
-            break
-    return document.write_pdf()
+    return render_fitting(template_name, context, ONE_PAGE_DENSITIES)
 
 
 def count_copies(lines: Iterable[CountedLine], original: bool) -> int:

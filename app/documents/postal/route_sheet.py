@@ -82,4 +82,4 @@ class RouteSheet:
 def render_route_sheet(doc: RouteSheet) -> bytes:
     """The route sheet as an A4 portrait PDF; a long round runs on to further pages with the
     table header repeated. Call inside a Flask application context."""
-    return render_pdf(TEMPLATE_ROUTE_SHEET, doc)
+    return render_pdf(TEMPLATE_ROUTE_SHEET, doc, stored=False)

@@ -1,13 +1,14 @@
-"""The 80 mm thermal roll: a document laid out once to measure it, then on a page as tall as
-its content (the roll is cut after it)."""
+"""The 80 mm thermal roll: a document laid out once on a very tall page, then cut just below
+its content (as the printer cuts the roll after it)."""
 
 from __future__ import annotations
 
+from flask import render_template
 from weasyprint.document import Document
 
-from app.documents.pdf import render_document
+from app.documents.pdf import layout_html, render_document, render_stored, write_pdf
 
-# The first layout's page: far taller than any receipt, so the content is never broken.
+# The layout's page before the cut: far taller than any receipt, so the content is never broken.
 THERMAL_PROBE_HEIGHT_MM = 2000.0
 # The page's bottom margin, and paper fed after it before the cut.
 THERMAL_BOTTOM_MARGIN_MM = 5.0
@@ -21,26 +22,33 @@ def layout_thermal(template_name: str, context: object) -> Document:
     """Lay ``template_name`` out for an 80 mm roll, on one page as tall as its content.
 
     The template sizes its page with ``page_height_mm`` and ends with the ``roll-end`` marker.
-    First pass: a very tall page; the marker's anchor (``Page.anchors``: its position from the
-    page's top edge) is how far the content reaches. Second pass: that height plus the bottom
-    margin. Should rounding still push a line over (it should not), a few millimetres are
-    added until the document is one page. Needs a Flask application context.
+    One layout pass, on a very tall page; the marker's anchor (``Page.anchors``: its position
+    from the page's top edge) is how far the content reaches, and the page is then cut there
+    plus the bottom margin: WeasyPrint draws from the top-left corner and sizes the PDF page
+    (its MediaBox) from ``Page.height``, so lowering the height crops only the empty paper
+    below. A document longer than the probe keeps its pages. Needs an application context.
     """
-    sizes = {"bottom_margin_mm": THERMAL_BOTTOM_MARGIN_MM}
-    probe = render_document(template_name, context, page_height_mm=THERMAL_PROBE_HEIGHT_MM, **sizes)
-    if len(probe.pages) > 1:  # longer than two metres: nothing sensible to measure
-        return probe
-    content_px = probe.pages[0].anchors[THERMAL_END][1]
-    height_mm = content_px * _MM_PER_PX + THERMAL_BOTTOM_MARGIN_MM + THERMAL_SLACK_MM
-    for _ in range(4):
-        document = render_document(
-            template_name, context, page_height_mm=round(height_mm, 2), **sizes
-        )
-        if len(document.pages) == 1:
-            return document
-        height_mm += 3.0
-    return probe
+    return _cut(render_document(template_name, context, **_probe_sizes()))
+
+
+def _probe_sizes() -> dict[str, float]:
+    return {
+        "page_height_mm": THERMAL_PROBE_HEIGHT_MM,
+        "bottom_margin_mm": THERMAL_BOTTOM_MARGIN_MM,
+    }
+
+
+def _cut(document: Document) -> Document:
+    if len(document.pages) > 1:  # longer than two metres: nothing sensible to cut
+        return document
+    page = document.pages[0]
+    content_px = page.anchors[THERMAL_END][1]
+    margin_px = (THERMAL_BOTTOM_MARGIN_MM + THERMAL_SLACK_MM) / _MM_PER_PX
+    page.height = min(page.height, content_px + margin_px)
+    return document
 
 
 def render_thermal(template_name: str, context: object) -> bytes:
-    return layout_thermal(template_name, context).write_pdf()
+    """The roll's PDF, stored once per version (see :func:`app.documents.pdf.render_stored`)."""
+    html = render_template(template_name, doc=context, **_probe_sizes())
+    return render_stored("thermal", template_name, html, lambda: write_pdf(_cut(layout_html(html))))

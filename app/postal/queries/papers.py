@@ -69,7 +69,9 @@ def label(shipment: Shipment) -> docs.PostalLabel:
         addressee=addressee,
         post_office=shipment.post_office.name,
         lookup_url=lookup_url(dossier.code or ""),
-        printed_at=clock.now(),
+        # The moment the item got its number, not the clock: a reprint is the same label, so
+        # the stored PDF is served again (app/documents/store.py) instead of a new render.
+        printed_at=shipment.picked_up_at or shipment.handed_over_at or shipment.updated_at,
     )
 
 
