@@ -1,0 +1,201 @@
+"""`make bench-reads`: requests per second of the public read pages beside a hello-world floor.
+
+Creates a throw-away database on the server of ``BENCH_PG_URL`` (default: the local server),
+migrates and seeds it with ``flask db upgrade`` and ``flask seed`` (demo mode, so there are
+submitted dossiers to look up), then starts two gunicorns with the same settings (2 sync
+workers, as in production here): the app (``wsgi:app``) and bench/hello_app.py, the smallest
+Flask app. The same load generator drives both (wrk when installed, ``apt-get install wrk``;
+else a threaded Python client), on the same 2 CPUs: the numbers are what this machine does
+with the generator's share taken, and only the ratios travel to other machines.
+
+Prints requests/s for hello-world, ``/healthz``, the look-up of a dossier, the catalogue search
+and a procedure's page, each with its ratio to hello-world. ``BENCH_ROUNDS`` rounds (default
+3) of ``BENCH_SECONDS`` seconds (default 5) per page, the pages interleaved so drift hits all
+alike; the median round is shown. ``BENCH_APP_DIR`` serves another checkout's code (e.g. main,
+for the "before" number) with this script. Rate limits are lifted for the run (the look-up's
+limit would otherwise answer 429). Prints numbers; never fails. Drops the database at the end.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_DIR = Path(os.environ.get("BENCH_APP_DIR", ROOT)).resolve()
+BIN = Path(sys.executable).parent
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+WORKERS = "2"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(port: int, path: str) -> None:
+    for _ in range(200):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", path)
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answers on port {port}")
+
+
+@contextmanager
+def gunicorn(app: str, cwd: Path, env: dict[str, str]) -> Iterator[int]:
+    port = free_port()
+    command = [str(BIN / "gunicorn"), "-w", WORKERS, "-k", "sync", "-b", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(
+        [*command, "--log-level", "warning", app], cwd=cwd, env={**os.environ, **env}
+    )
+    try:
+        wait_for(port, "/")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wrk(url: str) -> tuple[float, int]:
+    """Requests/s and the count of answers that were not 2xx/3xx (errors)."""
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: .*?(\d+) timeout", out)
+    return rate, (int(bad.group(1)) if bad else 0) + (int(errors.group(1)) if errors else 0)
+
+
+def python_client(url: str) -> tuple[float, int]:
+    """The fallback generator: CONNECTIONS threads, one request per connection (as gunicorn's
+    sync workers close it anyway)."""
+    host, _, rest = url.removeprefix("http://").partition("/")
+    port = int(host.split(":")[1])
+    counts, errors, stop = [0] * CONNECTIONS, [0] * CONNECTIONS, time.monotonic() + SECONDS
+
+    def loop(i: int) -> None:
+        while time.monotonic() < stop:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", "/" + rest)
+            response = connection.getresponse()
+            response.read()
+            counts[i] += 1
+            errors[i] += response.status >= 400
+            connection.close()
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / SECONDS, sum(errors)
+
+
+def load(url: str) -> tuple[float, int]:
+    return wrk(url) if shutil.which("wrk") else python_client(url)
+
+
+def prepare(url: str) -> dict[str, str]:
+    """Migrate and seed with the app's own commands; a dossier code and a procedure code."""
+    env = {**os.environ, "DATABASE_URL": url, "DEMO_MODE": "1", "FLASK_APP": "wsgi"}
+    for command in (["db", "upgrade"], ["seed"]):
+        subprocess.run([str(BIN / "flask"), *command], cwd=APP_DIR, env=env, check=True)
+    with create_engine(url).connect() as connection:
+        dossier = connection.scalar(
+            text("SELECT code FROM dossiers WHERE status <> 'draft' ORDER BY id LIMIT 1")
+        )
+        procedure = connection.scalar(
+            text("SELECT code FROM procedures WHERE is_active ORDER BY code LIMIT 1")
+        )
+    return {"dossier": str(dossier), "procedure": str(procedure)}
+
+
+def run(url: str) -> None:
+    codes = prepare(url)
+    app_env = {
+        "DATABASE_URL": url,
+        "DEMO_MODE": "1",
+        "RATELIMIT_LOOKUP": "100000000/minute",
+    }
+    pages = {
+        "/healthz": "/healthz",
+        "look-up": f"/tra-cuu/{codes['dossier']}",
+        "catalogue search": "/thu-tuc?q=khai+sinh",
+        "procedure page": f"/thu-tuc/{codes['procedure']}",
+    }
+    rates: dict[str, list[float]] = {"hello-world": [], **{name: [] for name in pages}}
+    errors = dict.fromkeys(rates, 0)
+    hello_dir = Path(__file__).resolve().parent
+    with (
+        gunicorn("hello_app:app", hello_dir, {}) as hello,
+        gunicorn("wsgi:app", APP_DIR, app_env) as port,
+    ):
+        for path in pages.values():
+            load_url = f"http://127.0.0.1:{port}{path}"
+            load(load_url)  # warm up: imports, templates, pool
+        for _ in range(ROUNDS):
+            rate, bad = load(f"http://127.0.0.1:{hello}/")
+            rates["hello-world"].append(rate)
+            errors["hello-world"] += bad
+            for name, path in pages.items():
+                rate, bad = load(f"http://127.0.0.1:{port}{path}")
+                rates[name].append(rate)
+                errors[name] += bad
+    generator = "wrk" if shutil.which("wrk") else "python threads"
+    print(
+        f"\nReads on gunicorn -w {WORKERS} -k sync, PostgreSQL; {generator}, {CONNECTIONS} "
+        f"connections, median of {ROUNDS} × {SECONDS} s; code: {APP_DIR}"
+    )
+    floor = statistics.median(rates["hello-world"])
+    print(f"{'page':<18}{'req/s':>9}{'× hello':>9}{'errors':>8}")
+    for name, values in rates.items():
+        rate = statistics.median(values)
+        print(f"{name:<18}{rate:>9.0f}{rate / floor:>9.2f}{errors[name]:>8}")
+
+
+def main() -> None:
+    server = make_url(
+        os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    )
+    name = f"motcua_reads_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # no server: say so, never fail
+        print(f"reads bench skipped: PostgreSQL not reachable at {server} ({error})")
+        return
+    try:
+        run(server.set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()
