@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import geo
 from app.catalogue import search, usage
@@ -55,8 +55,14 @@ def _name(procedure: Procedure) -> str:
 
 
 def active_procedure(code: str) -> Procedure | None:
-    """The procedure a citizen may open (its page), or None."""
-    return db.session.scalar(select(Procedure).filter_by(code=code, is_active=True))
+    """The procedure a citizen may open (its page), or None; its documents (which the page
+    lists) joined in the same query: one round trip."""
+    stmt = (
+        select(Procedure)
+        .options(joinedload(Procedure.documents))
+        .filter_by(code=code, is_active=True)
+    )
+    return db.session.scalars(stmt).unique().one_or_none()
 
 
 def procedure_by_code(code: str) -> Procedure | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.catalogue.models import Procedure, RequiredDocument
 from app.dossiers.models import Attachment, Dossier, DossierEvent
@@ -20,10 +21,14 @@ def normalise_code(raw: str) -> str:
 
 
 def submitted_by_code(code: str) -> Dossier | None:
+    """The dossier the public look-up shows, with its procedure and receiving unit (which the
+    page prints) in the same query: one round trip."""
     if not _CODE.match(code):
         return None
     return db.session.scalar(
-        select(Dossier).where(Dossier.code == code, Dossier.status != DossierStatus.DRAFT)
+        select(Dossier)
+        .options(joinedload(Dossier.procedure), joinedload(Dossier.receiving_unit))
+        .where(Dossier.code == code, Dossier.status != DossierStatus.DRAFT)
     )
 
 
