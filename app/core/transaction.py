@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
+from flask import Flask, g, has_app_context, render_template
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-
-from flask import Flask, g, has_app_context, render_template
 from werkzeug.wrappers import Response
 
 from app.core.errors import DomainError, Invalid
