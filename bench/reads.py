@@ -11,9 +11,10 @@ with the generator's share taken, and only the ratios travel to other machines.
 Prints requests/s for hello-world, ``/healthz``, the look-up of a dossier, the catalogue search
 and a procedure's page, each with its ratio to hello-world. ``BENCH_ROUNDS`` rounds (default
 3) of ``BENCH_SECONDS`` seconds (default 5) per page, the pages interleaved so drift hits all
-alike; the median round is shown. ``BENCH_APP_DIR`` serves another checkout's code (e.g. main,
-for the "before" number) with this script. Rate limits are lifted for the run (the look-up's
-limit would otherwise answer 429). Prints numbers; never fails. Drops the database at the end.
+alike; the median round is shown. ``BENCH_BASELINE_DIR`` serves another checkout's code
+(e.g. an export of main) beside ours in the same run, interleaved, for before/after numbers
+that the other load on the machine hits alike; ``BENCH_APP_DIR`` replaces ours. Rate limits
+are lifted for the run (the look-up's limit would otherwise answer 429). Prints numbers; never fails. Drops the database at the end.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -37,6 +38,8 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_DIR = Path(os.environ.get("BENCH_APP_DIR", ROOT)).resolve()
+# Another checkout served beside ours in the same run (e.g. main, for before/after).
+BASELINE_DIR = os.environ.get("BENCH_BASELINE_DIR", "")
 BIN = Path(sys.executable).parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
@@ -135,6 +138,26 @@ def prepare(url: str) -> dict[str, str]:
     return {"dossier": str(dossier), "procedure": str(procedure)}
 
 
+def measure(
+    ports: dict[str, int], pages: dict[str, str]
+) -> dict[tuple[str, str], tuple[float, int]]:
+    """Requests/s per (server, page), ROUNDS times, every server and page interleaved."""
+    for port in ports.values():
+        for path in pages.values():
+            load(f"http://127.0.0.1:{port}{path}")  # warm up: imports, templates, pool
+    rates: dict[tuple[str, str], list[float]] = {}
+    errors: dict[tuple[str, str], int] = {}
+    for _ in range(ROUNDS):
+        for page, path in pages.items():
+            for server, port in ports.items():
+                if server == "hello-world" and path != "/":
+                    continue
+                rate, bad = load(f"http://127.0.0.1:{port}{path}")
+                rates.setdefault((server, page), []).append(rate)
+                errors[server, page] = errors.get((server, page), 0) + bad
+    return {key: (statistics.median(values), errors[key]) for key, values in rates.items()}
+
+
 def run(url: str) -> None:
     codes = prepare(url)
     app_env = {
@@ -143,39 +166,36 @@ def run(url: str) -> None:
         "RATELIMIT_LOOKUP": "100000000/minute",
     }
     pages = {
+        "hello-world": "/",
         "/healthz": "/healthz",
         "look-up": f"/tra-cuu/{codes['dossier']}",
         "catalogue search": "/thu-tuc?q=khai+sinh",
         "procedure page": f"/thu-tuc/{codes['procedure']}",
     }
-    rates: dict[str, list[float]] = {"hello-world": [], **{name: [] for name in pages}}
-    errors = dict.fromkeys(rates, 0)
     hello_dir = Path(__file__).resolve().parent
-    with (
-        gunicorn("hello_app:app", hello_dir, {}) as hello,
-        gunicorn("wsgi:app", APP_DIR, app_env) as port,
-    ):
-        for path in pages.values():
-            load_url = f"http://127.0.0.1:{port}{path}"
-            load(load_url)  # warm up: imports, templates, pool
-        for _ in range(ROUNDS):
-            rate, bad = load(f"http://127.0.0.1:{hello}/")
-            rates["hello-world"].append(rate)
-            errors["hello-world"] += bad
-            for name, path in pages.items():
-                rate, bad = load(f"http://127.0.0.1:{port}{path}")
-                rates[name].append(rate)
-                errors[name] += bad
+    with ExitStack() as stack:
+        ports = {"hello-world": stack.enter_context(gunicorn("hello_app:app", hello_dir, {}))}
+        ports["ours"] = stack.enter_context(gunicorn("wsgi:app", APP_DIR, app_env))
+        if BASELINE_DIR:
+            ports["baseline"] = stack.enter_context(gunicorn("wsgi:app", BASELINE_DIR, app_env))
+        results = measure(ports, pages)
     generator = "wrk" if shutil.which("wrk") else "python threads"
     print(
         f"\nReads on gunicorn -w {WORKERS} -k sync, PostgreSQL; {generator}, {CONNECTIONS} "
-        f"connections, median of {ROUNDS} × {SECONDS} s; code: {APP_DIR}"
+        f"connections, median of {ROUNDS} × {SECONDS} s, interleaved; ours: {APP_DIR}"
+        + (f"; baseline: {BASELINE_DIR}" if BASELINE_DIR else "")
     )
-    floor = statistics.median(rates["hello-world"])
-    print(f"{'page':<18}{'req/s':>9}{'× hello':>9}{'errors':>8}")
-    for name, values in rates.items():
-        rate = statistics.median(values)
-        print(f"{name:<18}{rate:>9.0f}{rate / floor:>9.2f}{errors[name]:>8}")
+    floor = results["hello-world", "hello-world"][0]
+    servers = [s for s in ports if s != "hello-world"]
+    print(
+        f"{'page':<18}" + "".join(f"{s + ' req/s':>16}{'× hello':>9}{'errors':>8}" for s in servers)
+    )
+    for page in pages:
+        row = f"{page:<18}"
+        for server in servers:
+            rate, bad = results.get((server, page)) or results["hello-world", page]
+            row += f"{rate:>16.0f}{rate / floor:>9.2f}{bad:>8.0f}"
+        print(row)
 
 
 def main() -> None:
