@@ -14,7 +14,8 @@ and a procedure's page, each with its ratio to hello-world. ``BENCH_ROUNDS`` rou
 alike; the median round is shown. ``BENCH_BASELINE_DIR`` serves another checkout's code
 (e.g. an export of main) beside ours in the same run, interleaved, for before/after numbers
 that the other load on the machine hits alike; ``BENCH_APP_DIR`` replaces ours. Rate limits
-are lifted for the run (the look-up's limit would otherwise answer 429). Prints numbers; never fails. Drops the database at the end.
+are lifted for the run (the look-up's limit would otherwise answer 429). Prints numbers;
+never fails. Drops the database at the end.
 """
 
 from __future__ import annotations
