@@ -73,13 +73,20 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def commit_or_roll_back(response: Response) -> Response:
-        if g.get(_READ_ONLY):
-            return response  # nothing to commit, no transaction to end
+        if g.pop(_READ_ONLY, False):
+            # No transaction to end: this gives the connection back to the pool (in autocommit
+            # it sends nothing) and leaves the session as a transactional request would.
+            db.session.rollback()
+            return response
         if response.status_code < 400 or (response.status_code < 500 and g.get(_KEEP)):
             db.session.commit()
         else:
             db.session.rollback()
         return response
+
+    @app.teardown_request
+    def forget_read_only(error: BaseException | None) -> None:
+        g.pop(_READ_ONLY, None)
 
     @app.errorhandler(DomainError)
     def refused(error: DomainError):  # type: ignore[no-untyped-def]
