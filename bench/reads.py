@@ -95,6 +95,16 @@ def wrk(url: str) -> tuple[float, int]:
     return rate, (int(bad.group(1)) if bad else 0) + (int(errors.group(1)) if errors else 0)
 
 
+def warm_up(port: int, path: str, requests: int = 50) -> None:
+    """A few requests first, so each worker has imported, compiled its templates and opened
+    its database connection before it is measured."""
+    for _ in range(requests):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", path)
+        connection.getresponse().read()
+        connection.close()
+
+
 def python_client(url: str) -> tuple[float, int]:
     """The fallback generator: CONNECTIONS threads, one request per connection (as gunicorn's
     sync workers close it anyway)."""
@@ -143,15 +153,16 @@ def measure(
     ports: dict[str, int], pages: dict[str, str]
 ) -> dict[tuple[str, str], tuple[float, int]]:
     """Requests/s per (server, page), ROUNDS times, every server and page interleaved."""
-    for port in ports.values():
-        for path in pages.values():
-            load(f"http://127.0.0.1:{port}{path}")  # warm up: imports, templates, pool
+    for server, port in ports.items():
+        for page, path in pages.items():
+            if (server == "hello-world") == (page == "hello-world"):
+                warm_up(port, path)
     rates: dict[tuple[str, str], list[float]] = {}
     errors: dict[tuple[str, str], int] = {}
     for _ in range(ROUNDS):
         for page, path in pages.items():
             for server, port in ports.items():
-                if server == "hello-world" and path != "/":
+                if (server == "hello-world") != (page == "hello-world"):
                     continue
                 rate, bad = load(f"http://127.0.0.1:{port}{path}")
                 rates.setdefault((server, page), []).append(rate)
@@ -168,12 +179,14 @@ def run(url: str) -> None:
     }
     pages = {
         "hello-world": "/",
+        "home (no SQL)": "/",
         "/healthz": "/healthz",
         "look-up": f"/tra-cuu/{codes['dossier']}",
         "catalogue search": "/thu-tuc?q=khai+sinh",
         "procedure page": f"/thu-tuc/{codes['procedure']}",
     }
     hello_dir = Path(__file__).resolve().parent
+    load_before = os.getloadavg()[0]  # other work on the machine skews every number alike
     with ExitStack() as stack:
         ports = {"hello-world": stack.enter_context(gunicorn("hello_app:app", hello_dir, {}))}
         ports["ours"] = stack.enter_context(gunicorn("wsgi:app", APP_DIR, app_env))
@@ -185,6 +198,7 @@ def run(url: str) -> None:
         f"\nReads on gunicorn -w {WORKERS} -k sync, PostgreSQL; {generator}, {CONNECTIONS} "
         f"connections, median of {ROUNDS} × {SECONDS} s, interleaved; ours: {APP_DIR}"
         + (f"; baseline: {BASELINE_DIR}" if BASELINE_DIR else "")
+        + f"; load average before/after: {load_before:.1f} / {os.getloadavg()[0]:.1f}"
     )
     floor = results["hello-world", "hello-world"][0]
     servers = [s for s in ports if s != "hello-world"]
