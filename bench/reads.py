@@ -32,10 +32,12 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_DIR = Path(os.environ.get("BENCH_APP_DIR", ROOT)).resolve()
@@ -67,7 +69,7 @@ def wait_for(port: int, path: str) -> None:
 
 
 @contextmanager
-def gunicorn(app: str, cwd: Path, env: dict[str, str]) -> Iterator[int]:
+def gunicorn(app: str, cwd: Path, env: dict[str, str]) -> Iterator[tuple[int, int]]:
     port = free_port()
     command = [str(BIN / "gunicorn"), "-w", WORKERS, "-k", "sync", "-b", f"127.0.0.1:{port}"]
     process = subprocess.Popen(
@@ -75,14 +77,14 @@ def gunicorn(app: str, cwd: Path, env: dict[str, str]) -> Iterator[int]:
     )
     try:
         wait_for(port, "/")
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def wrk(url: str) -> tuple[float, int]:
-    """Requests/s and the count of answers that were not 2xx/3xx (errors)."""
+def wrk(url: str) -> tuple[float, int, int]:
+    """Requests/s, the count of answers that were not 2xx/3xx (errors), requests made."""
     out = subprocess.run(
         ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", url],
         capture_output=True,
@@ -92,7 +94,8 @@ def wrk(url: str) -> tuple[float, int]:
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: .*?(\d+) timeout", out)
-    return rate, (int(bad.group(1)) if bad else 0) + (int(errors.group(1)) if errors else 0)
+    made = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return rate, (int(bad.group(1)) if bad else 0) + (int(errors.group(1)) if errors else 0), made
 
 
 def warm_up(port: int, path: str, requests: int = 50) -> None:
@@ -105,7 +108,7 @@ def warm_up(port: int, path: str, requests: int = 50) -> None:
         connection.close()
 
 
-def python_client(url: str) -> tuple[float, int]:
+def python_client(url: str) -> tuple[float, int, int]:
     """The fallback generator: CONNECTIONS threads, one request per connection (as gunicorn's
     sync workers close it anyway)."""
     host, _, rest = url.removeprefix("http://").partition("/")
@@ -127,11 +130,48 @@ def python_client(url: str) -> tuple[float, int]:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(counts) / SECONDS, sum(errors)
+    return sum(counts) / SECONDS, sum(errors), sum(counts)
 
 
-def load(url: str) -> tuple[float, int]:
+def load(url: str) -> tuple[float, int, int]:
     return wrk(url) if shutil.which("wrk") else python_client(url)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (Linux /proc; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def workers_of(master: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return children
+
+
+def backends_of(url: str, name: str) -> list[int]:
+    """The PostgreSQL server processes serving the gunicorn whose connections are ``name``."""
+    with create_engine(url, poolclass=NullPool).connect() as connection:
+        return list(
+            connection.scalars(
+                text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE application_name = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+        )
 
 
 def prepare(url: str) -> dict[str, str]:
@@ -149,34 +189,51 @@ def prepare(url: str) -> dict[str, str]:
     return {"dossier": str(dossier), "procedure": str(procedure)}
 
 
-def measure(
-    ports: dict[str, int], pages: dict[str, str]
-) -> dict[tuple[str, str], tuple[float, int]]:
-    """Requests/s per (server, page), ROUNDS times, every server and page interleaved."""
-    for server, port in ports.items():
-        for page, path in pages.items():
-            if (server == "hello-world") == (page == "hello-world"):
-                warm_up(port, path)
-    rates: dict[tuple[str, str], list[float]] = {}
-    errors: dict[tuple[str, str], int] = {}
+@dataclass
+class Server:
+    port: int
+    processes: list[int]  # gunicorn's workers, and the PostgreSQL backends serving them
+
+
+@dataclass
+class Result:
+    rates: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+def measure(servers: dict[str, Server], pages: dict[str, str]) -> dict[tuple[str, str], Result]:
+    """Requests/s and CPU per request for each (server, page), ROUNDS times, every server and
+    page interleaved. The CPU is what the server's workers and database backends spent, per
+    request made: it does not depend on what else the machine is doing, the rate does."""
+    results: dict[tuple[str, str], Result] = {}
     for _ in range(ROUNDS):
         for page, path in pages.items():
-            for server, port in ports.items():
-                if (server == "hello-world") != (page == "hello-world"):
+            for name, server in servers.items():
+                if (name == "hello-world") != (page == "hello-world"):
                     continue
-                rate, bad = load(f"http://127.0.0.1:{port}{path}")
-                rates.setdefault((server, page), []).append(rate)
-                errors[server, page] = errors.get((server, page), 0) + bad
-    return {key: (statistics.median(values), errors[key]) for key, values in rates.items()}
+                before = cpu_seconds(server.processes)
+                rate, bad, made = load(f"http://127.0.0.1:{server.port}{path}")
+                used = cpu_seconds(server.processes) - before
+                result = results.setdefault((name, page), Result())
+                result.rates.append(rate)
+                result.cpu_ms.append(used * 1000 / max(made, 1))
+                result.errors += bad
+    return results
+
+
+def start(stack: ExitStack, app: str, cwd: Path, env: dict[str, str], pages: dict[str, str]):  # type: ignore[no-untyped-def]
+    port, master = stack.enter_context(gunicorn(app, cwd, env))
+    for page, path in pages.items():
+        if (app == "hello_app:app") == (page == "hello-world"):
+            warm_up(port, path)
+    url = env.get("DATABASE_URL", "")
+    backends = backends_of(url, make_url(url).query["application_name"]) if url else []  # type: ignore[arg-type]
+    return Server(port, workers_of(master) + backends)
 
 
 def run(url: str) -> None:
     codes = prepare(url)
-    app_env = {
-        "DATABASE_URL": url,
-        "DEMO_MODE": "1",
-        "RATELIMIT_LOOKUP": "100000000/minute",
-    }
     pages = {
         "hello-world": "/",
         "home (no SQL)": "/",
@@ -186,30 +243,48 @@ def run(url: str) -> None:
         "procedure page": f"/thu-tuc/{codes['procedure']}",
     }
     hello_dir = Path(__file__).resolve().parent
-    load_before = os.getloadavg()[0]  # other work on the machine skews every number alike
+    load_before = os.getloadavg()[0]  # other work on the machine skews the rates
+    apps = {"ours": APP_DIR, **({"baseline": Path(BASELINE_DIR)} if BASELINE_DIR else {})}
     with ExitStack() as stack:
-        ports = {"hello-world": stack.enter_context(gunicorn("hello_app:app", hello_dir, {}))}
-        ports["ours"] = stack.enter_context(gunicorn("wsgi:app", APP_DIR, app_env))
-        if BASELINE_DIR:
-            ports["baseline"] = stack.enter_context(gunicorn("wsgi:app", BASELINE_DIR, app_env))
-        results = measure(ports, pages)
+        servers = {"hello-world": start(stack, "hello_app:app", hello_dir, {}, pages)}
+        for name, directory in apps.items():
+            env = {
+                "DATABASE_URL": str(make_url(url).update_query_dict({"application_name": name})),
+                "DEMO_MODE": "1",
+                "RATELIMIT_LOOKUP": "100000000/minute",
+            }
+            servers[name] = start(stack, "wsgi:app", directory, env, pages)
+        results = measure(servers, pages)
+    report(results, pages, list(apps), load_before)
+
+
+def report(
+    results: dict[tuple[str, str], Result], pages: dict[str, str], apps: list[str], load: float
+) -> None:
     generator = "wrk" if shutil.which("wrk") else "python threads"
     print(
         f"\nReads on gunicorn -w {WORKERS} -k sync, PostgreSQL; {generator}, {CONNECTIONS} "
         f"connections, median of {ROUNDS} × {SECONDS} s, interleaved; ours: {APP_DIR}"
         + (f"; baseline: {BASELINE_DIR}" if BASELINE_DIR else "")
-        + f"; load average before/after: {load_before:.1f} / {os.getloadavg()[0]:.1f}"
+        + f"; load average before/after: {load:.1f} / {os.getloadavg()[0]:.1f}"
     )
-    floor = results["hello-world", "hello-world"][0]
-    servers = [s for s in ports if s != "hello-world"]
     print(
-        f"{'page':<18}" + "".join(f"{s + ' req/s':>16}{'× hello':>9}{'errors':>8}" for s in servers)
+        "req/s: rate under this machine's load; CPU: ms of CPU per request in the server's "
+        "workers and database backends (the load generator excluded); × hello: the ratio"
     )
+    floor = results["hello-world", "hello-world"]
+    floor_rate, floor_cpu = statistics.median(floor.rates), statistics.median(floor.cpu_ms)
+    header = f"{'page':<17}"
+    for app in apps:
+        header += f"{app + ' req/s':>15}{'× hello':>8}{'CPU ms':>8}{'× hello':>8}{'errors':>7}"
+    print(header)
     for page in pages:
-        row = f"{page:<18}"
-        for server in servers:
-            rate, bad = results.get((server, page)) or results["hello-world", page]
-            row += f"{rate:>16.0f}{rate / floor:>9.2f}{bad:>8.0f}"
+        row = f"{page:<17}"
+        for app in apps:
+            result = results.get((app, page)) or results["hello-world", page]
+            rate, cpu = statistics.median(result.rates), statistics.median(result.cpu_ms)
+            row += f"{rate:>15.0f}{rate / floor_rate:>8.2f}{cpu:>8.2f}"
+            row += f"{floor_cpu / cpu if cpu else 0:>8.2f}{result.errors:>7}"
         print(row)
 
 

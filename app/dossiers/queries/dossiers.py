@@ -4,8 +4,9 @@ list, a dossier's files, papers and timeline, the procedure a citizen starts."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, load_only
 
 from app.catalogue.models import Procedure, RequiredDocument, Unit
@@ -28,7 +29,13 @@ def submitted_by_code(code: str) -> Dossier | None:
     (tests/public/test_reads.py counts them)."""
     if not _CODE.match(code):
         return None
-    return db.session.scalar(
+    return db.session.scalar(_lookup_statement(), {"code": code})
+
+
+@cache
+def _lookup_statement() -> Select[tuple[Dossier]]:
+    """Built once per process: building the options costs more than running the query."""
+    return (
         select(Dossier)
         .options(
             load_only(*(getattr(Dossier, name) for name in _LOOKUP_COLUMNS)),
@@ -37,7 +44,7 @@ def submitted_by_code(code: str) -> Dossier | None:
             ),
             joinedload(Dossier.receiving_unit).load_only(Unit.name, Unit.support_phone),
         )
-        .where(Dossier.code == code, Dossier.status != DossierStatus.DRAFT)
+        .where(Dossier.code == bindparam("code"), Dossier.status != DossierStatus.DRAFT)
     )
 
 
