@@ -2,20 +2,22 @@
 
 Creates a throw-away database on the server of ``BENCH_PG_URL`` (default: the local server),
 migrates and seeds it with ``flask db upgrade`` and ``flask seed`` (demo mode, so there are
-submitted dossiers to look up), then starts two gunicorns with the same settings (2 sync
-workers, as in production here): the app (``wsgi:app``) and bench/hello_app.py, the smallest
-Flask app. The same load generator drives both (wrk when installed, ``apt-get install wrk``;
-else a threaded Python client), on the same 2 CPUs: the numbers are what this machine does
-with the generator's share taken, and only the ratios travel to other machines.
+submitted dossiers to look up), then starts gunicorns with the same settings (2 sync workers):
+the app (``wsgi:app``) and bench/hello_app.py, the smallest Flask app. One load generator
+drives them all (wrk when installed, ``apt-get install wrk``; else, or with
+``BENCH_GENERATOR=python``, a threaded Python client) on the same 2 CPUs: the generator changes
+every ratio, so compare only numbers made with the same one.
 
-Prints requests/s for hello-world, ``/healthz``, the look-up of a dossier, the catalogue search
-and a procedure's page, each with its ratio to hello-world. ``BENCH_ROUNDS`` rounds (default
-3) of ``BENCH_SECONDS`` seconds (default 5) per page, the pages interleaved so drift hits all
-alike; the median round is shown. ``BENCH_BASELINE_DIR`` serves another checkout's code
-(e.g. an export of main) beside ours in the same run, interleaved, for before/after numbers
-that the other load on the machine hits alike; ``BENCH_APP_DIR`` replaces ours. Rate limits
-are lifted for the run (the look-up's limit would otherwise answer 429). Prints numbers;
-never fails. Drops the database at the end.
+Prints, for hello-world, the app's home page (no SQL: the app's own floor), ``/healthz``, the
+look-up of a dossier, the catalogue search and a procedure's page: requests/s and their ratio
+to hello-world, and the CPU milliseconds per request spent by the server's workers and its
+PostgreSQL backends (read from /proc; the rate moves with whatever else the machine runs, the
+CPU per request much less). ``BENCH_ROUNDS`` rounds (default 3) of ``BENCH_SECONDS`` seconds
+(default 5) per page, pages and servers interleaved so drift hits all alike; the median round
+is shown. ``BENCH_BASELINE_DIR`` serves another checkout (e.g. an export of main) beside ours
+in the same run, for before/after numbers; ``BENCH_APP_DIR`` replaces ours. Rate limits are
+lifted for the run (the look-up's limit would otherwise answer 429); they are counted in
+memory, as without REDIS_URL. Prints numbers; never fails. Drops the database at the end.
 """
 
 from __future__ import annotations
@@ -133,8 +135,13 @@ def python_client(url: str) -> tuple[float, int, int]:
     return sum(counts) / SECONDS, sum(errors), sum(counts)
 
 
+# "wrk" (when installed) or "python": the generator changes every ratio (the slower it is, the
+# less of hello-world's rate it can ask for), so compare numbers made with the same one.
+GENERATOR = os.environ.get("BENCH_GENERATOR", "wrk" if shutil.which("wrk") else "python")
+
+
 def load(url: str) -> tuple[float, int, int]:
-    return wrk(url) if shutil.which("wrk") else python_client(url)
+    return wrk(url) if GENERATOR == "wrk" else python_client(url)
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -261,7 +268,7 @@ def run(url: str) -> None:
 def report(
     results: dict[tuple[str, str], Result], pages: dict[str, str], apps: list[str], load: float
 ) -> None:
-    generator = "wrk" if shutil.which("wrk") else "python threads"
+    generator = "wrk" if GENERATOR == "wrk" else "python threads"
     print(
         f"\nReads on gunicorn -w {WORKERS} -k sync, PostgreSQL; {generator}, {CONNECTIONS} "
         f"connections, median of {ROUNDS} × {SECONDS} s, interleaved; ours: {APP_DIR}"
