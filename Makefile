@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_WORKERS ?= auto
 export FLASK_APP := wsgi
 
-.PHONY: run test bench bench-pdf bench-2g bench-queue lint format assets install install-dev db-upgrade seed serve clean
+.PHONY: run test bench bench-pdf bench-2g bench-queue bench-reads load lint format assets install install-dev db-upgrade seed serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,7 @@ test: install-dev assets
 # Page weights and render times, then the citizen's journey in Chromium on 2G (bench-2g).
 bench: install-dev assets
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/reads.py
 	$(BIN)/python bench/throttled.py
 
 # The printed papers alone: ours (first render, stored) against a bare WeasyPrint page of the
@@ -86,3 +87,8 @@ clean:
 # A million dossiers on a throw-away PostgreSQL database (BENCH_PG_URL, BENCH_ROWS).
 bench-queue: install-dev
 	$(BIN)/python bench/queue_bench.py
+
+# Requests/s of /healthz, the look-up, the catalogue search and a procedure page on gunicorn
+# (2 sync workers) and a throw-away PostgreSQL database (BENCH_PG_URL), beside hello-world.
+bench-reads: install-dev
+	$(BIN)/python bench/reads.py

@@ -26,7 +26,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'motcua.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No ping before every checkout (a round trip per request): connections are replaced after
+    # DB_POOL_RECYCLE seconds, and when a statement meets a dead one (PostgreSQL restarted)
+    # SQLAlchemy invalidates the whole pool; that request fails once, the next ones reconnect
+    # (tests/public/test_reads.py). An hour stays under the idle timeouts of firewalls/NAT.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": _int("DB_POOL_RECYCLE", 3600)}
     # Uploaded documents live outside static/ and are only served through access checks.
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
     # Printed papers, each rendered once per state and kept here (app/documents/store.py);

@@ -6,11 +6,12 @@ from typing import Any
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.core import clock
 from app.core.roles import ROLE_LABELS, STAFF_ROLES, Role
+from app.core.text import fold
 from app.extensions import db
 
 # Staff belong to one or more units (a one-stop officer may serve two centres); officers see
@@ -42,6 +43,9 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(10), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
+    # full_name folded (app/core/text.fold: no case, no diacritics), kept by full_name's
+    # validator: the staff list searches and sorts by it in SQL.
+    name_key: Mapped[str] = mapped_column(String(120), default="", server_default="")
     id_number: Mapped[str | None] = mapped_column(String(12), unique=True)
     date_of_birth: Mapped[date | None]
     sex: Mapped[str | None] = mapped_column(String(6))
@@ -63,6 +67,13 @@ class User(UserMixin, db.Model):
     units = relationship("Unit", secondary=unit_memberships, order_by="Unit.code")
     post_office = relationship("PostOffice", foreign_keys=[post_office_id])
     team = relationship("CommunityTeam", back_populates="members", foreign_keys=[team_id])
+
+    __table_args__ = (Index("ix_users_role_name_key", "role", "name_key"),)
+
+    @validates("full_name")
+    def _keep_name_key(self, key: str, value: str) -> str:
+        self.name_key = fold(value or "")[:120]
+        return value
 
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)

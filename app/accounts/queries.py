@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User, UserSession, unit_memberships
 from app.accounts.staff import MANAGED_ROLES
 from app.catalogue.models import Unit
+from app.core.paging import Page, paginate_query
 from app.core.roles import Role
 from app.core.text import fold
 from app.extensions import db
@@ -65,21 +67,30 @@ def user_by_id_number(id_number: str) -> User | None:
 # --- staff accounts -----------------------------------------------------------------------------
 
 
-def search_staff(query: str = "", role: str = "") -> list[User]:
-    """Staff accounts (never citizens), by role then name; ``query`` matches name or phone."""
+def staff_page(query: str = "", role: str = "", number: int = 1) -> Page[User]:
+    """One page of staff accounts (never citizens): active first, by role then folded name;
+    ``query`` matches the name without case or diacritics, or 3+ digits of the phone. Paged in
+    SQL, with each row's units, post office and team loaded by the same few queries."""
     roles = [role] if role in MANAGED_ROLES else list(MANAGED_ROLES)
-    users = list(
-        db.session.scalars(select(User).where(User.role.in_(roles)).order_by(User.full_name))
+    stmt = (
+        select(User)
+        .where(User.role.in_(roles))
+        .options(selectinload(User.units), joinedload(User.post_office), joinedload(User.team))
+        .order_by(
+            User.is_active_account.desc(),
+            case({r.value: i for i, r in enumerate(MANAGED_ROLES)}, value=User.role),
+            User.name_key,
+            User.id,
+        )
     )
-    order = {r: i for i, r in enumerate(MANAGED_ROLES)}
-    users.sort(key=lambda u: (not u.is_active_account, order[Role(u.role)], fold(u.full_name)))
     key = fold(query)
-    digits = "".join(ch for ch in query if ch.isdigit())
-    if not key:
-        return users
-    return [
-        u for u in users if key in fold(u.full_name) or (len(digits) >= 3 and digits in u.phone)
-    ]
+    if key:
+        digits = "".join(ch for ch in query if ch.isdigit())
+        found = User.name_key.contains(key, autoescape=True)
+        if len(digits) >= 3:
+            found = or_(found, User.phone.contains(digits, autoescape=True))
+        stmt = stmt.where(found)
+    return paginate_query(stmt, number)
 
 
 def get_staff(user_id: int) -> User | None:

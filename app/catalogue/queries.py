@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app import geo
 from app.catalogue import search, usage
@@ -35,10 +36,7 @@ class CatalogueSearch:
 def search_procedures(query: str = "", level: str = "") -> CatalogueSearch:
     """Active procedures (of ``level`` if given) matching ``query`` without caring about case or
     diacritics; ranked in Python (the catalogue is tens of procedures, loaded once)."""
-    stmt = select(Procedure).where(Procedure.is_active.is_(True)).order_by(Procedure.name)
-    if level:
-        stmt = stmt.where(Procedure.level == level)
-    candidates = list(db.session.scalars(stmt))
+    candidates = list(db.session.scalars(_search_statement(level)))
     if not fold(query):
         return CatalogueSearch(candidates)
     found = [p for p in candidates if search.matches(query, p.search_text)]
@@ -50,13 +48,48 @@ def search_procedures(query: str = "", level: str = "") -> CatalogueSearch:
     return CatalogueSearch([], search.suggest(query, candidates, _name))
 
 
+@lru_cache(maxsize=8)
+def _search_statement(level: str) -> Select[tuple[Procedure]]:
+    """Built once per process and level. Only the columns the search and its results use: the
+    forms and guides (JSON, long text) of every procedure would cost more to read than the
+    rest of the page."""
+    stmt = (
+        select(Procedure)
+        .options(
+            load_only(
+                Procedure.code,
+                Procedure.name,
+                Procedure.search_text,
+                Procedure.level,
+                Procedure.processing_days,
+                Procedure.cutoff_15h,
+                Procedure.fee_online,
+            )
+        )
+        .where(Procedure.is_active.is_(True))
+        .order_by(Procedure.name)
+    )
+    return stmt.where(Procedure.level == level) if level else stmt
+
+
 def _name(procedure: Procedure) -> str:
     return procedure.name
 
 
 def active_procedure(code: str) -> Procedure | None:
-    """The procedure a citizen may open (its page), or None."""
-    return db.session.scalar(select(Procedure).filter_by(code=code, is_active=True))
+    """The procedure a citizen may open (its page), or None; its documents (which the page
+    lists) joined in the same query: one round trip."""
+    return db.session.scalars(_active_procedure_statement(), {"code": code}).unique().one_or_none()
+
+
+@cache
+def _active_procedure_statement() -> Select[tuple[Procedure]]:
+    """Built once per process: building the options costs more than running the query."""
+    return (
+        select(Procedure)
+        .options(joinedload(Procedure.documents))
+        .where(Procedure.code == bindparam("code"), Procedure.is_active.is_(True))
+    )
 
 
 def procedure_by_code(code: str) -> Procedure | None:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from flask import request
+from sqlalchemy import Select, func, select
+
+from app.extensions import db
 
 PAGE_SIZE: Final = 50
 T = TypeVar("T")
@@ -41,6 +44,17 @@ def paginate(items: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
     number = min(max(1, number), pages)
     start = (number - 1) * size
     return Page(items[start : start + size], number, len(items), size)
+
+
+def paginate_query(stmt: Select, number: int, size: int = PAGE_SIZE) -> Page[Any]:
+    """:func:`paginate` in SQL: a count, then one page by LIMIT/OFFSET (``stmt`` must be
+    ordered, and carry its own eager loads). A page past the end shows the last one."""
+    total = int(
+        db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    )
+    number = min(max(1, number), max(1, -(-total // size)))
+    items = list(db.session.scalars(stmt.limit(size).offset((number - 1) * size)))
+    return Page(items, number, total, size)
 
 
 def page_number() -> int:

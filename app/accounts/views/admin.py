@@ -18,7 +18,7 @@ from app.accounts.staff import MANAGED_ROLES
 from app.catalogue.queries import all_units
 from app.core import admin as admin_cards
 from app.core.htmx import render
-from app.core.paging import page_number, paginate
+from app.core.paging import page_number
 from app.core.permissions import require
 from app.core.responses import go
 from app.core.roles import ROLE_LABELS, Permission
@@ -46,7 +46,7 @@ def staff():
     return render(
         "accounts/admin/staff.html",
         "accounts/admin/_staff_results.html",
-        listing=paginate(queries.search_staff(query, role), page_number()),
+        listing=queries.staff_page(query, role, page_number()),
         query=query,
         role=role,
         roles=[(r.value, ROLE_LABELS[r]) for r in MANAGED_ROLES],

@@ -11,12 +11,14 @@ from app.catalogue.models import CHANNEL_LABELS, LEVEL_LABELS
 from app.catalogue.queries import active_procedure, search_procedures
 from app.core.htmx import render
 from app.core.permissions import public
+from app.core.transaction import read_only
 
 bp = Blueprint("catalogue", __name__)
 
 
 @bp.route("/thu-tuc")
 @public
+@read_only
 def index():
     query = request.args.get("q", "").strip()[:100]
     level = request.args.get("muc-do", "")
@@ -34,6 +36,7 @@ def index():
 
 @bp.route("/thu-tuc/<code>")
 @public
+@read_only
 def procedure(code: str):
     item = active_procedure(code) or abort(404)
     # A fresh token per page view: a retried "start" POST carries the same one (idempotent).

@@ -10,6 +10,7 @@ from app import geo
 from app.core.htmx import fragment_only, render
 from app.core.limits import limited
 from app.core.permissions import public
+from app.core.transaction import read_only
 from app.dossiers.queries.dossiers import citizen_timeline, normalise_code, submitted_by_code
 from app.public.queries import ping_database
 
@@ -24,6 +25,7 @@ def home():
 
 @bp.route("/healthz")
 @public
+@read_only
 def healthz():
     try:
         ping_database()
@@ -51,6 +53,7 @@ def lookup():
 @bp.route("/tra-cuu/<code>")
 @public
 @limited("lookup")
+@read_only
 def lookup_code(code: str):
     dossier = submitted_by_code(normalise_code(code))
     if dossier is None:

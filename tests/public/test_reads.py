@@ -1,0 +1,185 @@
+"""Reads near the floor (issue 14): the public pages in one SQL statement each (and on PostgreSQL
+in one round trip: no pre-ping, no BEGIN/COMMIT), the pool recovering from a database restart
+without pinging."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+from helpers import login, submit_dossier
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
+
+from app.catalogue.models import Unit
+from app.core.transaction import read_only
+from app.extensions import db
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement the engine sends while the block runs."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def fresh_get(app: Flask, client: FlaskClient, path: str):  # type: ignore[no-untyped-def]
+    """A GET in an app context of its own, so with a session of its own, as in production (the
+    tests' shared app context would otherwise hand the request the test's session and the
+    objects already in it)."""
+    db.session.commit()
+    with app.app_context():
+        return client.get(path)
+
+
+@pytest.fixture
+def pages(app, make_user, procedure) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    owner = make_user(full_name="Lương Thị Xuân", phone="0966123456", id_number="040195654321")
+    dossier = submit_dossier(app, owner, procedure)
+    return {
+        "look-up": f"/tra-cuu/{dossier.code}",
+        "catalogue search": "/thu-tuc?q=khai+sinh",
+        "catalogue": "/thu-tuc",
+        "procedure page": f"/thu-tuc/{procedure.code}",
+        "health check": "/healthz",
+    }
+
+
+@pytest.mark.parametrize(
+    "page", ["look-up", "catalogue search", "catalogue", "procedure page", "health check"]
+)
+def test_each_public_read_is_one_statement(app, client, pages, page) -> None:
+    with statements() as seen:
+        response = fresh_get(app, client, pages[page])
+    assert response.status_code == 200
+    assert len(seen) == 1, seen
+
+
+def test_the_look_up_shows_what_its_one_query_loaded(app, client, pages, procedure) -> None:
+    with statements() as seen:
+        html = fresh_get(app, client, pages["look-up"]).text
+    assert len(seen) == 1
+    facts = BeautifulSoup(html, "html.parser").select_one("dl.facts").get_text(" ", strip=True)
+    assert procedure.name in facts
+    assert "Trung tâm Phục vụ hành chính công" in facts  # the receiving unit, joined
+
+
+def test_the_procedure_page_lists_its_documents_from_one_query(app, client, procedure) -> None:
+    names = [document.name for document in procedure.documents]
+    assert names
+    with statements() as seen:
+        html = fresh_get(app, client, f"/thu-tuc/{procedure.code}").text
+    assert len(seen) == 1
+    assert all(name in html for name in names)
+
+
+@contextmanager
+def libpq_trace() -> Iterator[list[str]]:
+    """The messages libpq sends while the block runs, on every connection it checks out."""
+    messages: list[str] = []
+    with tempfile.TemporaryFile("w+") as trace:
+
+        def start(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+            dbapi_connection.pgconn.trace(trace.fileno())
+
+        def stop(dbapi_connection: Any, record: Any) -> None:
+            dbapi_connection.pgconn.untrace()
+
+        event.listen(db.engine, "checkout", start)
+        event.listen(db.engine, "checkin", stop)
+        try:
+            yield messages
+        finally:
+            event.remove(db.engine, "checkout", start)
+            event.remove(db.engine, "checkin", stop)
+            trace.flush()
+            trace.seek(0)
+            messages += [line for line in trace.read().splitlines() if "\tF\t" in line]
+
+
+def round_trips(messages: list[str]) -> int:
+    """Client messages that wait for the server: a simple Query, or the Sync closing an
+    extended-protocol Parse/Bind/Execute."""
+    return sum(1 for line in messages if re.search(r"\tF\t\d+\t(Query|Sync)\b", line))
+
+
+@pytest.mark.parametrize("page", ["look-up", "catalogue search", "procedure page", "health check"])
+def test_each_public_read_is_one_round_trip_on_postgresql(app, client, backend, pages, page):  # type: ignore[no-untyped-def]
+    if backend != "postgresql":
+        pytest.skip("libpq's trace: PostgreSQL only")
+    fresh_get(app, client, pages[page])  # the pool holds a connection already, as in production
+    with libpq_trace() as messages:
+        assert fresh_get(app, client, pages[page]).status_code == 200
+    assert round_trips(messages) == 1, messages  # no ping, no BEGIN, no COMMIT
+
+
+def terminate(pids: set[int]) -> int:
+    """What a PostgreSQL restart does to the app's pooled connections, done from outside."""
+    with create_engine(db.engine.url, poolclass=NullPool).connect() as connection:
+        killed = connection.scalar(
+            text("SELECT count(pg_terminate_backend(pid)) FROM unnest(:pids) AS pid"),
+            {"pids": sorted(pids)},
+        )
+        connection.commit()
+    return int(killed or 0)
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/thu-tuc", "/ho-so-cua-toi"])
+def test_requests_recover_after_the_database_drops_every_connection(
+    app, client, backend, citizen, path
+) -> None:
+    """No ping on checkout: the first request on a dead connection may fail (the health check
+    answers 503, a page 500), SQLAlchemy then invalidates the whole pool, and every request
+    after it succeeds on new connections: no loop of 500s."""
+    if backend != "postgresql":
+        pytest.skip("pg_terminate_backend: PostgreSQL only")
+    login(client, citizen)  # "/ho-so-cua-toi" is a signed-in, transactional page
+    db.session.close()
+    db.engine.dispose()
+    pids: set[int] = set()
+    event.listen(db.engine, "connect", lambda dbapi, record: pids.add(dbapi.info.backend_pid))
+    try:
+        for _ in range(3):
+            assert fresh_get(app, client, path).status_code == 200
+        db.session.close()
+        assert terminate(pids) == len(pids) >= 1
+        outcomes: list[int | str] = []
+        for _ in range(6):
+            try:
+                outcomes.append(fresh_get(app, client, path).status_code)
+            except DBAPIError as error:  # the test client re-raises what production answers 500
+                outcomes.append(type(error).__name__)
+    finally:
+        db.session.close()
+        db.engine.dispose()
+    first = 503 if path == "/healthz" else "OperationalError"
+    assert outcomes == [first] + [200] * 5, outcomes
+
+
+def test_a_read_only_view_that_writes_is_refused(app) -> None:
+    def writes() -> None:
+        db.session.add(Unit(code="999.99.99.H40", name="Điểm tiếp nhận thử", kind="commune_centre"))
+        db.session.flush()
+
+    db.session.commit()
+    with app.test_request_context("/thu-tuc", method="POST"):
+        with pytest.raises(RuntimeError, match="read_only"):
+            read_only(writes)()
+        db.session.rollback()
+    assert db.session.query(Unit).filter_by(code="999.99.99.H40").count() == 0
