@@ -1,5 +1,5 @@
 """The public pages: home, privacy, the look-up of a dossier's status, the commune picker and
-the health check."""
+the health and readiness checks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from app import geo
+from app.core import readiness
 from app.core.htmx import render
 from app.core.limits import limited
 from app.core.permissions import public
@@ -30,6 +31,13 @@ def healthz():
     except Exception as error:  # any driver error means "down" (the 503 rolls back)
         return jsonify(status="error", database="unavailable", reason=type(error).__name__), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/readyz")
+@public
+def readyz():
+    parts, ready = readiness.check()  # database and (when configured) Redis; reads only
+    return jsonify(parts), 200 if ready else 503
 
 
 @bp.route("/chinh-sach-bao-mat")
