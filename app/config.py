@@ -139,9 +139,9 @@ class Config:
     # the address is the connection's). Rate limits per address need the client's real address.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
     # Logs (app/core/logs.py) go to stderr, one line per record: "json" (one JSON object a line,
-    # for a log shipper; the default in production) or "text" (for people; the default in
-    # development and tests). Every line of a request carries its request id.
-    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if APP_ENV == "production" else "text")
+    # for a log shipper) or "text" (for people); unset: json when APP_ENV=production, text
+    # otherwise (development, tests). Every line of a request carries its request id.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Prometheus metrics at /metrics (app/core/metrics.py) answer only the networks listed here
     # (CIDRs separated by commas or spaces) or a request carrying "Authorization: Bearer

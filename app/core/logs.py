@@ -118,8 +118,15 @@ def configure(log_format: str, level: str) -> None:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
 
 
+def log_format(config: Any) -> str:
+    """``LOG_FORMAT``, or when unset json in production and text elsewhere."""
+    if config.get("LOG_FORMAT"):
+        return str(config["LOG_FORMAT"])
+    return "json" if config.get("APP_ENV") == "production" else "text"
+
+
 def init_app(app: Flask) -> None:
-    configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
+    configure(log_format(app.config), app.config["LOG_LEVEL"])
 
     @app.before_request
     def start() -> None:
