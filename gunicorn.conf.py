@@ -1,9 +1,8 @@
 """gunicorn settings for Một Cửa: ``gunicorn -c gunicorn.conf.py wsgi:app``.
 
 Every value can be changed from the environment (the systemd unit's EnvironmentFile) without
-editing this file; command-line flags win over both. Measured on 2 cores with
-``bench/workers.py`` (README, Deploy): see WORKER_NOTE below for the numbers behind the
-defaults.
+editing this file; command-line flags win over both. The worker defaults were measured with
+``bench/workers.py`` (WORKER_NOTE below).
 """
 
 from __future__ import annotations
@@ -22,9 +21,24 @@ def _int(name: str, default: int) -> int:
 CORES = os.cpu_count() or 1
 
 # --- workers ---------------------------------------------------------------------------------
-# WORKER_NOTE: filled from bench/workers.py (see the README's Deploy section).
+# WORKER_NOTE. bench/workers.py on this project's 2-core machine (PostgreSQL and the load
+# generator on the same cores, neighbours busy: load average 9-12), a mix of public pages, 16
+# keep-alive clients, medians of 4 interleaved 10 s runs, 0 errors in every row:
+#
+#     class    workers threads  req/s  p50 ms  p95 ms
+#     sync           2       1   93.8   172.8   315.2
+#     sync           4       1   95.3   174.1   277.1
+#     gthread        2       4  238.4    52.3   196.7
+#     gthread        2       8  205.2    54.5   229.5
+#     gthread        4       4  155.3    65.1   322.4
+#
+# Threads overlap a request's waits on PostgreSQL (most of a look-up's time) and keep the
+# connection open (nginx's upstream keepalive); a sync worker serves one connection at a time
+# and closes it. More processes than cores only add switching. So: gthread, one worker per
+# core, 4 threads each. A machine that renders many PDFs (CPU, holding the GIL) may prefer
+# more workers with fewer threads: measure with bench/workers.py --rows.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-workers = _int("GUNICORN_WORKERS", CORES + 1)
+workers = _int("GUNICORN_WORKERS", CORES)
 threads = _int("GUNICORN_THREADS", 4)
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 # Connections waiting to be accepted; nginx retries elsewhere when this is full.
@@ -83,6 +97,12 @@ if (
             },
         },
     }
+
+# --- the control socket (gunicornc) --------------------------------------------------------
+# In systemd's RuntimeDirectory (/run/motcua) rather than the service user's home.
+_runtime = os.environ.get("RUNTIME_DIRECTORY", "")
+if os.environ.get("GUNICORN_CONTROL_SOCKET") or _runtime:
+    control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or f"{_runtime}/gunicorn.ctl"
 
 # --- metrics from every worker (app/core/metrics.py) -----------------------------------------
 # prometheus_client sums the workers' counts through files in this directory; it must be set

@@ -48,7 +48,8 @@ def prepare(env: dict[str, str]) -> list[str]:
         "from sqlalchemy import text\n"
         "app = create_app()\n"
         "with app.app_context():\n"
-        '    code = db.session.scalar(text("SELECT code FROM dossiers WHERE code IS NOT NULL LIMIT 1"))\n'
+        "    code = db.session.scalar(\n"
+        '        text("SELECT code FROM dossiers WHERE code IS NOT NULL LIMIT 1"))\n'
         "    slug = db.session.scalar(text('SELECT code FROM procedures LIMIT 1'))\n"
         "    print(code or '', slug)\n"
     )
@@ -153,6 +154,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
+        "--rows",
+        default=",".join(f"{k}:{w}:{t}" for k, w, t in ROWS),
+        help="class:workers:threads, separated by commas",
+    )
+    parser.add_argument(
         "--rounds", type=int, default=3, help="runs of every row, interleaved; medians printed"
     )
     args = parser.parse_args()
@@ -170,8 +176,9 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, {args.clients} clients, {args.seconds:.0f} s per run, mix: {urls}"
     )
     runs: dict[tuple[str, int, int], list[tuple[float, float, float, float, int]]] = {}
+    rows = [(k, int(w), int(t)) for k, w, t in (r.split(":") for r in args.rows.split(","))]
     for round_ in range(args.rounds):  # interleaved: a neighbour's load hits every row alike
-        for row in ROWS:
+        for row in rows:
             runs.setdefault(row, []).append(result := run_row(env, row, args, urls))
             print(f"  round {round_ + 1} {row}: {result[0]:.1f} req/s", flush=True)
     print(f"medians of {args.rounds} runs")

@@ -191,6 +191,7 @@ def test_gunicorn_sums_every_workers_metrics_and_logs_json(database_urls, tmp_pa
         "GUNICORN_MAX_REQUESTS": "10",
         "GUNICORN_MAX_REQUESTS_JITTER": "0",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_CONTROL_SOCKET": str(tmp_path / "gunicorn.ctl"),
     }
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as stderr:
