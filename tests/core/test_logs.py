@@ -156,21 +156,28 @@ def test_the_format_follows_log_format_else_the_environment(config, expected) ->
     assert logs.log_format(config) == expected
 
 
-def test_the_app_installs_one_handler_of_its_format() -> None:
+def our_handlers() -> list[logging.Handler]:
+    return [h for h in logging.getLogger().handlers if getattr(h, "motcua", False)]
+
+
+def test_the_app_installs_one_handler_of_its_format(tmp_path) -> None:
+    """Outside tests (TESTING off) the app puts one handler on the root logger, of its format;
+    a second app replaces it. Under tests it puts none: pytest reads the records."""
+    base = {"UPLOAD_DIR": tmp_path / "uploads", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
     try:
-        create_app({"TESTING": True, "LOG_FORMAT": "json"})
-        ours = [h for h in logging.getLogger().handlers if getattr(h, "motcua", False)]
-        assert len(ours) == 1
-        assert isinstance(ours[0].formatter, logs.MaskedJsonFormatter)
-        create_app({"TESTING": True, "LOG_FORMAT": "text"})
-        ours = [h for h in logging.getLogger().handlers if getattr(h, "motcua", False)]
-        assert len(ours) == 1
-        assert not isinstance(ours[0].formatter, logs.MaskedJsonFormatter)
+        create_app({**base, "LOG_FORMAT": "json"})
+        (handler,) = our_handlers()
+        assert isinstance(handler.formatter, logs.MaskedJsonFormatter)
+        create_app({**base, "LOG_FORMAT": "text"})
+        (handler,) = our_handlers()
+        assert handler.formatter._fmt == logs.TEXT_FORMAT  # type: ignore[union-attr]
+        logs.unconfigure()
+        create_app({**base, "TESTING": True, "LOG_FORMAT": "json"})
+        assert our_handlers() == []
     finally:
-        logs.configure("text", "INFO")
+        logs.unconfigure()
 
 
 def test_an_unknown_log_format_stops_the_start() -> None:
     with pytest.raises(RuntimeError, match="LOG_FORMAT"):
         create_app({"TESTING": True, "LOG_FORMAT": "xml"})
-    logs.configure("text", "INFO")
