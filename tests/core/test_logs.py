@@ -181,3 +181,12 @@ def test_the_app_installs_one_handler_of_its_format(tmp_path) -> None:
 def test_an_unknown_log_format_stops_the_start() -> None:
     with pytest.raises(RuntimeError, match="LOG_FORMAT"):
         create_app({"TESTING": True, "LOG_FORMAT": "xml"})
+
+
+def test_an_unusual_method_is_logged_as_other(client) -> None:
+    with captured("json") as stream:
+        response = client.open("/tra-cuu", method="PROPFIND")
+    assert response.status_code == 405
+    (line,) = request_lines(stream)
+    assert line["method"] == "OTHER"
+    assert line["message"].startswith("OTHER /tra-cuu 405 ")
