@@ -46,7 +46,7 @@ def _redis(url: str) -> str:
     return OK
 
 
-def check() -> tuple[dict[str, str], bool]:
+def ready_parts() -> tuple[dict[str, str], bool]:
     """Each part's state, and whether all are ok."""
     parts = {"database": _database()}
     if current_app.config.get("REDIS_URL"):

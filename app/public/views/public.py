@@ -7,10 +7,10 @@ from flask import Blueprint, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from app import geo
-from app.core import readiness
 from app.core.htmx import render
 from app.core.limits import limited
 from app.core.permissions import public
+from app.core.readiness import ready_parts
 from app.dossiers.queries.dossiers import citizen_timeline, normalise_code, submitted_by_code
 from app.public.queries import ping_database
 
@@ -36,7 +36,7 @@ def healthz():
 @bp.route("/readyz")
 @public
 def readyz():
-    parts, ready = readiness.check()  # database and (when configured) Redis; reads only
+    parts, ready = ready_parts()  # database and (when configured) Redis; reads only
     return jsonify(parts), 200 if ready else 503
 
 
