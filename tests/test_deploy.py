@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import configparser
 import http.client
+import http.server
 import json
 import os
+import re
 import shlex
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -225,35 +229,122 @@ def test_gunicorn_sums_every_workers_metrics_and_logs_json(database_urls, tmp_pa
 # --- nginx ------------------------------------------------------------------------------------
 
 
-def test_nginx_accepts_the_example(tmp_path: Path) -> None:
-    nginx = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-    )
-    if nginx is None:
+def nginx_binary() -> str:
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
+    if not nginx:
         pytest.skip("nginx is not installed")
+    return nginx
+
+
+def nginx_config(tmp_path: Path, app_port: int, http_port: int, https_port: int) -> Path:
+    """The example as it is, but for this checkout, a throwaway certificate and local ports."""
     site = (NGINX / "motcua.conf").read_text(encoding="utf-8")
     site = site.replace("/etc/nginx/snippets/motcua-proxy.conf", str(NGINX / "motcua-proxy.conf"))
     site = site.replace("/srv/motcua/static/", f"{ROOT}/static/")
-    certificate = tmp_path / "cert.pem"
-    key = tmp_path / "key.pem"
+    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+    site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)
+    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
          "/CN=dichvucong.example.gov.vn", "-keyout", str(key), "-out", str(certificate)],
         check=True, capture_output=True,
     )  # fmt: skip
-    site = site.replace(
-        "/etc/letsencrypt/live/dichvucong.example.gov.vn/fullchain.pem", str(certificate)
-    )
-    site = site.replace("/etc/letsencrypt/live/dichvucong.example.gov.vn/privkey.pem", str(key))
+    live = "/etc/letsencrypt/live/dichvucong.example.gov.vn"
+    site = site.replace(f"{live}/fullchain.pem", str(certificate))
+    site = site.replace(f"{live}/privkey.pem", str(key))
     (tmp_path / "site.conf").write_text(site, encoding="utf-8")
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{\n access_log off;\n include {tmp_path}/site.conf;\n}}\n"
+    mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
+    config = tmp_path / "nginx.conf"
+    config.write_text(
+        f"daemon off;\nmaster_process off;\npid {tmp_path}/nginx.pid;\n"
+        f"error_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n {mime}\n access_log off;\n include {tmp_path}/site.conf;\n}}\n"
     )
+    return config
+
+
+def test_nginx_accepts_the_example(tmp_path: Path) -> None:
+    config = nginx_config(tmp_path, 8000, 8080, 8443)
     result = subprocess.run(
-        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        [nginx_binary(), "-t", "-p", str(tmp_path), "-c", str(config)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+class Echo(http.server.BaseHTTPRequestHandler):
+    """The app's stand-in behind nginx: answers with the headers it was given, as JSON."""
+
+    def do_GET(self) -> None:
+        body = json.dumps(dict(self.headers.items())).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def fetch(port: int, path: str, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1", port, timeout=10, context=ssl._create_unverified_context()
+    )
+    connection.request(
+        "GET", path, headers={"Host": "dichvucong.example.gov.vn", **(headers or {})}
+    )
+    response = connection.getresponse()
+    return response, response.read()
+
+
+def test_nginx_serves_static_files_precompressed_and_forwards_the_rest(tmp_path: Path) -> None:
+    compressed = ROOT / "static" / "css" / "app.css.gz"
+    assert compressed.exists(), "run `flask static compress` first (make test does)"
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    https_port, http_port = free_port(), free_port()
+    config = nginx_config(tmp_path, backend.server_address[1], http_port, https_port)
+    nginx = subprocess.Popen([nginx_binary(), "-p", str(tmp_path), "-c", str(config)])
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", https_port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        response, body = fetch(
+            https_port, "/static/css/app.css?v=2adf946f40", {"Accept-Encoding": "gzip"}
+        )
+        assert response.status == 200
+        assert response.getheader("Content-Encoding") == "gzip"
+        assert body == compressed.read_bytes()
+        assert response.getheader("Cache-Control") == "public, max-age=31536000, immutable"
+        assert "Accept-Encoding" in (response.getheader("Vary") or "")
+        response, body = fetch(https_port, "/static/css/app.css")
+        assert response.getheader("Content-Encoding") is None
+        assert body == (ROOT / "static" / "css" / "app.css").read_bytes()
+        assert response.getheader("Cache-Control") == "no-cache"
+        response, _ = fetch(https_port, "/metrics")
+        assert response.status == 404
+        response, body = fetch(
+            https_port, "/thu-tuc?q=khai+sinh", {"X-Request-ID": "from-client-1"}
+        )
+        forwarded = json.loads(body)
+        assert forwarded["X-Forwarded-Proto"] == "https"
+        assert forwarded["X-Forwarded-For"] == "127.0.0.1"
+        assert forwarded["Host"] == "dichvucong.example.gov.vn"
+        assert re.fullmatch(r"[0-9a-f]{32}", forwarded["X-Request-ID"])  # nginx's $request_id
+        plain = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
+        plain.request("GET", "/tra-cuu", headers={"Host": "dichvucong.example.gov.vn"})
+        redirect = plain.getresponse()
+        assert redirect.status == 301
+        assert redirect.getheader("Location") == "https://dichvucong.example.gov.vn/tra-cuu"
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
+        backend.shutdown()
