@@ -3,15 +3,16 @@
 ``LOG_FORMAT=json`` (production's default) writes one JSON object a line (python-json-logger):
 ``time`` (UTC, ISO 8601), ``level``, ``logger``, ``message`` and, within a request,
 ``request_id``; the line written at the end of each request adds ``method``, ``path``,
-``status`` and ``duration_ms``. ``LOG_FORMAT=text`` (development and tests) writes the same in
-a line for people.
+``status`` and ``duration_ms``. ``LOG_FORMAT=text`` (development's default) writes the same in
+a line for people. Under tests (``TESTING``) the app puts no handler: pytest reads the records.
 
 The request id is the incoming ``X-Request-ID`` when it looks like one (8 to 128 letters,
 digits, ``.``, ``_``, ``-``: what nginx's ``$request_id`` and most tracers send), otherwise a
 new random one; it goes back in the response's ``X-Request-ID``.
 
-Masking (app/core/logmask.py) happens when a record is made; the JSON formatter masks the
-extra fields and the traceback once more, since they are not part of the record's message.
+Masking (app/core/logmask.py) happens when a record of our loggers is made; the JSON formatter
+also masks every other string field (extras, the traceback, other libraries' messages), since
+they are not part of the masked message.
 """
 
 from __future__ import annotations
