@@ -58,12 +58,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         public,
         templating,
     )
-    from app.core import limits, routing, static_files, transaction
+    from app.core import limits, logs, metrics, routing, static_files, transaction
     from app.documents import cli as documents_cli
 
     # /can-bo/ and /can-bo/hang-doi/moi show the same queue; no redirect between them.
     app.url_map.redirect_defaults = False
     routing.init_app(app)  # the <id:…> converter, before any blueprint's rules
+    logs.init_app(app)  # the request id and the request's log line (JSON or text)
+    metrics.init_app(app)  # /metrics, and every request counted and timed
     transaction.init_app(app)
     errors.init_app(app)
     for domain in (

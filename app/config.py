@@ -148,6 +148,16 @@ class Config:
     # Reverse proxies in front of the app whose X-Forwarded-For / -Proto are believed (0: none,
     # the address is the connection's). Rate limits per address need the client's real address.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+    # Logs (app/core/logs.py) go to stderr, one line per record: "json" (one JSON object a line,
+    # for a log shipper) or "text" (for people); unset: json when APP_ENV=production, text
+    # otherwise (development, tests). Every line of a request carries its request id.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Prometheus metrics at /metrics (app/core/metrics.py) answer only the networks listed here
+    # (CIDRs separated by commas or spaces) or a request carrying "Authorization: Bearer
+    # <METRICS_TOKEN>" (empty: no token accepted); anyone else gets 404.
+    METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1/32, ::1/128")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     # Rate limits (app/core/limits.py, Flask-Limiter), as "30/minute", "20/hour",
     # "30/10minutes"…, several separated by ";". Counted in Redis when REDIS_URL is set (shared
     # by every worker and kept across restarts; production should set it), otherwise in each

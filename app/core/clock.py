@@ -28,6 +28,12 @@ def epoch() -> float:
     return time.time()
 
 
+def monotonic() -> float:
+    """Seconds on a clock that only goes forward, never frozen: for measuring how long something
+    took (a request's duration in the logs and the metrics)."""
+    return time.perf_counter()
+
+
 def freeze(moment: datetime | None) -> None:
     """Freeze the clock at ``moment``; ``None`` lets it run again."""
     global _frozen

@@ -11,11 +11,13 @@ from app.extensions import csrf
 
 
 def init_app(app: Flask) -> None:
+    from app.core import metrics
     from app.core.admin import Card, provide
     from app.notifications import queries
     from app.notifications.admin_views import bp as admin
     from app.notifications.channels import check_configuration
     from app.notifications.cli import notifications_cli
+    from app.notifications.metrics import OutboxCollector
     from app.notifications.views import bp
     from app.notifications.worker import install
 
@@ -30,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin)
     provide(Card(60, "notifications/admin/_card_outbox.html", queries.outbox_card))
     app.context_processor(_gateway_banner)
+    metrics.add_collector(app, OutboxCollector())  # depth and age of the outbox, per scrape
 
 
 def _gateway_banner() -> dict[str, Any]:

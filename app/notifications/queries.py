@@ -275,3 +275,13 @@ def outbox_card() -> dict[str, int]:
         Notification.status.in_((OutboxStatus.FAILED, OutboxStatus.REJECTED))
     )
     return {"stuck": db.session.scalar(stuck) or 0, "held": held_count()}
+
+
+def pending_by_channel() -> dict[str, tuple[int, datetime]]:
+    """For each channel with messages waiting to be sent: how many, and the oldest's creation."""
+    rows = db.session.execute(
+        select(Notification.channel, func.count(Notification.id), func.min(Notification.created_at))
+        .where(Notification.status == OutboxStatus.PENDING)
+        .group_by(Notification.channel)
+    )
+    return {channel: (count, oldest) for channel, count, oldest in rows}

@@ -39,6 +39,9 @@ EVERYONE = {
     "accounts.forgot",
     "accounts.reset_code",
     "api.openapi_document",  # the API's data needs a token: refused (401) to every session
+    # Counts only; open by network (METRICS_ALLOW) or token, never by role, and the test
+    # client comes from 127.0.0.1 (the allowed default): tests/core/test_metrics.py.
+    "metrics",
 }
 SIGNED_IN = EVERYONE | {
     "accounts.account",

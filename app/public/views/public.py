@@ -1,5 +1,5 @@
 """The public pages: home, privacy, the look-up of a dossier's status, the commune picker and
-the health check."""
+the health and readiness checks."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from app import geo
 from app.core.htmx import fragment_only, render
 from app.core.limits import limited
 from app.core.permissions import public
+from app.core.readiness import ready_parts
 from app.core.transaction import read_only
 from app.dossiers.queries.dossiers import citizen_timeline, normalise_code, submitted_by_code
 from app.public.queries import ping_database
@@ -32,6 +33,13 @@ def healthz():
     except Exception as error:  # any driver error means "down" (the 503 rolls back)
         return jsonify(status="error", database="unavailable", reason=type(error).__name__), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/readyz")
+@public
+def readyz():
+    parts, ready = ready_parts()  # database and (when configured) Redis; reads only
+    return jsonify(parts), 200 if ready else 503
 
 
 @bp.route("/chinh-sach-bao-mat")
