@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_WORKERS ?= auto
 export FLASK_APP := wsgi
 
-.PHONY: run test bench bench-2g bench-queue lint format assets install install-dev db-upgrade seed serve clean
+.PHONY: run test bench bench-2g bench-queue load lint format assets install install-dev db-upgrade seed serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,3 +81,10 @@ clean:
 # A million dossiers on a throw-away PostgreSQL database (BENCH_PG_URL, BENCH_ROWS).
 bench-queue: install-dev
 	$(BIN)/python bench/queue_bench.py
+
+# A province's Monday morning: its own PostgreSQL (initdb, a free port from 55432), gunicorn and
+# the messages worker, locust headless with visitors, citizens applying, officers and post-office
+# staff; LOAD_CHAOS=1 kills a worker and restarts PostgreSQL midway, then the database is checked.
+# LOAD_USERS, LOAD_SPAWN_RATE, LOAD_DURATION (10m), LOAD_THINK, LOAD_PROFILE, LOAD_REPORT.
+load: install-dev assets
+	$(BIN)/python bench/load.py
