@@ -61,6 +61,25 @@ PG_SETTINGS = {
 }
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of process ``root`` and its descendants, with what the children
+    that already ended had used (a worker killed, a PostgreSQL backend that closed)."""
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15]) / TICKS  # utime stime cutime cstime
+        stack += [int(child) for child in children]
+    return total
+
+
 def seconds(duration: str) -> int:
     """locust's duration syntax: 90, 90s, 10m, 1h30m."""
     if duration.isdigit():
@@ -181,6 +200,7 @@ class Run:
         chaos = "on" if CHAOS else "off"
         print(f"locust: {USERS} users, {SPAWN_RATE}/s, {DURATION}, chaos {chaos}")
         self.started = time.monotonic()
+        before = self.cpu()
         locust = self.spawn("locust", command)
         helpers = []
         if CHAOS:
@@ -190,10 +210,24 @@ class Run:
         for helper in helpers:
             helper.daemon = True
             helper.start()
-        locust.wait()
+        _, status, usage = os.wait4(locust.pid, 0)  # what locust used, read as it is reaped
+        locust.returncode = os.waitstatus_to_exitcode(status)
+        after = self.cpu()
+        # PostgreSQL restarted midway (LOAD_CHAOS) counts from its restart only.
+        self.cpu_used = {k: after[k] - (before[k] if after[k] >= before[k] else 0) for k in after}
+        self.cpu_used["locust (the load generator)"] = usage.ru_utime + usage.ru_stime
         for helper in helpers:
             helper.join(timeout=60)
         self.elapsed = time.monotonic() - self.started
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by the app's processes and by PostgreSQL."""
+        postmaster = int((self.pg.data / "postmaster.pid").read_text().split()[0])
+        return {
+            "gunicorn (master and workers)": cpu_seconds(self.gunicorn.pid),
+            "messages worker": cpu_seconds(self.processes[1].pid),
+            "PostgreSQL": cpu_seconds(postmaster),
+        }
 
     def stop_app(self) -> None:
         for process in reversed(self.processes):
@@ -240,6 +274,18 @@ def report(run: Run, stats: list[dict[str, str]], check: dict[str, Any]) -> str:
             f"| {r['Type']} | {r['Name']} | {r['Request Count']} | {r['Failure Count']} | "
             f"{r['50%']} | {r['95%']} | {r['99%']} | {float(r['Max Response Time']):.0f} |"
         )
+    used = getattr(run, "cpu_used", {})
+    if used:
+        server = sum(v for k, v in used.items() if not k.startswith("locust"))
+        lines += [
+            "",
+            f"CPU used during the run ({duration} s on 2 CPUs shared with other work): "
+            + ", ".join(f"{k} {v:.0f} s" for k, v in used.items())
+            + f". Server side (app, messages worker, database): {server:.0f} CPU-s = "
+            f"**{server / max(done, 1):.2f} CPU-s per completed submission** with the rest of "
+            f"the mix around it, or {int(total['Request Count']) / max(server, 1):.1f} requests "
+            "per CPU-second.",
+        ]
     if run.chaos:
         lines += ["", "Chaos:", *[f"- {line}" for line in run.chaos]]
     lines += ["", "Consistency after the run:", *[f"- {line}" for line in check["lines"]]]

@@ -20,7 +20,8 @@ per-address rate limits apply to each person as in production. What each applica
 through is written to ``LOAD_JOURNAL`` at the end, for ``bench/load.py``'s consistency check.
 
 Environment: ``LOAD_FIXTURES`` (from ``bench/load_seed.py``), ``LOAD_JOURNAL``, ``LOAD_THINK``
-("0.2-1.0": seconds between two steps of one person).
+("0.2-1.0": seconds between two steps of a citizen or a visitor; officers wait 2–5 s between
+two tasks, post-office staff 4–10 s).
 """
 
 from __future__ import annotations
@@ -432,6 +433,7 @@ class Officer(Person):
 
     weight = 1
     role = "officers"
+    wait_time = between(2, 5)  # reading a dossier takes a person a while
     lands = "/can-bo/"
 
     @task(4)
@@ -491,6 +493,7 @@ class PostOffice(Person):
 
     weight = 1
     role = "postal"
+    wait_time = between(4, 10)  # a counter: one citizen's papers at a time
     lands = "/buu-dien/"
 
     @task(1)
