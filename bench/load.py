@@ -280,7 +280,7 @@ def report(run: Run, stats: list[dict[str, str]], check: dict[str, Any]) -> str:
         lines += [
             "",
             f"CPU used during the run ({duration} s on 2 CPUs shared with other work): "
-            + ", ".join(f"{k} {v:.0f} s" for k, v in used.items())
+            + ", ".join(f"{k} {v:.1f} s" for k, v in used.items())
             + f". Server side (app, messages worker, database): {server:.0f} CPU-s = "
             f"**{server / max(done, 1):.2f} CPU-s per completed submission** with the rest of "
             f"the mix around it, or {int(total['Request Count']) / max(server, 1):.1f} requests "
