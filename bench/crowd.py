@@ -61,7 +61,7 @@ CROWD_SQL = """
             FROM generate_series(:first, :first + :rows - 1) AS g
             CROSS JOIN LATERAL (
                 SELECT timestamp '2024-01-01 07:00' + CASE WHEN :span_days > 0
-                    THEN (g * :span_days * 86400.0 / :total) * interval '1 second'
+                    THEN (CAST(g AS float8) * :span_days * 86400.0 / :total) * interval '1 second'
                     ELSE g * interval '17 minutes' END AS at
             ) AS submitted,
                  (SELECT array_agg(id ORDER BY id) AS ids
