@@ -92,3 +92,10 @@ bench-queue: install-dev
 # (2 sync workers) and a throw-away PostgreSQL database (BENCH_PG_URL), beside hello-world.
 bench-reads: install-dev
 	$(BIN)/python bench/reads.py
+
+# A province's Monday morning: its own PostgreSQL (initdb, a free port from 55432), gunicorn and
+# the messages worker, locust headless with visitors, citizens applying, officers and post-office
+# staff; LOAD_CHAOS=1 kills a worker and restarts PostgreSQL midway, then the database is checked.
+# LOAD_USERS, LOAD_SPAWN_RATE, LOAD_DURATION (10m), LOAD_THINK, LOAD_PROFILE, LOAD_REPORT.
+load: install-dev assets
+	$(BIN)/python bench/load.py
