@@ -27,6 +27,7 @@ import logging
 import mimetypes
 import re
 import threading
+import time
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -39,6 +40,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, iri_to_uri
 
+from app.core import metrics
 from app.documents import store
 from app.documents.store import PdfStore, StoredPdf, document_key
 
@@ -149,12 +151,32 @@ def pdf_store() -> PdfStore | None:
     return PdfStore(root) if root else None
 
 
+def paper_kind(template_name: str) -> str:
+    """The metrics label of a paper: its template's path under ``pdf/``, e.g.
+    ``pdf/postal/label.html`` → ``postal_label``."""
+    stem = template_name.removeprefix("pdf/").removesuffix(".html")
+    return re.sub(r"[^a-z0-9_]", "_", stem.lower()).strip("_")[:40] or "paper"
+
+
+def measured(template_name: str, render: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``render`` that reports its time to the metrics (``motcua_pdf_render_seconds``)."""
+
+    def timed() -> bytes:
+        start = time.perf_counter()
+        data = render()
+        metrics.observe_pdf_render(paper_kind(template_name), time.perf_counter() - start)
+        return data
+
+    return timed
+
+
 def render_stored(mode: str, template_name: str, html: str, render: Callable[[], bytes]) -> bytes:
     """``render()``'s PDF, rendered once per version: the version hashes the layout ``mode``,
     the template's name, its HTML (from which ``render`` lays the paper out) and the
     renderer's fingerprint. Returns :class:`~app.documents.store.StoredPdf` (bytes with a
     ``version``). Without a store, renders every time (still a StoredPdf)."""
     key = document_key(renderer_fingerprint(), mode, template_name, html)
+    render = measured(template_name, render)
     papers = pdf_store()
     if papers is None:
         return StoredPdf(store.render_and_store(None, key, render), key)
@@ -269,7 +291,7 @@ def render_fitting(
         return write_pdf(document)
 
     if not stored:
-        return store.render_and_store(None, "", render)
+        return store.render_and_store(None, "", measured(template_name, render))
     return render_stored(f"fitting{tuple(densities)}", template_name, first, render)
 
 
@@ -288,5 +310,5 @@ def render_pdf(
         return write_pdf(layout_html(html, base_url=base_url))
 
     if not stored:
-        return store.render_and_store(None, "", render)
+        return store.render_and_store(None, "", measured(template_name, render))
     return render_stored(f"pdf:{base_url}", template_name, html, render)

@@ -16,6 +16,7 @@ from helpers import fill_draft, login
 from weasyprint import HTML
 
 from app.core import clock
+from app.core.metrics import REGISTRY
 from app.documents import prerender, store
 from app.documents.receipt import ReceiptDocument, ReceiptDocumentLine, render_receipt
 from app.documents.store import PdfStore, document_key
@@ -271,6 +272,20 @@ def test_the_second_download_is_a_file_read_with_an_etag(client, submitted):
     assert second.data == first.data and second.get_etag() == (etag, False)
     # Still never kept by a shared browser: personal data.
     assert "no-store" in second.headers["Cache-Control"]
+
+
+def test_each_render_is_counted_in_the_metrics_and_a_stored_download_is_not(client, submitted):
+    url = f"/ho-so/{submitted.id}/giay-tiep-nhan.pdf"
+    sample = ("motcua_pdf_render_seconds_count", {"kind": "receipt_01"})
+
+    def renders() -> float:
+        return REGISTRY.get_sample_value(*sample) or 0.0
+
+    before = renders()
+    assert client.get(url).status_code == 200
+    assert renders() - before == 1
+    assert client.get(url).status_code == 200
+    assert renders() - before == 1
 
 
 def test_if_none_match_answers_304_without_a_body(client, submitted):
