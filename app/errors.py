@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 from werkzeug.wrappers import Response
 
-from app.core import clock, limits
+from app.core import clock, limits, transaction
 from app.core.htmx import is_htmx
 from app.core.responses import local_target
 from app.dossiers.uploads import human_size
@@ -101,6 +102,19 @@ def too_many(seconds: int) -> Response:
     return response
 
 
+def _page(template: str, **context: object) -> str:
+    """The error page; when the database is what failed and the layout cannot even read the
+    signed-in user or the footer's number, a page that reads nothing."""
+    try:
+        return render_template(template, **context)
+    except SQLAlchemyError:
+        transaction.abandon()
+        # Straight from the environment: render_template would run the context processors,
+        # and Flask-Login's loads the signed-in user from the database again.
+        fallback = current_app.jinja_env.get_template("errors/without_database.html")
+        return fallback.render(**context)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
@@ -130,7 +144,9 @@ def init_app(app: Flask) -> None:
         template = "errors/error.html"
         if is_htmx() and code not in _SWAPPED:
             template = "errors/_error.html"
-        html = render_template(template, code=code, title=title, message=message, back=back)
+        if code >= 500:
+            transaction.abandon()
+        html = _page(template, code=code, title=title, message=message, back=back)
         response = make_response(html, code)
         response.vary.add("HX-Request")
         return response

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, g, has_app_context, render_template
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -65,6 +66,16 @@ def _refuse_writes_in_read_only(session: Session, flush_context: Any, instances:
         and (session.new or session.dirty or session.deleted)
     ):
         raise RuntimeError("a view marked read_only tried to write")
+
+
+def abandon() -> None:
+    """Forget what a failed request left in its session (a 500's error page must be able to
+    read again): after a lost connection the session refuses every statement until rolled
+    back, and the rollback itself may fail on the dead connection (then it is closed)."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.close()
 
 
 def init_app(app: Flask) -> None:

@@ -183,3 +183,64 @@ def test_a_read_only_view_that_writes_is_refused(app) -> None:
             read_only(writes)()
         db.session.rollback()
     assert db.session.query(Unit).filter_by(code="999.99.99.H40").count() == 0
+
+
+def test_the_request_that_meets_a_dead_connection_gets_the_error_page(
+    app, client, backend, citizen
+) -> None:
+    """What a person sees in production (exceptions not re-raised): the app's own Vietnamese
+    500 page, even though the session it would read the footer and the user with is broken."""
+    if backend != "postgresql":
+        pytest.skip("pg_terminate_backend: PostgreSQL only")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    login(client, citizen)
+    db.session.close()
+    db.engine.dispose()
+    pids: set[int] = set()
+    event.listen(db.engine, "connect", lambda dbapi, record: pids.add(dbapi.info.backend_pid))
+    try:
+        assert fresh_get(app, client, "/ho-so-cua-toi").status_code == 200
+        db.session.close()
+        assert terminate(pids) == len(pids) >= 1
+        failed = fresh_get(app, client, "/ho-so-cua-toi")
+        again = fresh_get(app, client, "/ho-so-cua-toi")
+    finally:
+        db.session.close()
+        db.engine.dispose()
+    assert failed.status_code == 500
+    assert "Hệ thống gặp sự cố" in failed.text and "<main" in failed.text
+    assert again.status_code == 200
+
+
+def test_with_the_database_down_the_error_page_reads_nothing(app, client, backend, citizen) -> None:
+    """The database refuses every connection: the 500 page cannot read the signed-in user or
+    the footer's number, and is served without them instead of gunicorn's bare text."""
+    if backend != "postgresql":
+        pytest.skip("ALTER DATABASE … ALLOW_CONNECTIONS: PostgreSQL only")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    login(client, citizen)
+    name = db.engine.url.database
+    admin = create_engine(db.engine.url.set(database="postgres"), poolclass=NullPool)
+    db.session.close()
+    db.engine.dispose()
+    pids: set[int] = set()
+    event.listen(db.engine, "connect", lambda dbapi, record: pids.add(dbapi.info.backend_pid))
+    try:
+        assert fresh_get(app, client, "/ho-so-cua-toi").status_code == 200
+        db.session.close()
+        assert terminate(pids) == len(pids) >= 1
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+            connection.commit()
+        down = fresh_get(app, client, "/ho-so-cua-toi")
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            connection.commit()
+        db.session.close()
+        db.engine.dispose()
+    assert down.status_code == 500
+    page = BeautifulSoup(down.text, "html.parser")
+    assert page.h1.get_text() == "Có lỗi xảy ra"
+    assert page.find("main", id="main") and page.find("footer", class_="foot")
+    assert fresh_get(app, client, "/ho-so-cua-toi").status_code == 200
