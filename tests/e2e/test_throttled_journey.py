@@ -8,8 +8,7 @@ asserted. Round trips and bytes are not timings: those that hold today are asser
 one-trip count is measured on an unthrottled run (the counts do not depend on the link's
 speed).
 
-Each mode takes ~45 s under throttling, so CI runs the one with JavaScript (and the phone's own
-photo); ``E2E_2G_NO_JS=1`` adds the one without. ``make bench-2g`` always runs both.
+Each mode takes ~40 s under throttling; CI runs both.
 
 With JavaScript the photo is the phone's own, 4000×3000 and ~3.4 MB: app.js shrinks it. Without
 JavaScript nothing can shrink it and its 3.4 MB would take 4.5 minutes at 100 kbit/s, so CI
@@ -104,17 +103,7 @@ def submitted_dossier() -> Dossier:
     return dossier
 
 
-NO_JS = pytest.param(
-    False,
-    id="no-js",
-    marks=pytest.mark.skipif(
-        not os.environ.get("E2E_2G_NO_JS"),
-        reason="~45 s more under throttling: make bench-2g runs it; E2E_2G_NO_JS=1 runs it here",
-    ),
-)
-
-
-@pytest.mark.parametrize("javascript", [pytest.param(True, id="htmx"), NO_JS])
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
 def test_the_journey_completes_on_2g(
     browser, live_server, make_user, procedure, photos, javascript
 ) -> None:
