@@ -34,8 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.accounts.models import User  # noqa: E402
@@ -46,6 +45,7 @@ from app.dossiers.models import Dossier  # noqa: E402
 from app.dossiers.queries import worklist  # noqa: E402
 from app.extensions import db  # noqa: E402
 from bench.crowd import insert_crowd  # noqa: E402
+from bench.throwaway_db import run_in_throwaway_database  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 SLICE = 1_000_000  # rows per INSERT
@@ -73,22 +73,7 @@ def median_ms(function: Any) -> float:
 
 
 def main() -> None:
-    server = make_url(
-        os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    )
-    name = f"motcua_bench_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # no server: say so, never fail
-        print(f"queue bench skipped: PostgreSQL not reachable at {server} ({error})")
-        return
-    try:
-        run(server.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run_in_throwaway_database("queue", run)
 
 
 def run(url: str) -> None:

@@ -42,6 +42,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.throwaway_db import run_in_throwaway_database  # noqa: E402
+
 APP_DIR = Path(os.environ.get("BENCH_APP_DIR", ROOT)).resolve()
 # Another checkout served beside ours in the same run (e.g. main, for before/after).
 BASELINE_DIR = os.environ.get("BENCH_BASELINE_DIR", "")
@@ -296,22 +300,7 @@ def report(
 
 
 def main() -> None:
-    server = make_url(
-        os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    )
-    name = f"motcua_reads_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # no server: say so, never fail
-        print(f"reads bench skipped: PostgreSQL not reachable at {server} ({error})")
-        return
-    try:
-        run(server.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run_in_throwaway_database("reads", run)
 
 
 if __name__ == "__main__":

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
+from sqlalchemy import event
 
 from app.accounts.demo import DEMO_PASSWORD
 from app.accounts.models import User
 from app.catalogue.models import Procedure
+from app.extensions import db
 
 PASSWORD = "Mat-khau-thu-2026"
 
@@ -447,3 +451,27 @@ MAI_REGISTRATION = {
     "password_again": MAI_PASSWORD,
     "consent": "y",
 }
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement the engine sends while the block runs."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def fresh_get(app: Flask, client: FlaskClient, path: str):  # type: ignore[no-untyped-def]
+    """A GET in an app context of its own, so with a session of its own, as in production (the
+    tests' shared app context would otherwise hand the request the test's session and the
+    objects already in it)."""
+    db.session.commit()
+    with app.app_context():
+        return client.get(path)

@@ -3,15 +3,9 @@ statements for 6 staff or 60, whatever units, post office and team each has."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 from bs4 import BeautifulSoup
-from flask import Flask
-from flask.testing import FlaskClient
-from helpers import make_post_office
-from sqlalchemy import event, text
+from helpers import fresh_get, make_post_office, statements
+from sqlalchemy import text
 
 from app.accounts.models import User
 from app.assist.models import CommunityTeam
@@ -20,29 +14,6 @@ from app.core.roles import Role
 from app.core.text import fold
 from app.extensions import db
 from app.postal.models import PostOffice
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
-def fresh_get(app: Flask, client: FlaskClient, path: str):  # type: ignore[no-untyped-def]
-    """A GET with a session of its own, as in production."""
-    db.session.commit()
-    with app.app_context():
-        return client.get(path)
-
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Bùi", "Đỗ", "Võ", "Dương"]
 

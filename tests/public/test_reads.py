@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
-from flask.testing import FlaskClient
-from helpers import login, submit_dossier
+from helpers import fresh_get, login, statements, submit_dossier
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
@@ -22,30 +20,6 @@ from sqlalchemy.pool import NullPool
 from app.catalogue.models import Unit
 from app.core.transaction import read_only
 from app.extensions import db
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
-def fresh_get(app: Flask, client: FlaskClient, path: str):  # type: ignore[no-untyped-def]
-    """A GET in an app context of its own, so with a session of its own, as in production (the
-    tests' shared app context would otherwise hand the request the test's session and the
-    objects already in it)."""
-    db.session.commit()
-    with app.app_context():
-        return client.get(path)
 
 
 @pytest.fixture
