@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -475,3 +475,13 @@ def fresh_get(app: Flask, client: FlaskClient, path: str):  # type: ignore[no-un
     db.session.commit()
     with app.app_context():
         return client.get(path)
+
+
+# The citizen whose receipt the document tests download (tests/documents/conftest.py).
+RECEIPT_OWNER = {
+    "full_name": "Nguyễn Thị Hường",
+    "phone": "0966123456",
+    "id_number": "040195654321",
+    "date_of_birth": date(1995, 8, 20),
+    "sex": "female",
+}

@@ -20,17 +20,9 @@ from app.core.metrics import REGISTRY
 from app.documents import prerender, store
 from app.documents.receipt import ReceiptDocument, ReceiptDocumentLine, render_receipt
 from app.documents.store import PdfStore, document_key
-from app.dossiers.models import Dossier
 from app.extensions import db
 
 PAGE = "<p>Giấy tiếp nhận hồ sơ – Nguyễn Thị Hường, xã Mường Xén</p>"
-OWNER = {
-    "full_name": "Nguyễn Thị Hường",
-    "phone": "0966123456",
-    "id_number": "040195654321",
-    "date_of_birth": date(1995, 8, 20),
-    "sex": "female",
-}
 
 
 def a_pdf(text: str = PAGE) -> bytes:
@@ -243,21 +235,6 @@ def test_without_a_store_every_call_renders(app):
 
 
 # --- the citizen's download ----------------------------------------------------------------
-
-
-@pytest.fixture
-def owner(make_user):  # type: ignore[no-untyped-def]
-    return make_user(**OWNER)
-
-
-@pytest.fixture
-def submitted(client, owner, procedure) -> Dossier:  # type: ignore[no-untyped-def]
-    clock.freeze(datetime(2026, 11, 23, 9, 5))
-    login(client, owner)
-    base = fill_draft(client, procedure)
-    assert client.post(f"{base}/nop", data={"declaration": "1"}).status_code == 303
-    db.session.expire_all()
-    return db.session.get(Dossier, int(base.rsplit("/", 1)[1]))
 
 
 def test_the_second_download_is_a_file_read_with_an_etag(client, submitted):

@@ -5,42 +5,19 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from datetime import date, datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers import RECEIPT_OWNER as OWNER
 from helpers import fill_draft, login
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.core import clock
 from app.dossiers import receipt as receipts
 from app.dossiers.models import Dossier
 from app.extensions import db
 
 A5_PT = (419.53, 595.28)  # 148 mm x 210 mm
-OWNER = {
-    "full_name": "Nguyễn Thị Hường",
-    "phone": "0966123456",
-    "id_number": "040195654321",
-    "date_of_birth": date(1995, 8, 20),
-    "sex": "female",
-}
-
-
-@pytest.fixture
-def owner(make_user):  # type: ignore[no-untyped-def]
-    return make_user(**OWNER)
-
-
-@pytest.fixture
-def submitted(client, owner, procedure) -> Dossier:  # type: ignore[no-untyped-def]
-    clock.freeze(datetime(2026, 11, 23, 9, 5))
-    login(client, owner)
-    base = fill_draft(client, procedure)
-    assert client.post(f"{base}/nop", data={"declaration": "1"}).status_code == 303
-    db.session.expire_all()
-    return db.session.get(Dossier, int(base.rsplit("/", 1)[1]))
 
 
 def pdf_text(data: bytes) -> str:
