@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         models,  # noqa: F401  (registers every table with SQLAlchemy)
         notifications,
+        payments,
         postal,
         public,
         templating,
@@ -73,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         accounts,
         catalogue,
         dossiers,
+        payments,
         postal,
         assist,
         notifications,

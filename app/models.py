@@ -2,9 +2,16 @@
 
 from app.accounts.models import Consent, OneTimeCode, User  # noqa: F401
 from app.assist.models import CommunityTeam  # noqa: F401
-from app.catalogue.models import CalendarOverride, Procedure, RequiredDocument, Unit  # noqa: F401
+from app.catalogue.models import (  # noqa: F401
+    CalendarOverride,
+    CollectionAccount,
+    Procedure,
+    RequiredDocument,
+    Unit,
+)
 from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence  # noqa: F401
 from app.notifications.models import GatewayState, Notification  # noqa: F401
+from app.payments.models import IncomingTransfer, Payment, Refund  # noqa: F401
 from app.postal.models import (  # noqa: F401
     ApiToken,
     DeliveryAttempt,

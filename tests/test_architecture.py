@@ -35,10 +35,11 @@ LAYERS: dict[str, int] = {
     "documents": 3,
     "accounts": 4,
     "dossiers": 5,
-    "postal": 6,
-    "assist": 6,
-    "public": 6,
-    "api": 7,
+    "payments": 6,
+    "postal": 7,
+    "assist": 7,
+    "public": 7,
+    "api": 8,
 }
 SHELL = {"__init__", "cli", "errors", "templating", "models"}
 
@@ -50,6 +51,7 @@ PURE = {
     "app.core.form_messages",
     "app.core.identity",
     "app.core.logmask",
+    "app.core.payref",
     "app.core.roles",
     "app.core.sealing",
     "app.core.spreadsheet",

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core import clock
 from app.extensions import db
 
 LEVEL_LABELS = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần"}
@@ -17,6 +18,10 @@ CHANNEL_LABELS = {
 UNIT_KINDS = {
     "commune_centre": "Trung tâm Phục vụ hành chính công cấp xã",
     "province_centre": "Trung tâm Phục vụ hành chính công cấp tỉnh",
+}
+FEE_TIMINGS = {
+    "before_processing": "Nộp phí, lệ phí trước khi hồ sơ được tiếp nhận giải quyết",
+    "before_result": "Nộp phí, lệ phí trước khi nhận kết quả",
 }
 DOCUMENT_KIND_LABELS = {
     "original": "Bản chính",
@@ -39,6 +44,28 @@ class Unit(db.Model):
     address: Mapped[str] = mapped_column(String(300), default="")
     # The desk's number for people who need help, shown in the footer of its pages.
     support_phone: Mapped[str] = mapped_column(String(20), default="")
+
+    collection_account: Mapped[CollectionAccount | None] = relationship(
+        back_populates="unit", uselist=False
+    )
+
+
+class CollectionAccount(db.Model):
+    """The bank account a receiving unit collects fees into (the State Treasury or the unit's
+    own account), printed as a VietQR (DOMAIN.md §8). One per unit; the administrator keeps it."""
+
+    __tablename__ = "collection_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
+    bank_bin: Mapped[str] = mapped_column(String(6))  # NAPAS bank identification number
+    bank_name: Mapped[str] = mapped_column(String(120))
+    account_number: Mapped[str] = mapped_column(String(19), index=True)
+    # As the bank holds it: upper case, no diacritics (what banking apps show on confirm).
+    account_name: Mapped[str] = mapped_column(String(70))
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+
+    unit: Mapped[Unit] = relationship(back_populates="collection_account")
 
 
 class Procedure(db.Model):
@@ -65,6 +92,11 @@ class Procedure(db.Model):
     fee_post: Mapped[int] = mapped_column(default=0)
     fee_counter: Mapped[int] = mapped_column(default=0)
     fee_note: Mapped[str] = mapped_column(Text, default="")
+    # When the fee must be paid (FEE_TIMINGS): before the unit accepts the dossier for
+    # processing, or before the result is handed over. A procedure with no fee ignores it.
+    fee_timing: Mapped[str] = mapped_column(
+        String(20), default="before_processing", server_default="before_processing"
+    )
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     legal_basis: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str] = mapped_column(Text, default="")

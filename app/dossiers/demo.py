@@ -142,6 +142,13 @@ def _accepted_so_that_due_is(target: date, procedure: Procedure) -> datetime:
     return datetime.combine(target - timedelta(days=14), time(9, 0))
 
 
+def _paid_in_cash(dossier: Dossier) -> None:
+    """The demo's accepted dossiers were paid for at the counter; the payments' demo data
+    (app/payments/demo.py) writes their receipts, since this domain knows no payments."""
+    if dossier.fee_state == "due":
+        dossier.fee_state = "paid"
+
+
 def create_demo_dossiers() -> int:
     """Five dossiers of the demo citizen at different points of the workflow."""
     owner = db.session.scalar(select(User).filter_by(phone="0912000001"))
@@ -172,6 +179,7 @@ def create_demo_dossiers() -> int:
         accepted_at = _accepted_so_that_due_is(real_now.date(), licence)
         clock.freeze(accepted_at - timedelta(hours=1))
         dossier = _submitted(owner, licence, "demo-4", "post")
+        _paid_in_cash(dossier)
         clock.freeze(accepted_at)
         intake.accept(dossier, officer)
         clock.freeze(accepted_at + timedelta(hours=2))
@@ -183,6 +191,7 @@ def create_demo_dossiers() -> int:
         accepted_at = _accepted_so_that_due_is(real_now.date() + timedelta(days=3), record)
         clock.freeze(accepted_at - timedelta(hours=1))
         dossier = _submitted(owner, record, "demo-5", "counter")
+        _paid_in_cash(dossier)
         clock.freeze(accepted_at)
         intake.accept(dossier, officer)
         clock.freeze(accepted_at + timedelta(hours=1))

@@ -101,6 +101,15 @@ class Dossier(db.Model):
     # Returned (or stopped) on or before the due date.
     on_time: Mapped[bool | None]
     sequence_number: Mapped[int | None]
+    # The fee owed for this dossier, fixed at submission from the procedure's fee for its
+    # channel (postage is apart: app/postal). fee_state (FEE_STATES): "" nothing owed, "due",
+    # "paid", "exempt" (the officer records why), "refunded". Written by app/payments; read
+    # here by the workflow's guard and the queues.
+    fee_amount: Mapped[int] = mapped_column(default=0, server_default="0")
+    fee_state: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    # What the citizen writes in the transfer's content (app/core/payref.py): letters and digits
+    # only, so it survives banking apps that strip punctuation from the dossier code.
+    payment_reference: Mapped[str | None] = mapped_column(String(12), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 

@@ -97,3 +97,22 @@ RETURN_CHANNEL_LABELS = {
     "post": "Qua dịch vụ bưu chính công ích",
     "counter": "Tại Bộ phận Một cửa",
 }
+
+# What the dossier owes (Dossier.fee_state). "" means nothing is owed (a free procedure or
+# channel); "exempt" is an officer's decision with a reason (poor household, people with merit).
+FEE_STATE_LABELS = {
+    "": "Không thu phí",
+    "due": "Chưa nộp phí",
+    "paid": "Đã nộp phí",
+    "exempt": "Miễn phí, lệ phí",
+    "refunded": "Đã hoàn phí",
+}
+# Fee states that let the workflow go past a step that needs the fee paid.
+FEE_SETTLED = frozenset({"", "paid", "exempt"})
+
+
+def fee_channel(intake_channel: str) -> str:
+    """The catalogue's fee column for a dossier sent in this way (DOMAIN.md §8): papers that
+    travel with the post office pay the postal fee, papers brought to the counter the counter's,
+    a fully online dossier the online fee."""
+    return "post" if intake_channel in POSTAL_INTAKE else intake_channel or "online"

@@ -15,7 +15,7 @@ from typing import Any
 
 from app.core.errors import Conflict
 from app.core.roles import Permission, has_permission
-from app.dossiers.statuses import POSTAL_INTAKE
+from app.dossiers.statuses import FEE_SETTLED, POSTAL_INTAKE
 from app.dossiers.statuses import DossierStatus as S
 
 
@@ -147,6 +147,30 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 _BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
 
+# The steps a procedure's fee must be paid (or waived) before (Procedure.fee_timing).
+FEE_GATES = {
+    "before_processing": frozenset({Action.ACCEPT, Action.APPROVE, Action.RETURN}),
+    "before_result": frozenset({Action.RETURN}),
+}
+_FEE_MESSAGES = {
+    Action.ACCEPT: "Hồ sơ chưa nộp phí, lệ phí nên chưa thể tiếp nhận giải quyết.",
+    Action.APPROVE: "Hồ sơ chưa nộp phí, lệ phí nên chưa thể phê duyệt kết quả.",
+    Action.RETURN: "Hồ sơ chưa nộp phí, lệ phí nên chưa thể trả kết quả.",
+}
+_FEE_HINT = (
+    " Người nộp có thể chuyển khoản theo mã VietQR trên trang hồ sơ hoặc nộp tiền mặt tại "
+    "Bộ phận Một cửa; cán bộ ghi nhận miễn phí nếu người nộp thuộc diện được miễn."
+)
+
+
+def fee_blocks(dossier: Any, action: Action) -> str:
+    """Why ``action`` must wait for the fee, or "" when it need not."""
+    if dossier.fee_state in FEE_SETTLED:
+        return ""
+    if action not in FEE_GATES.get(dossier.procedure.fee_timing, frozenset()):
+        return ""
+    return _FEE_MESSAGES[action] + _FEE_HINT
+
 
 class IllegalTransition(Conflict):
     """The action cannot be taken on this dossier now, by this user. Shown as a 409 page."""
@@ -179,6 +203,9 @@ def check(dossier: Any, action: Action, user: Any, today: date) -> Transition:
         raise IllegalTransition("Bạn không có quyền thực hiện thao tác này với hồ sơ này.")
     if transition.guard is not None and not transition.guard(dossier, today):
         raise IllegalTransition(transition.guard_message)
+    unpaid = fee_blocks(dossier, action)
+    if unpaid:
+        raise IllegalTransition(unpaid)
     return transition
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
-from helpers import staff_client, submit_dossier, submit_via_services
+from helpers import fee_settled, staff_client, submit_dossier, submit_via_services
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -224,6 +224,7 @@ def test_acceptance_after_the_cutoff_counts_from_the_next_working_day(
     dossier = submit_dossier(app, citizen, procedure)
     officer, _ = staff_client(app, make_user, Role.OFFICER, [unit_of(dossier)])
     clock.freeze(datetime(2026, 2, 13, 16, 0))
+    fee_settled(dossier)
     assert officer.post(f"/can-bo/ho-so/{dossier.id}/accept").status_code == 303
     dossier = _reload(dossier)
     assert dossier.counting_start == date(2026, 2, 23)  # Tết 16–20/2 skipped
@@ -237,6 +238,7 @@ def test_late_dossier_gets_an_apology_before_the_due_date_passes(
     clock.freeze(datetime(2026, 3, 2, 9, 0))  # Monday
     dossier = submit_dossier(app, citizen, procedure)
     officer, _ = staff_client(app, make_user, Role.OFFICER, [unit_of(dossier)])
+    fee_settled(dossier)
     officer.post(f"/can-bo/ho-so/{dossier.id}/accept")
     dossier = _reload(dossier)
     assert dossier.due_date == date(2026, 3, 11)

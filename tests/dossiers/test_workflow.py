@@ -56,6 +56,8 @@ def dossier(status: S, **fields) -> SimpleNamespace:  # type: ignore[no-untyped-
         "due_date": DUE,
         "intake_channel": "online",
         "papers_received_at": None,
+        "fee_state": "",
+        "procedure": SimpleNamespace(fee_timing="before_processing"),
     }
     if status in (S.RECEIVED, S.PROCESSING, S.RESULT_READY, S.RETURNED, S.STOPPED):
         values["received_at"] = datetime(2026, 11, 20, 9, 0)
@@ -326,3 +328,35 @@ def test_papers_sent_by_post_are_accepted_only_once_the_unit_has_them(intake: st
         S.SUBMITTED, intake_channel=intake, papers_received_at=datetime(2026, 11, 23, 8)
     )
     assert check(arrived, A.ACCEPT, officer, TODAY).target == S.RECEIVED
+
+
+@pytest.mark.parametrize(
+    ("timing", "status", "action", "blocked"),
+    [
+        ("before_processing", S.SUBMITTED, A.ACCEPT, True),
+        ("before_processing", S.SUBMITTED, A.REQUEST_SUPPLEMENT, False),
+        ("before_processing", S.SUBMITTED, A.REFUSE, False),
+        ("before_processing", S.RECEIVED, A.APPROVE, True),
+        ("before_processing", S.RESULT_READY, A.RETURN, True),
+        ("before_result", S.SUBMITTED, A.ACCEPT, False),
+        ("before_result", S.PROCESSING, A.APPROVE, False),
+        ("before_result", S.RESULT_READY, A.RETURN, True),
+    ],
+)
+def test_an_unpaid_fee_stops_the_steps_its_procedure_says(timing, status, action, blocked) -> None:  # type: ignore[no-untyped-def]
+    unpaid = dossier(
+        status,
+        fee_state="due",
+        procedure=SimpleNamespace(fee_timing=timing),
+        papers_received_at=datetime(2026, 11, 20, 9, 0),
+    )
+    staff = user(Role.OFFICER)
+    if blocked:
+        with pytest.raises(IllegalTransition) as refused:
+            check(unpaid, action, staff, TODAY)
+        assert "chưa nộp phí" in str(refused.value)
+        assert action not in allowed_actions(unpaid, staff, TODAY)
+    else:
+        check(unpaid, action, staff, TODAY)
+    for settled in ("paid", "exempt", ""):
+        check(dossier(status, fee_state=settled, procedure=unpaid.procedure), action, staff, TODAY)

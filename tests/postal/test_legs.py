@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from helpers import booked_and_submitted, complete_draft
+from helpers import booked_and_submitted, complete_draft, fee_settled
 from sqlalchemy import func, select
 
 from app.core import clock
@@ -163,6 +163,7 @@ def test_leg_a_collect_dispatch_confirm_then_the_deadline_counts_from_receipt(
     # The officer accepts on Monday: 7 working days count from Friday's receipt, not from
     # Monday and not from Wednesday's pickup: counting starts Fri 27/11, due Tue 8/12.
     clock.freeze(datetime(2026, 11, 30, 14, 0))
+    fee_settled(dossier)
     accept(dossier, officer)
     db.session.commit()
     assert dossier.received_at == datetime(2026, 11, 27, 10, 0)
@@ -237,6 +238,7 @@ def _result_by_post(office, worker, officer, specialist_user, citizen, residence
     )
     manifest = pickup.dispatch(worker, dossier.receiving_unit, [shipment])
     pickup.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
+    fee_settled(dossier)
     accept(dossier, officer)
     clock.freeze(datetime(2026, 12, 2, 9, 0))
     approve(dossier, officer, result_kind="paper", note="Đã đăng ký thường trú")

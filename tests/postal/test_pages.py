@@ -18,6 +18,7 @@ from helpers import (
     booked_and_submitted,
     born,
     complete_draft,
+    fee_settled,
     fill_draft,
     jpeg_bytes,
     login,
@@ -268,6 +269,7 @@ def test_home_pickup_to_delivery_through_the_pages(
     assert response.status_code == 303
     db.session.refresh(dossier)
     assert dossier.papers_received_at == WEDNESDAY
+    fee_settled(dossier)
     assert desk.post(f"/can-bo/ho-so/{dossier.id}/accept").status_code == 303
     db.session.refresh(dossier)
     assert dossier.status == DossierStatus.RECEIVED and dossier.received_at == WEDNESDAY
@@ -558,6 +560,7 @@ def test_returning_by_post_from_the_dossier_page_makes_a_hand_over_record(
     )
     manifest = pickup.dispatch(worker, dossier.receiving_unit, [shipments.pickup_shipment(dossier)])
     pickup.confirm_manifest(manifest, officer, {manifest.items[0].id: (True, "")})
+    fee_settled(dossier)
     accept(dossier, officer)
     approve(dossier, officer, result_kind="paper")
     db.session.commit()

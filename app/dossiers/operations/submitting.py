@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import User
 from app.catalogue.queries import receiving_unit_for
-from app.core import clock
+from app.core import clock, payref
 from app.core.errors import Invalid
 from app.core.text import fold
 from app.dossiers import signals
@@ -20,7 +20,7 @@ from app.dossiers.calendar import working_calendar
 from app.dossiers.deadlines import due_date
 from app.dossiers.events import log_event
 from app.dossiers.models import Dossier, DossierSequence
-from app.dossiers.statuses import DossierStatus
+from app.dossiers.statuses import DossierStatus, fee_channel
 from app.extensions import db
 
 
@@ -112,6 +112,7 @@ def submit(dossier: Dossier, actor: User, ip: str = "") -> bool:
     dossier.submitted_by_id = actor.id
     dossier.declared_at = dossier.declared_at or moment
     dossier.due_date = provisional_due_date(dossier, moment)
+    owe_fee(dossier)
     log_event(
         dossier,
         actor,
@@ -124,6 +125,15 @@ def submit(dossier: Dossier, actor: User, ip: str = "") -> bool:
     signals.submitted.send(dossier, actor=actor, ip=ip)
     db.session.flush()
     return True
+
+
+def owe_fee(dossier: Dossier) -> None:
+    """Fix what the dossier owes at submission: the procedure's fee for its channel, and the
+    reference its transfer carries (postage is apart, app/postal)."""
+    dossier.fee_amount = dossier.procedure.fee_for(fee_channel(dossier.intake_channel))
+    if dossier.fee_amount > 0:
+        dossier.fee_state = "due"
+        dossier.payment_reference = payref.new_reference()
 
 
 def _on_behalf_note(dossier: Dossier, actor: User) -> str:
