@@ -74,6 +74,10 @@ EVENT_LABELS = {
     "postal_delivery_failed": "Giao kết quả không thành công",
     "postal_held": "Kết quả đang được lưu giữ tại bưu điện",
     "postal_returned_to_agency": "Bưu điện đã trả kết quả về cơ quan",
+    # Fees (app/payments).
+    "fee_paid": "Đã nộp phí, lệ phí",
+    "fee_exempted": "Được miễn phí, lệ phí",
+    "fee_refunded": "Đã hoàn trả phí, lệ phí",
 }
 
 RESULT_KIND_LABELS = {"file": "Kết quả điện tử (tệp PDF)", "paper": "Kết quả bản giấy"}
