@@ -191,6 +191,10 @@ class S3Storage:
                     retries={"mode": "standard", "max_attempts": 3},
                     # MinIO and most other servers answer path-style URLs out of the box.
                     s3={"addressing_style": "path" if self.endpoint_url else "auto"},
+                    # Checksums only where S3 requires them: servers other than AWS (older
+                    # MinIO, Ceph) refuse the newer default trailing checksums.
+                    request_checksum_calculation="when_required",
+                    response_checksum_validation="when_required",
                 )
                 self._client = boto3.session.Session().client(
                     "s3", endpoint_url=self.endpoint_url, region_name=self.region, config=options
