@@ -20,6 +20,7 @@ imports Flask except :func:`for_app`, which picks the app's storage for an area.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
 import threading
@@ -28,7 +29,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-__all__ = ["Entry", "LocalStorage", "Opened", "S3Storage", "Storage", "for_app", "from_config"]
+from werkzeug.exceptions import ServiceUnavailable
+
+__all__ = [
+    "Entry",
+    "LocalStorage",
+    "Opened",
+    "S3Storage",
+    "Storage",
+    "StorageUnavailable",
+    "for_app",
+    "from_config",
+]
+
+log = logging.getLogger("motcua.storage")
 
 AREAS = {"uploads": "UPLOAD_DIR", "pdf-cache": "PDF_CACHE_DIR"}
 BACKENDS = ("local", "s3")
@@ -76,6 +90,11 @@ class Storage(Protocol):
 
     def entries(self, prefix: str = "") -> Iterator[Entry]:
         """Every file whose key starts with ``prefix`` (a folder, ending in ``/``, or "")."""
+
+
+class StorageUnavailable(ServiceUnavailable):
+    """The storage server could not be reached or refused us: the request answers 503 ("try
+    again in a few minutes"), its transaction is rolled back (no row without its file)."""
 
 
 def check_key(key: str) -> str:
@@ -142,15 +161,15 @@ class LocalStorage:
         self.path(key).unlink(missing_ok=True)
 
     def entries(self, prefix: str = "") -> Iterator[Entry]:
-        top = self.root / prefix if prefix else self.root
-        if not top.is_dir():
-            return
-        for path in sorted(top.rglob("*")):
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            if path.is_file():
+        # Walked folder by folder, each in name order: millions of files are never held at once.
+        for folder, subfolders, names in os.walk(self.root / prefix if prefix else self.root):
+            subfolders.sort()
+            for name in sorted(names):
+                path = Path(folder, name)
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:
+                    continue
                 key = path.relative_to(self.root).as_posix()
                 yield Entry(key, stat.st_size, max(stat.st_atime, stat.st_mtime))
 
@@ -212,7 +231,7 @@ class S3Storage:
         except Exception as error:
             if if_absent and _error_code(error) in _TAKEN:
                 return False
-            raise
+            raise _unavailable(error, "put") from error
         return True
 
     def get(self, key: str) -> bytes | None:
@@ -228,21 +247,36 @@ class S3Storage:
         except Exception as error:
             if _error_code(error) in ("NoSuchKey", "404"):
                 return None
-            raise
+            raise _unavailable(error, "get") from error
         modified = answer["LastModified"].timestamp()
         return Opened(answer["Body"], int(answer["ContentLength"]), modified)
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+        except Exception as error:
+            raise _unavailable(error, "delete") from error
 
     def entries(self, prefix: str = "") -> Iterator[Entry]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix + prefix
         )
-        for page in pages:
-            for item in page.get("Contents", []):
-                key = item["Key"][len(self.prefix) :]
-                yield Entry(key, int(item["Size"]), item["LastModified"].timestamp())
+        try:
+            for page in pages:
+                for item in page.get("Contents", []):
+                    key = item["Key"][len(self.prefix) :]
+                    yield Entry(key, int(item["Size"]), item["LastModified"].timestamp())
+        except Exception as error:
+            raise _unavailable(error, "list") from error
+
+
+def _unavailable(error: Exception, action: str) -> StorageUnavailable:
+    """What the caller raises for ``error``, logged by kind only (never a request's headers)."""
+    code = _error_code(error)
+    log.warning(
+        "storage: S3 %s failed (%s%s)", action, type(error).__name__, f" {code}" if code else ""
+    )
+    return StorageUnavailable()
 
 
 def _error_code(error: Exception) -> str:

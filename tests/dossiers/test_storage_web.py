@@ -6,8 +6,10 @@ its row, and the result downloaded; on disk at today's paths, in the bucket unde
 from __future__ import annotations
 
 import io
+import socket
 from pathlib import Path
 
+from gateways.fixtures import s3_settings
 from helpers import fill_draft, jpeg_bytes, login
 from PIL import Image
 
@@ -133,3 +135,26 @@ def _one_page_pdf() -> bytes:
         b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
         b"trailer<</Root 1 0 R>>\n%%EOF\n"
     )
+
+
+def test_an_unreachable_bucket_answers_503_and_keeps_no_row(
+    app, s3_server, client, citizen, procedure, caplog
+):
+    """The S3 server is down: the upload is answered "try again in a few minutes" (503), its
+    transaction rolled back, and the log says what failed without any request header."""
+    login(client, citizen)
+    base = _start(client, procedure)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    app.config.update(s3_settings(s3_server), S3_ENDPOINT_URL=f"http://127.0.0.1:{closed}")
+    response = client.post(
+        f"{base}/giay-to/{_scan_code(procedure)}",
+        data={"file": (io.BytesIO(jpeg_bytes()), "anh.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 503
+    assert "Dịch vụ tạm thời gián đoạn" in response.text
+    assert _attachments(base) == []
+    assert "S3 put failed (EndpointConnectionError)" in caplog.text
+    assert "Authorization" not in caplog.text
