@@ -9,7 +9,13 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import DEFAULT_SECRET_KEY, ROOT, Config, missing_gateway_settings
+from app.config import (
+    DEFAULT_SECRET_KEY,
+    ROOT,
+    Config,
+    missing_gateway_settings,
+    storage_problems,
+)
 from app.core import logmask
 from app.extensions import compress, csrf, db, login_manager, migrate
 
@@ -24,6 +30,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)
+    if problems := storage_problems(app.config):
+        raise RuntimeError("; ".join(problems) + ".")
     _refuse_unsafe_production(app)
     _production_cookies(app)
     logmask.install()  # before anything logs: codes, passwords, ID numbers never reach a log
@@ -33,7 +41,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
-    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["STORAGE_BACKEND"] == "local":
+        Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -39,6 +39,17 @@ class Config:
     # Threads per process rendering papers off the request once fixed (the receipt at
     # submission, app/documents/prerender.py); 0: only on first download.
     PDF_PRERENDER_WORKERS = _int("PDF_PRERENDER_WORKERS", 1)
+    # Where uploads and stored papers are kept (app/core/storage.py): "local" (UPLOAD_DIR and
+    # PDF_CACHE_DIR) or "s3", one bucket of an S3-compatible server (AWS, MinIO, Ceph…), under
+    # S3_PREFIX + "uploads/" and "pdf-cache/". S3_ENDPOINT_URL empty: AWS. Credentials come from
+    # boto3's usual chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, an instance
+    # role), never from here. With s3, PDF_CACHE_DIR keeps only the papers' local lock files
+    # (empty still switches storing papers off).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_REGION = os.environ.get("S3_REGION", "")
     UPLOAD_MAX_BYTES = _int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
     UPLOAD_MAX_SIDE = _int("UPLOAD_MAX_SIDE", 1600)
     # The request body may carry one upload plus the form fields.
@@ -202,6 +213,16 @@ GATEWAY_REQUIRED: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("NOTIFY_EMAIL_ADAPTER", "smtp"): ("MAIL_SERVER", "MAIL_DEFAULT_SENDER"),
 }
+
+
+def storage_problems(config: Mapping[str, Any]) -> list[str]:
+    """What keeps the configured storage from working (the app refuses to start)."""
+    backend = config.get("STORAGE_BACKEND") or "local"
+    if backend not in ("local", "s3"):
+        return [f"STORAGE_BACKEND must be local or s3, not {backend!r}"]
+    if backend == "s3" and not config.get("S3_BUCKET"):
+        return ["STORAGE_BACKEND=s3 needs S3_BUCKET"]
+    return []
 
 
 def missing_gateway_settings(config: Mapping[str, Any]) -> list[str]:

@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
+from app.core.storage import LocalStorage, Storage
+
 WHOLE = "d.status <> 'draft'"
 CHECKS = {
     "dossiers past draft lacking code, sequence number, time, unit, due date or submitter": f"""
@@ -49,14 +51,13 @@ CHECKS = {
 }
 
 
-def _files_missing(connection: Any, uploads: Path) -> list[str]:
+def _files_missing(connection: Any, uploads: Path | Storage) -> list[str]:
+    """Attachments whose file is not in the uploads' storage (a directory or a bucket: one
+    listing, not a request per file) or not of the recorded size."""
+    files = LocalStorage(uploads) if isinstance(uploads, Path) else uploads
+    sizes = {entry.key: entry.size for entry in files.entries()}
     rows = connection.execute(text("SELECT storage_key, size FROM attachments")).all()
-    missing = []
-    for key, size in rows:
-        path = uploads / key
-        if not path.exists() or path.stat().st_size != size:
-            missing.append(key)
-    return missing
+    return [key for key, size in rows if sizes.get(key) != size]
 
 
 def _journal_lines(connection: Any, journal: list[dict[str, Any]]) -> tuple[list[str], int]:
@@ -100,7 +101,9 @@ def _journal_lines(connection: Any, journal: list[dict[str, Any]]) -> tuple[list
     return lines, len(lost)
 
 
-def check_database(url: str, journal: list[dict[str, Any]], uploads: Path) -> dict[str, Any]:
+def check_database(
+    url: str, journal: list[dict[str, Any]], uploads: Path | Storage
+) -> dict[str, Any]:
     engine = create_engine(url)
     lines: list[str] = []
     problems = 0

@@ -20,10 +20,14 @@ from filelock import FileLock
 from flask import Flask, g, has_request_context, request
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from gateways.fixtures import (  # noqa: F401  (fixtures: local eSMS and SMTP gateways)
+from gateways.fixtures import (  # noqa: F401  (fixtures: local eSMS, SMTP and S3 servers)
+    blobs,
+    bucket,
     callback_receiver,
     esms_gateway,
     make_smtp_server,
+    object_storage,
+    s3_server,
     smtp_certificate,
     trust_smtp_certificate,
 )

@@ -39,7 +39,8 @@ _UNMASKED = frozenset({"time", "level", "logger", "request_id", "method", "statu
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 # Libraries that say at INFO what they do step by step: their warnings only.
-CHATTY = ("weasyprint", "fontTools")
+# Never below WARNING: botocore's debug lines carry signed request headers (app/core/storage.py).
+CHATTY = ("weasyprint", "fontTools", "botocore", "boto3", "s3transfer", "urllib3")
 request_log = logging.getLogger("motcua.request")
 
 

@@ -12,21 +12,21 @@ import click
 from flask import Flask, current_app
 
 from app.core import clock
-from app.documents.store import PdfStore
+from app.documents import store
 
 
 def init_app(app: Flask) -> None:
-    group = click.Group("documents", help="Stored printed papers (PDF_CACHE_DIR).")
+    group = click.Group("documents", help="Stored printed papers (PDF_CACHE_DIR or the S3 bucket).")
 
     @group.command("prune")
     @click.option("--days", default=30, show_default=True, type=click.FloatRange(min=0))
     def prune(days: float) -> None:
         """Remove stored PDFs not read nor written for DAYS days."""
-        root = current_app.config.get("PDF_CACHE_DIR")
-        if not root:
+        papers = store.from_config(current_app.config)
+        if papers is None:
             click.echo("PDF_CACHE_DIR is empty: papers are not stored, nothing to prune.")
             return
-        removed, freed = PdfStore(root).prune(days * 86400, clock.epoch())
-        click.echo(f"{removed} stored paper(s) removed, {freed:,} bytes freed, in {root}")
+        removed, freed = papers.prune(days * 86400, clock.epoch())
+        click.echo(f"{removed} stored paper(s) removed, {freed:,} bytes freed, in {papers.blobs!r}")
 
     app.cli.add_command(group)

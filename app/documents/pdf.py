@@ -15,9 +15,10 @@ Fonts come from the system (fontconfig): the templates ask for "DejaVu Serif" /
 Every paper is rendered once per state (issue 14): :func:`render_fitting`, :func:`render_pdf`
 and the 80 mm roll render the Jinja HTML first (cheap), hash it with the renderer's
 fingerprint into a version, and lay it out with WeasyPrint only when the store
-(app/documents/store.py, ``PDF_CACHE_DIR``) has no file of that version yet. What WeasyPrint
-does per render is kept small too: one font configuration per thread, each template's
-stylesheet parsed once per process (:func:`stylesheet`), fixed table layouts in the templates.
+(app/documents/store.py, ``PDF_CACHE_DIR`` or the bucket) has no file of that version yet.
+What WeasyPrint does per render is kept small too: one font configuration per thread, each
+template's stylesheet parsed once per process (:func:`stylesheet`), fixed table layouts in the
+templates.
 """
 
 from __future__ import annotations
@@ -146,9 +147,9 @@ def renderer_fingerprint() -> str:
 
 
 def pdf_store() -> PdfStore | None:
-    """The app's store (``PDF_CACHE_DIR``), or None when storing is switched off (empty)."""
-    root = current_app.config.get("PDF_CACHE_DIR")
-    return PdfStore(root) if root else None
+    """The app's store (``PDF_CACHE_DIR``, or the bucket), or None when storing is switched
+    off (``PDF_CACHE_DIR`` empty)."""
+    return store.from_config(current_app.config)
 
 
 def paper_kind(template_name: str) -> str:

@@ -195,7 +195,8 @@ class Dossier(db.Model):
 
 
 class Attachment(db.Model):
-    """An uploaded document; the bytes live under UPLOAD_DIR, never under static/."""
+    """An uploaded document; the bytes live in the uploads storage under ``storage_key``
+    (UPLOAD_DIR or the S3 bucket, app/core/storage.py), never under static/."""
 
     __tablename__ = "attachments"
 

@@ -18,6 +18,7 @@ the whole one).
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +30,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.dossiers.models import Dossier
-from app.dossiers.operations.attachments import attachment_path
+from app.dossiers.operations.attachments import uploads
 from app.extensions import db
 from bench import throttled
 from bench.throttled import Citizen
@@ -126,7 +127,7 @@ def test_the_journey_completes_on_2g(
     assert len(dossier.attachments) == len(photo_steps)
     for attachment in dossier.attachments:
         assert attachment.media_type == "image/jpeg"
-        with Image.open(attachment_path(attachment)) as stored:
+        with Image.open(io.BytesIO(uploads().get(attachment.storage_key) or b"")) as stored:
             # Kept upright (EXIF orientation 6: portrait) and at most 1600 px on its long side.
             assert stored.height > stored.width
             assert max(stored.size) <= 1600

@@ -1,16 +1,17 @@
-"""The files of a dossier: checked with this installation's limits, stored under UPLOAD_DIR,
-removed with their row."""
+"""The files of a dossier: checked with this installation's limits, stored in the uploads'
+storage (``UPLOAD_DIR``, or the bucket: app/core/storage.py), removed with their row."""
 
 from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from app.accounts.models import User
+from app.core import storage
+from app.core.storage import Storage
 from app.dossiers.models import Attachment, Dossier
 from app.dossiers.uploads import ProcessedUpload, UploadRejected, process_upload
 from app.dossiers.uploads.names import safe_file_name
@@ -19,12 +20,9 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 
-def upload_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"])
-
-
-def attachment_path(attachment: Attachment) -> Path:
-    return upload_dir() / attachment.storage_key
+def uploads() -> Storage:
+    """Where the app's uploads are kept (a file's key is its ``storage_key``)."""
+    return storage.for_app("uploads")
 
 
 def check_upload(data: bytes) -> ProcessedUpload:
@@ -83,9 +81,7 @@ def add_attachment(
     dossier: Dossier, document_code: str, original_name: str, upload: ProcessedUpload, actor: User
 ) -> Attachment:
     key = f"{dossier.id}/{upload.sha256[:16]}-{os.urandom(4).hex()}.{upload.extension}"
-    path = upload_dir() / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(upload.data)
+    uploads().put(key, upload.data)
     if upload.removed:
         log.info("PDF of dossier %s stored without: %s", dossier.id, ", ".join(upload.removed))
     attachment = Attachment(
@@ -104,9 +100,9 @@ def add_attachment(
 
 
 def remove_attachment(attachment: Attachment) -> None:
-    path = attachment_path(attachment)
+    key = attachment.storage_key
     dossier = attachment.dossier
     db.session.delete(attachment)
     db.session.flush()
     db.session.expire(dossier, ["attachments"])  # the page shown next lists what is left
-    path.unlink(missing_ok=True)
+    uploads().delete(key)

@@ -11,7 +11,7 @@ from app.core import clock
 from app.core.errors import Conflict
 from app.dossiers import signals
 from app.dossiers.models import Dossier
-from app.dossiers.operations.attachments import attachment_path
+from app.dossiers.operations.attachments import uploads
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
 
@@ -34,10 +34,11 @@ def purge_stale_drafts(older_than_days: int) -> int:
 
 
 def _delete(drafts, actor, ip: str) -> None:  # type: ignore[no-untyped-def]
-    paths = [attachment_path(a) for d in drafts for a in d.attachments]
+    keys = [a.storage_key for d in drafts for a in d.attachments]
     for dossier in drafts:
         signals.closed.send(dossier, actor=actor, ip=ip)  # a booked pickup frees its place
         db.session.delete(dossier)
     db.session.flush()
-    for path in paths:
-        path.unlink(missing_ok=True)
+    files = uploads()
+    for key in keys:
+        files.delete(key)

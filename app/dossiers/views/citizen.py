@@ -4,14 +4,14 @@ on the same blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.core import clock
 from app.core.htmx import render
 from app.core.permissions import require
-from app.core.responses import go, pdf
+from app.core.responses import go, pdf, stored_file
 from app.core.roles import Permission
 from app.dossiers import official_forms, panels
 from app.dossiers import receipt as receipts
@@ -19,7 +19,7 @@ from app.dossiers.forms import WithdrawForm
 from app.dossiers.helping import helper_landing
 from app.dossiers.models import Dossier
 from app.dossiers.operations import intake, read_log, retention
-from app.dossiers.operations.attachments import attachment_path
+from app.dossiers.operations.attachments import uploads
 from app.dossiers.operations.drafts import STEPS
 from app.dossiers.policy import (
     can_edit,
@@ -44,11 +44,12 @@ def _client_ip() -> str:
 def file(dossier_id: int, attachment_id: int):
     dossier = viewable_or_404(dossier_id)
     attachment = attachment_of(dossier, attachment_id) or abort(404)
-    response = send_file(
-        attachment_path(attachment),
+    response = stored_file(
+        uploads(),
+        attachment.storage_key,
         mimetype=attachment.media_type,
         download_name=attachment.original_name,
-        max_age=0,
+        etag=attachment.sha256,
     )
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -105,12 +106,13 @@ def result(dossier_id: int):
     if not result_downloadable(dossier):
         abort(404)
     read_log.record_result_download(dossier, current_user, ip=_client_ip())
-    return send_file(
-        attachment_path(dossier.result_file),
+    return stored_file(
+        uploads(),
+        dossier.result_file.storage_key,
         mimetype=dossier.result_file.media_type,
-        as_attachment=True,
         download_name=f"ket-qua-{dossier.code}.pdf",
-        max_age=0,
+        etag=dossier.result_file.sha256,
+        as_attachment=True,
     )
 
 
