@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from helpers import login, staff_client, submit_via_services
+from helpers import fee_settled, login, staff_client, submit_via_services
 from sqlalchemy import func, select
 
 from app.catalogue import changes
@@ -165,6 +165,8 @@ def test_sync_adds_updates_and_keeps_dossiers_working(
     assert receipt.data.startswith(b"%PDF-")
     unit = dossier.receiving_unit
     officer, _ = staff_client(app, make_user, Role.OFFICER, [unit])
+    fee_settled(dossier)
+    db.session.commit()
     page = officer.get(f"/can-bo/ho-so/{dossier.id}")
     assert page.status_code == 200
     assert "Tiếp nhận hồ sơ" in page.text
