@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import IntegerField, TextAreaField
-from wtforms.validators import Length, NumberRange
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from app.core.forms import AppForm, max_length, required, strip_spaces
 
@@ -20,7 +20,7 @@ class RefundForm(AppForm):
         "Hoàn trả thế nào, vì sao",
         filters=[strip_spaces],
         validators=[
-            required("Vui lòng ghi cách hoàn trả và lý do."),
+            DataRequired("Vui lòng ghi cách hoàn trả và lý do."),
             Length(min=10, message="Vui lòng ghi rõ hơn (ít nhất 10 ký tự)."),
             max_length(500),
         ],

@@ -163,18 +163,32 @@ def test_page_csv_and_pdf_of_a_month_and_a_day(app, world) -> None:  # type: ign
     assert "Chuyển khoản VietQR" in text and "Tiền mặt qua bưu điện" in text
 
 
-def test_every_unmatched_transfer_of_the_units_account_is_listed(app, world) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def account(world):  # type: ignore[no-untyped-def]
+    """The commune unit's collection account (units and their accounts outlive a test)."""
+    unit = world["unit"]
+    existing = db.session.scalar(
+        select(CollectionAccount).where(CollectionAccount.unit_id == unit.id)
+    )
+    kept = None if existing is None else existing.account_number
+    account = existing or CollectionAccount(
+        unit_id=unit.id, bank_bin="970436", bank_name="Vietcombank", account_name="UBND XA ANH SON"
+    )
+    account.account_number = "0071000123456"
+    db.session.add(account)
+    db.session.commit()
+    yield account
+    db.session.rollback()
+    if kept is None:
+        db.session.delete(account)
+    else:
+        account.account_number = kept
+    db.session.commit()
+
+
+def test_every_unmatched_transfer_of_the_units_account_is_listed(app, world, account) -> None:  # type: ignore[no-untyped-def]
     unit = world["unit"]
     other = db.session.scalar(select(Unit).where(Unit.id != unit.id, Unit.commune_code.is_(None)))
-    db.session.add(
-        CollectionAccount(
-            unit_id=unit.id,
-            bank_bin="970436",
-            bank_name="Vietcombank",
-            account_number="0071000123456",
-            account_name="UBND XA ANH SON",
-        )
-    )
 
     def transfer(external_id: str, content: str, amount: int, **fields) -> None:  # type: ignore[no-untyped-def]
         db.session.add(
