@@ -274,3 +274,16 @@ def test_a_period_that_is_no_day_or_month_is_refused_politely(app, world, query)
     response = client.get(f"/can-bo/thu-phi/{world['unit'].id}?{query}")
     assert response.status_code == 422
     assert "chưa đúng" in response.text
+
+
+def test_an_officer_of_several_units_chooses_one(app, world, make_user) -> None:  # type: ignore[no-untyped-def]
+    unit = world["unit"]
+    other = db.session.scalar(select(Unit).where(Unit.id != unit.id, Unit.commune_code.is_(None)))
+    both = make_user(role=Role.OFFICER, units=[unit, other], full_name="Đặng Thị Lụa")
+    client = app.test_client()
+    login(client, both)
+    page = client.get("/can-bo/thu-phi/")
+    assert page.status_code == 200
+    assert f'href="/can-bo/thu-phi/{unit.id}"' in page.text
+    assert f'href="/can-bo/thu-phi/{other.id}"' in page.text
+    assert client.get(f"/can-bo/thu-phi/{other.id}").status_code == 200

@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 from app.core import clock
 from app.core.roles import Role
 from app.dossiers.models import DossierEvent
-from app.dossiers.operations.intake import refuse, withdraw
+from app.dossiers.operations.intake import accept, refuse, withdraw
+from app.dossiers.operations.processing import stop
 from app.extensions import db
 from app.notifications.models import Notification
 from app.payments.books import books, month_of
 from app.payments.models import Refund
 from app.payments.operations import paid_so_far
-from app.payments.refund_rules import refund_case, refund_refusal
+from app.payments.refund_rules import REASON_LABELS, refund_case, refund_refusal
 
 NOTE = "Trả tiền mặt tại quầy cho bà Nguyễn Thị Hoa, có ký nhận."
 
@@ -47,15 +48,18 @@ def paid(app, citizen):  # type: ignore[no-untyped-def]
     return dossier, payment
 
 
-@pytest.mark.parametrize("how", ["withdrawn", "refused"])
+@pytest.mark.parametrize("how", ["withdrawn", "refused", "stopped"])
 def test_the_fee_of_a_dossier_that_will_not_be_processed_goes_back(
     app, officer, officer_client, citizen, paid, how
 ) -> None:  # type: ignore[no-untyped-def]
     dossier, payment = paid
     if how == "withdrawn":
         withdraw(dossier, citizen, "Tôi nộp nhầm thủ tục")
-    else:
+    elif how == "refused":
         refuse(dossier, officer, "Hồ sơ không thuộc thẩm quyền giải quyết của xã")
+    else:
+        accept(dossier, officer)
+        stop(dossier, officer, "Người nộp không bổ sung giấy tờ theo yêu cầu")
     db.session.commit()
     url = f"/can-bo/thu-phi/bien-lai/{payment.id}/hoan-tra"
     page = officer_client.get(url)
@@ -72,7 +76,7 @@ def test_the_fee_of_a_dossier_that_will_not_be_processed_goes_back(
     refund = refunds[0]
     assert (refund.payment_id, refund.amount, refund.staff_id) == (payment.id, 10_000, officer.id)
     assert refund.at == datetime(2026, 11, 23, 14, 0)
-    assert refund.reason.startswith("Hồ sơ đã được rút" if how == "withdrawn" else "Hồ sơ bị từ")
+    assert refund.reason.startswith(REASON_LABELS[how])
     assert NOTE in refund.reason
     assert dossier.fee_state == "refunded" and paid_so_far(dossier) == 0
     event = db.session.scalar(
