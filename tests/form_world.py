@@ -22,6 +22,7 @@ from app.dossiers.models import Dossier
 from app.dossiers.operations import intake, processing, submitting
 from app.extensions import db
 from app.notifications.models import Notification, OutboxStatus
+from app.payments.operations import record_payment
 from app.postal.demo import create_demo_post_office
 from app.postal.flow import Leg
 from app.postal.models import PostOffice
@@ -80,6 +81,12 @@ def seed_world(app: Flask) -> None:
     if item is not None:
         handover.hand_results(_user(OFFICER), worker, [item])
         delivery.out_for_delivery(item, worker)
+
+    # Money booked for a dossier its owner then withdrew: the officer's refund form.
+    refundable = complete_demo_draft(owner, _procedure("1.004222"), "crawl-refund", "online")
+    submitting.submit(refundable, owner)
+    record_payment(refundable, method="vietqr", amount=refundable.fee_amount)
+    intake.withdraw(refundable, owner, "Nộp nhầm thủ tục")
 
     # The administrator's outbox: a message given up and one a carrier rejected ("Gửi lại").
     db.session.flush()

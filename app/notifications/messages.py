@@ -32,6 +32,8 @@ KINDS: tuple[str, ...] = (
     "pickup_missing",
     "out_for_delivery",
     "held_at_post_office",
+    # Fees (app/payments).
+    "fee_refunded",
 )
 RETURN_CHANNELS: tuple[str, ...] = ("online", "counter", "post")
 # Longest officer's reason quoted in an SMS (the e-mail quotes it whole).
@@ -211,6 +213,14 @@ TEMPLATES: dict[str, Template] = {
             "Bưu điện đã đến giao kết quả hồ sơ {procedure}nhưng chưa giao được.\n"
             "Kết quả được lưu giữ tại {place} đến hết ngày {due}; Ông/Bà mang thẻ căn cước "
             "đến nhận (số hiệu bưu gửi {item}). Sau thời hạn này kết quả được trả lại cơ quan."
+        ),
+    ),
+    "fee_refunded": Template(
+        sms="Hồ sơ {code}: cơ quan đã hoàn trả phí, lệ phí Ông/Bà đã nộp.{lookup}",
+        subject="Hồ sơ {code}: đã hoàn trả phí, lệ phí",
+        email=(
+            "Cơ quan đã hoàn trả phí, lệ phí của hồ sơ {procedure}mà Ông/Bà đã nộp.{reason}\n"
+            "Nếu Ông/Bà chưa nhận được tiền, vui lòng liên hệ Bộ phận Một cửa."
         ),
     ),
 }

@@ -8,3 +8,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Blueprints, signal receivers and CLI of the payments domain (added as they land)."""
+    from app.dossiers import panels
+    from app.payments import books_panels
+    from app.payments.books_views import bp as books
+
+    app.register_blueprint(books)
+    panels.provide("staff", "payments/books/_refund_panel.html", books_panels.staff)

@@ -41,6 +41,7 @@ def test_the_kinds_the_workflow_needs() -> None:
         "pickup_missing",
         "out_for_delivery",
         "held_at_post_office",
+        "fee_refunded",
     }
     used = {template_key(kind, channel) for kind in KINDS for channel in ("", "online", "post")}
     assert used | {"approved.counter"} == set(TEMPLATES)

@@ -24,11 +24,12 @@ def receipt_number(payment: Payment, unit_code: str) -> str:
 
 
 def paid_so_far(dossier: Dossier) -> int:
-    """What was paid for ``dossier`` and not given back."""
+    """What was paid for ``dossier`` and not given back (a refund may give back part of a
+    payment: what was paid twice over the fee)."""
     total = db.session.scalar(
-        select(func.coalesce(func.sum(Payment.amount), 0))
+        select(func.coalesce(func.sum(Payment.amount - func.coalesce(Refund.amount, 0)), 0))
         .outerjoin(Refund, Refund.payment_id == Payment.id)
-        .where(Payment.dossier_id == dossier.id, Refund.id.is_(None))
+        .where(Payment.dossier_id == dossier.id)
     )
     return int(total or 0)
 
