@@ -52,6 +52,7 @@ PURE = {
     "app.core.identity",
     "app.core.logmask",
     "app.core.payref",
+    "app.core.vietqr",
     "app.core.roles",
     "app.core.sealing",
     "app.core.spreadsheet",
