@@ -82,6 +82,7 @@ def upsert_procedure(data: dict[str, Any]) -> Procedure:
     procedure.fee_post = fees.get("post", 0)
     procedure.fee_counter = fees.get("counter", 0)
     procedure.fee_note = clean.get("fee_note") or ""
+    procedure.fee_timing = clean["fee_timing"]
     procedure.channels = list(clean["channels"])
     procedure.legal_basis = list(clean["legal_basis"])
     procedure.description = clean.get("description") or ""

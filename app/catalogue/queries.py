@@ -135,6 +135,7 @@ def procedure_as_data(procedure: Procedure) -> dict[str, Any]:
         "cutoff_15h": procedure.cutoff_15h,
         "fees": {channel: procedure.fee_for(channel) for channel in procedure.channels},
         "fee_note": procedure.fee_note,
+        "fee_timing": procedure.fee_timing,
         "channels": list(procedure.channels),
         "legal_basis": list(procedure.legal_basis),
         "description": procedure.description,
