@@ -169,7 +169,12 @@ def catalogue_as_data() -> dict[str, dict[str, Any]]:
 
 
 def all_units() -> list[Unit]:
-    return list(db.session.scalars(select(Unit).order_by(Unit.code)))
+    """Every unit by code, with its collection account (the administrator's list shows it)."""
+    return list(
+        db.session.scalars(
+            select(Unit).options(selectinload(Unit.collection_account)).order_by(Unit.code)
+        )
+    )
 
 
 def search_units(query: str = "") -> list[Unit]:

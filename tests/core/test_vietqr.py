@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.core import payref, vietqr
 
-# DOMAIN.md §8: the verified example (VietinBank BIN 970403, purpose with spaces).
+# DOMAIN.md §8: the verified example (Sacombank BIN 970403, a purpose with spaces).
 DOMAIN_EXAMPLE = (
     "00020101021238570010A00000072701270006970403011300110123456780208QRIBFTTA5303704540618"
     "00005802VN62340107NPS68690819thanh toan don hang63042E2E"
