@@ -35,4 +35,3 @@ def create_demo_collection_accounts() -> int:
         )
         added += 1
     return added
-

@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app import geo
 from app.catalogue import usage
-from app.catalogue.guide import GUIDE_MAX_LENGTH, normalise_guide
 from app.catalogue.banks import bank_name, clean_account_name, clean_account_number
+from app.catalogue.guide import GUIDE_MAX_LENGTH, normalise_guide
 from app.catalogue.models import (
     UNIT_KINDS,
     CollectionAccount,
