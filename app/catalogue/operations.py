@@ -246,6 +246,8 @@ def delete_unit(unit: Unit, province_tree: str) -> None:
         )
     try:
         with db.session.begin_nested():
+            if unit.collection_account is not None:  # no dossier ever paid into it
+                db.session.delete(unit.collection_account)
             db.session.delete(unit)
             db.session.flush()
     except IntegrityError as error:  # a reference this module does not know about yet
