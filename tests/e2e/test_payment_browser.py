@@ -35,7 +35,11 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "htmx"])
 def test_the_citizen_scans_the_qr_then_sees_the_fee_paid(
-    app, browser, live_server, citizen, javascript
+    app,
+    browser,  # noqa: F811
+    live_server,  # noqa: F811
+    citizen,
+    javascript,
 ) -> None:
     clock.freeze(datetime(2026, 11, 23, 9, 5))
     residence = db.session.scalar(select(Procedure).filter_by(code="1.004194"))
