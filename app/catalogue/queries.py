@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app import geo
 from app.catalogue import search, usage
-from app.catalogue.models import Procedure, Unit
+from app.catalogue.models import CollectionAccount, Procedure, Unit
 from app.core.text import fold
 from app.extensions import db
 
@@ -218,7 +218,10 @@ def _count(stmt) -> int:  # type: ignore[no-untyped-def]
 
 
 def units_card() -> dict[str, Any]:
-    return {"units": _count(select(func.count()).select_from(Unit))}
+    return {
+        "units": _count(select(func.count()).select_from(Unit)),
+        "accounts": _count(select(func.count()).select_from(CollectionAccount)),
+    }
 
 
 def guides_card() -> dict[str, Any]:

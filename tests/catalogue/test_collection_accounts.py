@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from admin_helpers import HTMX, page
 from helpers import login
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.catalogue.banks import BANKS
 from app.catalogue.demo import create_demo_collection_accounts
@@ -127,3 +127,11 @@ def test_every_demo_unit_gets_an_account_at_a_real_bank(app) -> None:
             vietqr.fee_payload(account.bank_bin, account.account_number, 20000, "MC0000001Y")
         )
     assert create_demo_collection_accounts() == 0
+
+
+def test_the_administrations_home_counts_units_without_an_account(admin_client) -> None:
+    total = db.session.scalar(select(func.count()).select_from(Unit))
+    home = admin_client.get("/quan-tri/")
+    assert f"{total} chưa có tài khoản thu phí" in home.text
+    admin_client.post(_url(_unit()), data=GOOD)
+    assert f"{total - 1} chưa có tài khoản thu phí" in admin_client.get("/quan-tri/").text
