@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.accounts.demo import create_demo_accounts
 from app.assist.demo import create_demo_team
+from app.catalogue.demo import create_demo_collection_accounts
 from app.catalogue.models import Procedure
 from app.catalogue.operations import sync_units, upsert_procedure
 from app.catalogue.schema import load_demo_catalogue
@@ -28,6 +29,7 @@ def seed(with_demo_accounts: bool) -> dict[str, int]:
         counts["procedures"] = len(load_demo_catalogue())
     if with_demo_accounts:
         counts["accounts"] = create_demo_accounts(current_app.config["PROVINCE_TREE"])
+        counts["collection accounts"] = create_demo_collection_accounts()
         counts["dossiers"] = create_demo_dossiers()
         counts["post offices"] = create_demo_post_office()
         counts["community teams"] = create_demo_team()

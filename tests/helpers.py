@@ -50,6 +50,7 @@ USER_TABLES = [
     "dossier_sequences",
     "calendar_overrides",
     "unit_memberships",
+    "collection_accounts",
     "users",
     "community_teams",
 ]

@@ -53,6 +53,7 @@ PURE = {
     "app.core.logmask",
     "app.core.payref",
     "app.payments.refund_rules",
+    "app.core.vietqr",
     "app.core.roles",
     "app.core.sealing",
     "app.core.spreadsheet",

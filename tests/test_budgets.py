@@ -22,6 +22,7 @@ from helpers import PASSWORD, book_first_slot, complete_draft, jpeg_bytes, make_
 from app import geo
 from app.accounts.models import User
 from app.catalogue.models import Procedure
+from app.catalogue.operations import save_collection_account
 from app.dossiers.operations.attachments import remove_attachment
 from app.dossiers.operations.submitting import submit
 from app.extensions import db
@@ -50,6 +51,16 @@ class Site:
         book_first_slot(self.draft, office)
         book_first_slot(self.done, office)
         assert submit(self.done, citizen)
+        # A dossier with a fee due, whose unit collects by transfer: the payment page's QR.
+        residence = db.session.scalar(db.select(Procedure).filter_by(code="1.004222"))
+        self.paying = complete_draft(citizen, residence, "paying", street="Nhà số 5")
+        assert submit(self.paying, citizen)
+        save_collection_account(
+            self.paying.receiving_unit,
+            bank_bin="970405",
+            account_number="3600205012345",
+            account_name="Ủy ban nhân dân xã Anh Sơn",
+        )
         db.session.commit()
         self.anonymous = app.test_client()
         self.user = app.test_client()
@@ -85,6 +96,8 @@ PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "dossier": (True, lambda s: f"/ho-so/{s.done.id}"),
     "pickup booking": (True, lambda s: f"/ho-so/{s.draft.id}/hen-buu-dien"),
     "pickup booking later": (True, lambda s: f"/ho-so/{s.done.id}/hen-buu-dien"),
+    "dossier with a fee": (True, lambda s: f"/ho-so/{s.paying.id}"),
+    "payment": (True, lambda s: f"/ho-so/{s.paying.id}/nop-phi"),
 }
 
 

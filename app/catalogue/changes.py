@@ -24,6 +24,7 @@ FIELDS = (
     "channels",
     "fees",
     "fee_note",
+    "fee_timing",
     "legal_basis",
     "description",
     "helper_guide",

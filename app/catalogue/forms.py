@@ -8,8 +8,9 @@ from flask import request
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional, Regexp
 
+from app.catalogue.banks import BANKS
 from app.catalogue.guide import GUIDE_MAX_LENGTH
-from app.catalogue.models import UNIT_KINDS, Unit
+from app.catalogue.models import UNIT_KINDS, CollectionAccount, Unit
 from app.core.forms import AppForm, IdsChosen, max_length, required
 from app.geo import Commune
 
@@ -99,3 +100,42 @@ class HelperGuideForm(AppForm):
         f"số các bước. Tối đa {GUIDE_MAX_LENGTH} ký tự. Để trống để dùng hướng dẫn chung "
         "bên dưới.",
     )
+
+
+class CollectionAccountForm(AppForm):
+    """The bank account a unit collects fees into (its dossiers' VietQR names it)."""
+
+    bank_bin = SelectField(
+        "Ngân hàng",
+        choices=[("", "— Chọn ngân hàng —"), *BANKS.items()],
+        validate_choice=False,
+        description="Mã QR chuyển khoản ghi ngân hàng bằng mã BIN của NAPAS.",
+    )
+    account_number = StringField(
+        "Số tài khoản",
+        validators=[required("Vui lòng nhập số tài khoản."), max_length(30)],
+        description="Có thể gõ cách nhóm chữ số, ví dụ 0011 0012 3456.",
+    )
+    account_name = StringField(
+        "Tên chủ tài khoản",
+        validators=[required("Vui lòng nhập tên chủ tài khoản."), max_length(120)],
+        description="Như ngân hàng ghi: chữ in hoa, không dấu (có dấu thì được tự bỏ dấu), ví "
+        "dụ KHO BAC NHA NUOC NGHE AN. Người chuyển tiền thấy tên này trước khi xác nhận.",
+    )
+
+    @classmethod
+    def of(cls, account: CollectionAccount | None) -> CollectionAccountForm:
+        form = cls()
+        if request.method == "GET" and account is not None:
+            form.bank_bin.data = account.bank_bin
+            form.account_number.data = account.account_number
+            form.account_name.data = account.account_name
+        return form
+
+    def values(self) -> dict[str, str]:
+        """The keyword arguments of ``operations.save_collection_account``."""
+        return {
+            "bank_bin": self.bank_bin.data or "",
+            "account_number": self.account_number.data or "",
+            "account_name": self.account_name.data or "",
+        }

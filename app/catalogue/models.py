@@ -124,6 +124,15 @@ class Procedure(db.Model):
         ]
 
     @property
+    def charges_fee(self) -> bool:
+        """Some channel of the procedure costs a fee (so ``fee_timing`` means something)."""
+        return any(self.fee_for(channel) > 0 for channel in self.channels or ())
+
+    @property
+    def fee_timing_label(self) -> str:
+        return FEE_TIMINGS.get(self.fee_timing, "")
+
+    @property
     def processing_time_label(self) -> str:
         if self.processing_days == 0:
             return "Trong ngày" + (

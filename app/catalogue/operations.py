@@ -11,8 +11,15 @@ from sqlalchemy.exc import IntegrityError
 
 from app import geo
 from app.catalogue import usage
+from app.catalogue.banks import bank_name, clean_account_name, clean_account_number
 from app.catalogue.guide import GUIDE_MAX_LENGTH, normalise_guide
-from app.catalogue.models import UNIT_KINDS, Procedure, RequiredDocument, Unit
+from app.catalogue.models import (
+    UNIT_KINDS,
+    CollectionAccount,
+    Procedure,
+    RequiredDocument,
+    Unit,
+)
 from app.catalogue.queries import province_centre_code, unit_by_code, unit_of_commune
 from app.catalogue.schema import validate_procedure
 from app.core.errors import Invalid
@@ -82,6 +89,7 @@ def upsert_procedure(data: dict[str, Any]) -> Procedure:
     procedure.fee_post = fees.get("post", 0)
     procedure.fee_counter = fees.get("counter", 0)
     procedure.fee_note = clean.get("fee_note") or ""
+    procedure.fee_timing = clean["fee_timing"]
     procedure.channels = list(clean["channels"])
     procedure.legal_basis = list(clean["legal_basis"])
     procedure.description = clean.get("description") or ""
@@ -238,12 +246,58 @@ def delete_unit(unit: Unit, province_tree: str) -> None:
         )
     try:
         with db.session.begin_nested():
+            if unit.collection_account is not None:  # no dossier ever paid into it
+                db.session.delete(unit.collection_account)
             db.session.delete(unit)
             db.session.flush()
     except IntegrityError as error:  # a reference this module does not know about yet
         raise Invalid(
             f"Không thể xóa “{unit.name}” vì đơn vị vẫn đang được dữ liệu khác sử dụng."
         ) from error
+
+
+# --- the account a unit collects fees into -----------------------------------------------------
+
+
+def save_collection_account(
+    unit: Unit, *, bank_bin: str, account_number: str, account_name: str
+) -> CollectionAccount:
+    """Create or replace ``unit``'s collection account (the VietQR on its dossiers' payment
+    pages and receipts names it). Raises :class:`Invalid` tied to the field."""
+    bank = bank_name(bank_bin or "")
+    if bank is None:
+        raise Invalid("Vui lòng chọn ngân hàng giữ tài khoản thu phí.", "bank_bin")
+    number = clean_account_number(account_number)
+    if number is None:
+        raise Invalid(
+            "Số tài khoản gồm 6 đến 19 chữ số hoặc chữ cái, không dấu, ví dụ 0011 0012 3456 "
+            "(dấu cách, dấu chấm được bỏ đi).",
+            "account_number",
+        )
+    name = clean_account_name(account_name)
+    if not name:
+        raise Invalid(
+            "Vui lòng nhập tên chủ tài khoản như ngân hàng ghi, ví dụ KHO BAC NHA NUOC NGHE AN.",
+            "account_name",
+        )
+    if len(name) > 70:
+        raise Invalid(
+            "Tên chủ tài khoản dài quá 70 ký tự: hãy ghi như sao kê ngân hàng.", "account_name"
+        )
+    account = unit.collection_account or CollectionAccount(unit=unit)
+    account.bank_bin, account.bank_name = bank_bin, bank
+    account.account_number, account.account_name = number, name
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def remove_collection_account(unit: Unit) -> None:
+    """``unit`` no longer takes transfers: its payment pages offer cash only."""
+    if unit.collection_account is not None:
+        db.session.delete(unit.collection_account)
+        unit.collection_account = None
+        db.session.flush()
 
 
 # --- the helpers' guide of each procedure -------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app import geo
 from app.catalogue import search, usage
-from app.catalogue.models import Procedure, Unit
+from app.catalogue.models import CollectionAccount, Procedure, Unit
 from app.core.text import fold
 from app.extensions import db
 
@@ -135,6 +135,7 @@ def procedure_as_data(procedure: Procedure) -> dict[str, Any]:
         "cutoff_15h": procedure.cutoff_15h,
         "fees": {channel: procedure.fee_for(channel) for channel in procedure.channels},
         "fee_note": procedure.fee_note,
+        "fee_timing": procedure.fee_timing,
         "channels": list(procedure.channels),
         "legal_basis": list(procedure.legal_basis),
         "description": procedure.description,
@@ -168,7 +169,12 @@ def catalogue_as_data() -> dict[str, dict[str, Any]]:
 
 
 def all_units() -> list[Unit]:
-    return list(db.session.scalars(select(Unit).order_by(Unit.code)))
+    """Every unit by code, with its collection account (the administrator's list shows it)."""
+    return list(
+        db.session.scalars(
+            select(Unit).options(selectinload(Unit.collection_account)).order_by(Unit.code)
+        )
+    )
 
 
 def search_units(query: str = "") -> list[Unit]:
@@ -212,7 +218,10 @@ def _count(stmt) -> int:  # type: ignore[no-untyped-def]
 
 
 def units_card() -> dict[str, Any]:
-    return {"units": _count(select(func.count()).select_from(Unit))}
+    return {
+        "units": _count(select(func.count()).select_from(Unit)),
+        "accounts": _count(select(func.count()).select_from(CollectionAccount)),
+    }
 
 
 def guides_card() -> dict[str, Any]:

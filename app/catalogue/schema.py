@@ -31,6 +31,10 @@ LEVELS = ("toan_trinh", "mot_phan")
 CHANNELS = ("online", "post", "counter")
 DOCUMENT_KINDS = ("original", "copy", "original_or_copy")
 AUTHORITY_LEVELS = ("commune", "province")
+# When a fee is paid (Procedure.fee_timing): before the dossier is accepted for processing, or
+# before the result is handed over. Left out, a procedure's fee is paid before processing.
+FEE_TIMINGS = ("before_processing", "before_result")
+DEFAULT_FEE_TIMING = "before_processing"
 
 DEMO_CATALOGUE_PATH = Path(__file__).parent / "data" / "procedures.json"
 
@@ -54,7 +58,13 @@ _REQUIRED_PROCEDURE_KEYS = (
     "documents",
     "form",
 )
-_OPTIONAL_PROCEDURE_KEYS = ("fee_note", "processing_note", "helper_guide", "check")
+_OPTIONAL_PROCEDURE_KEYS = (
+    "fee_note",
+    "fee_timing",
+    "processing_note",
+    "helper_guide",
+    "check",
+)
 _PROCEDURE_KEYS = frozenset(_REQUIRED_PROCEDURE_KEYS + _OPTIONAL_PROCEDURE_KEYS)
 # Optional keys the administrator also edits in the application (the helpers' guide screen).
 EDITED_IN_APP = ("helper_guide",)
@@ -207,6 +217,9 @@ def validate_procedure(data: dict) -> dict:
     documents = _validate_documents(data["documents"], where)
     form = _validate_form(data["form"], where)
     check = _validate_check(data.get("check", []), where)
+    fee_timing = data.get("fee_timing", DEFAULT_FEE_TIMING)
+    if fee_timing not in FEE_TIMINGS:
+        raise SchemaError(f"{where}: fee_timing {fee_timing!r} is not one of {FEE_TIMINGS}")
 
     return {
         "code": code,
@@ -222,6 +235,7 @@ def validate_procedure(data: dict) -> dict:
         "cutoff_15h": check_bool(data["cutoff_15h"], f"{where}: cutoff_15h"),
         "fees": fees,
         "fee_note": optional_text(data.get("fee_note"), f"{where}: fee_note"),
+        "fee_timing": fee_timing,
         "channels": channels,
         "legal_basis": legal,
         "description": check_text(data["description"], f"{where}: description"),

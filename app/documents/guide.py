@@ -14,12 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.documents.fee import FeeInstructions
 from app.documents.pdf import render_fitting
 from app.documents.receipt import format_vn_time, qr_data_uri
 
 __all__ = ["CitizenGuide", "render_guide"]
 
 TEMPLATE = "pdf/assist_guide.html"
+# One step tighter than the forms (app/documents/pdf.py): a fee's box and a helper's block
+# together would otherwise push the footer onto a second page.
+DENSITIES = (0, 1, 2, 3)
 
 _WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
@@ -50,6 +54,8 @@ class CitizenGuide:
     papers_text: str = ""
     # Papers still on their way: when the count starts, instead of a date.
     due_pending: str = ""
+    # A fee still to pay: the amount and how, with its VietQR code (app/documents/fee.py).
+    fee: FeeInstructions | None = None
 
     def __post_init__(self) -> None:
         # Defence in depth: the guide names no ID number, and a phone only masked.
@@ -139,4 +145,4 @@ class CitizenGuide:
 def render_guide(doc: CitizenGuide) -> bytes:
     """The guide as an A5 PDF, one page (tighter type if a long name would need two). Call
     inside a Flask application context."""
-    return render_fitting(TEMPLATE, doc)
+    return render_fitting(TEMPLATE, doc, DENSITIES)

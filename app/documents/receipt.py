@@ -13,9 +13,13 @@ import functools
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import segno
 from PIL import Image
+
+if TYPE_CHECKING:
+    from app.documents.fee import FeeInstructions
 
 from app.documents.pdf import render_fitting
 
@@ -184,6 +188,8 @@ class ReceiptDocument:
     # Papers still on their way to the unit: no date yet, the count starts on their arrival
     # (e.g. "Trong ngày, tính từ khi cơ quan nhận được giấy tờ"); printed instead of the date.
     appointment_pending: str = ""
+    # A fee still to pay: item 7, how to pay it, with its VietQR code (app/documents/fee.py).
+    fee: FeeInstructions | None = None
 
     def __post_init__(self) -> None:
         # Defence in depth: a receipt must never carry the full ID number.

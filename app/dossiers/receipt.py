@@ -26,6 +26,7 @@ from app.documents.receipt import (
     render_receipt,
     sms_consent_note,
 )
+from app.dossiers.fees import fee_instructions
 from app.dossiers.models import Dossier
 from app.dossiers.statuses import RETURN_CHANNEL_LABELS
 from app.extensions import db
@@ -101,6 +102,7 @@ def receipt_document(dossier: Dossier) -> ReceiptDocument:
         consent_note=_consent_note(dossier),
         consent_signature=_consent_on_paper(dossier),
         appointment_pending=dossier.due_text if dossier.due_waits_for_papers else "",
+        fee=fee_instructions(dossier),
     )
 
 
@@ -192,6 +194,7 @@ def citizen_guide(dossier: Dossier) -> CitizenGuide:
         # reprinted as it is; the submission time above dates it.
         papers_text=_papers_text(dossier),
         due_pending=dossier.due_text if dossier.due_waits_for_papers else "",
+        fee=fee_instructions(dossier),
     )
 
 

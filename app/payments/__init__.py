@@ -7,10 +7,23 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Blueprints, signal receivers and CLI of the payments domain (added as they land)."""
+    """Blueprints and the panels this domain adds to the dossier's pages."""
+    from app.payments.books_views import bp as books
+    from app.payments.views.citizen import bp as citizen_payments
+
+    for blueprint in (citizen_payments, books):
+        app.register_blueprint(blueprint)
+    _show_on_dossier_pages()
+
+
+def _show_on_dossier_pages() -> None:
+    """What is owed and how to pay it, on the owner's dossier page and the journey's check
+    step; the receipts and their refunds on the staff page (app/dossiers/panels.py).
+    Registering twice is harmless."""
     from app.dossiers import panels
     from app.payments import books_panels
-    from app.payments.books_views import bp as books
+    from app.payments import panels as payment_panels
 
-    app.register_blueprint(books)
+    panels.provide("citizen", "payments/panels/citizen.html", payment_panels.citizen)
+    panels.provide("check", "payments/panels/check.html", payment_panels.check)
     panels.provide("staff", "payments/books/_refund_panel.html", books_panels.staff)

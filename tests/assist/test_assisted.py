@@ -378,3 +378,27 @@ def test_the_volunteer_lands_on_their_work(app, volunteer) -> None:  # type: ign
     client = app.test_client()
     response = client.post("/dang-nhap", data={"phone": volunteer.phone, "password": PASSWORD})
     assert response.status_code == 303 and response.location.endswith("/ho-tro/")
+
+
+def test_the_volunteer_shows_the_citizen_how_to_pay_until_the_next_person(browser, team) -> None:  # type: ignore[no-untyped-def]
+    from app.catalogue.models import Procedure
+    from app.catalogue.operations import save_collection_account
+
+    residence = db.session.scalar(select(Procedure).filter_by(code="1.004222"))
+    register_on_paper(browser, FIRST)
+    dossier = apply_for(browser, residence, "fee")
+    save_collection_account(
+        dossier.receiving_unit,
+        bank_bin="970405",
+        account_number="3600205012345",
+        account_name="UBND xã Anh Sơn",
+    )
+    db.session.commit()
+    assert dossier.fee_state == "due" and dossier.fee_amount == 10000
+    landing = browser.get(f"/ho-tro/ho-so/{dossier.id}")
+    assert f'href="/ho-so/{dossier.id}/nop-phi"' in landing.text
+    page = browser.get(f"/ho-so/{dossier.id}/nop-phi")
+    assert page.status_code == 200
+    assert dossier.payment_reference in page.text and "10.000 đồng" in page.text
+    assert browser.post("/ho-tro/xong").status_code == 303
+    assert browser.get(f"/ho-so/{dossier.id}/nop-phi").status_code == 404

@@ -261,3 +261,22 @@ def test_nonsense_gets_a_polite_message_and_nothing_else(client) -> None:
     assert suggestion_links(response) == {}
     assert "Không tìm thấy thủ tục phù hợp" in response.text
     assert "không làm tại đây" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("code", "when"),
+    [
+        ("1.004222", "Nộp phí, lệ phí trước khi hồ sơ được tiếp nhận giải quyết."),
+        ("2.000815", "Nộp phí, lệ phí trước khi nhận kết quả."),
+    ],
+)
+def test_the_procedure_page_says_when_the_fee_is_paid(client, code: str, when: str) -> None:
+    page = client.get(f"/thu-tuc/{code}")
+    assert page.status_code == 200
+    fees = " ".join(page.text.split())
+    assert when in fees and "mã VietQR" in fees
+
+
+def test_a_free_procedure_says_nothing_about_when_to_pay(client) -> None:
+    page = client.get("/thu-tuc/1.001193")
+    assert "Nộp phí, lệ phí trước" not in page.text and "VietQR" not in page.text

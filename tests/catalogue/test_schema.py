@@ -325,6 +325,9 @@ def test_procedure_minimal_is_normalised():
         ({"check": "fees"}, "check must be"),
         ({"check": ["price"]}, "unknown key 'price'"),
         ({"fee_note": 5}, "fee_note"),
+        ({"fee_timing": "after_result"}, "fee_timing 'after_result'"),
+        ({"fee_timing": ""}, "fee_timing"),
+        ({"fee_timing": None}, "fee_timing"),
         ({"level_old": 4}, "unknown key"),
     ],
 )
@@ -602,3 +605,19 @@ def test_clean_answers_huge_number_and_nul_bytes():
     unbounded = {"name": "n", "label": "Số", "type": "number"}
     assert clean_answers([unbounded], {"n": "1" * 40})[1] == {"n": "Giá trị phải là số nguyên."}
     assert clean_answers([FORM[1]], {"note": "a\x00b"})[0] == {"note": "ab"}
+
+
+def test_fee_timing_defaults_to_before_processing_and_keeps_a_valid_choice():
+    assert validate_procedure(_procedure())["fee_timing"] == "before_processing"
+    chosen = validate_procedure(_procedure(fee_timing="before_result"))
+    assert chosen["fee_timing"] == "before_result"
+
+
+def test_demo_catalogue_says_when_each_fee_is_paid(catalogue):
+    timing = {p["code"]: p["fee_timing"] for p in catalogue}
+    # Residence, ID card, criminal record, driving licence: the fee is paid with the dossier.
+    for code in ("1.004222", "1.004194", "2.001195", "3.000333", "3.000347"):
+        assert timing[code] == "before_processing", code
+    # Copies by the page and land fees set during processing: paid before the result.
+    for code in ("2.000815", "1.013831", "1.012776"):
+        assert timing[code] == "before_result", code

@@ -67,6 +67,7 @@ def changed_file(tmp_path: Path) -> Path:
     by_code = {item["code"]: item for item in items}
     residence = by_code[RESIDENCE]
     residence["fees"]["post"] = 25000
+    residence["fee_timing"] = "before_result"
     residence["documents"][0]["name"] = "Tờ khai thay đổi thông tin cư trú (Mẫu CT01 mới)"
     residence["documents"].append(
         {
@@ -107,6 +108,7 @@ def test_dry_run_prints_the_changes_and_writes_nothing(app, sync, changed_file) 
     assert "Thủ tục mới (1):\n  + 9.000001 Thủ tục thử đồng bộ danh mục" in output
     assert "Thủ tục thay đổi (1):\n  ~ 1.004222 Đăng ký thường trú" in output
     assert "      fees.post: 20000 → 25000" in output
+    assert '      fee_timing: "before_processing" → "before_result"' in output
     assert "      giấy tờ thêm: giay_xac_nhan_tam_tru (Giấy xác nhận thông tin về cư trú)" in output
     assert (
         '      documents.to_khai_ct01.name: "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)" → '
@@ -136,6 +138,7 @@ def test_sync_adds_updates_and_keeps_dossiers_working(
     assert "Đã ghi: 1 thủ tục mới, 1 thủ tục cập nhật." in output
     residence = _procedure(RESIDENCE)
     assert residence.fee_post == 25000
+    assert residence.fee_timing == "before_result"
     assert (residence.fee_online, residence.fee_counter) == (10000, 20000)
     assert residence.documents[0].name == "Tờ khai thay đổi thông tin cư trú (Mẫu CT01 mới)"
     assert [d.code for d in residence.documents][-1] == "giay_xac_nhan_tam_tru"

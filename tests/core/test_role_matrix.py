@@ -73,6 +73,7 @@ EXPECTED: dict[str, set[str]] = {
         "dossiers.receipt",
         "dossiers.step",
         "booking.book",
+        "payments.pay",  # what the dossier owes and how to pay it (its owner only)
     },
     OTHER_CITIZEN: SIGNED_IN,
     Role.OFFICER: SIGNED_IN | BACK_OFFICE | {"backoffice.register", "backoffice.register_csv"},

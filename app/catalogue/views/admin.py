@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from app import geo
 from app.catalogue import operations, queries
-from app.catalogue.forms import HelperGuideForm, UnitForm
+from app.catalogue.forms import CollectionAccountForm, HelperGuideForm, UnitForm
 from app.catalogue.guide import default_steps, written_steps
 from app.catalogue.models import UNIT_KINDS, Procedure, Unit
 from app.catalogue.usage import staff_counts
@@ -97,6 +97,44 @@ def unit_delete(unit_id: int):
         return go(url_for("catalogue_admin.unit_edit", unit_id=unit_id))
     flash(f"Đã xóa đơn vị “{name}” ({code}).", "success")
     return go(url_for("catalogue_admin.units"))
+
+
+# --- the unit's collection account ------------------------------------------------------------
+
+
+@bp.route("/don-vi/<id:unit_id>/tai-khoan-thu", methods=["GET", "POST"])
+@require(Permission.MANAGE)
+def collection_account(unit_id: int):
+    unit = db.get_or_404(Unit, unit_id)
+    form = CollectionAccountForm.of(unit.collection_account)
+    if form.validate_on_submit():
+        with domain_errors(form):
+            account = operations.save_collection_account(unit, **form.values())
+            flash(
+                f"Đã lưu tài khoản thu phí của “{unit.name}”: {account.account_number} tại "
+                f"{account.bank_name.split(' (')[0]}.",
+                "success",
+            )
+            return go(url_for("catalogue_admin.unit_edit", unit_id=unit.id))
+    return render(
+        "catalogue/admin/collection_account.html",
+        "catalogue/admin/_collection_account_form.html",
+        form_status(form),
+        form=form,
+        unit=unit,
+    )
+
+
+@bp.route("/don-vi/<id:unit_id>/tai-khoan-thu/xoa", methods=["POST"])
+@require(Permission.MANAGE)
+def collection_account_delete(unit_id: int):
+    unit = db.get_or_404(Unit, unit_id)
+    operations.remove_collection_account(unit)
+    flash(
+        f"Đã bỏ tài khoản thu phí của “{unit.name}”: hồ sơ của đơn vị chỉ nộp phí bằng tiền mặt.",
+        "success",
+    )
+    return go(url_for("catalogue_admin.unit_edit", unit_id=unit.id))
 
 
 # --- the helpers' guide of each procedure -------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The payments domain's pages, by audience."""
