@@ -76,7 +76,11 @@ EXPECTED: dict[str, set[str]] = {
         "payments.pay",  # what the dossier owes and how to pay it (its owner only)
     },
     OTHER_CITIZEN: SIGNED_IN,
-    Role.OFFICER: SIGNED_IN | BACK_OFFICE | {"backoffice.register", "backoffice.register_csv"},
+    Role.OFFICER: SIGNED_IN
+    | BACK_OFFICE
+    | {"backoffice.register", "backoffice.register_csv"}
+    # The unit's books of fees (its register of money), with the same permission.
+    | {"paybooks.index", "paybooks.report", "paybooks.report_csv", "paybooks.report_pdf"},
     Role.SPECIALIST: SIGNED_IN | BACK_OFFICE,
     Role.POSTAL: SIGNED_IN | POST_OFFICE,
     Role.POSTAL_HEAD: SIGNED_IN | POST_OFFICE | {"postal_admin.post_office_schedule"},
