@@ -53,6 +53,7 @@ from app.dossiers.operations.drafts import STEP_NAMES
 from app.dossiers.queries.worklist import QUEUES
 from app.extensions import db
 from app.notifications.models import Notification
+from app.payments.models import Payment
 from app.postal.models import (
     ApiToken,
     HandoverManifest,
@@ -139,6 +140,7 @@ def _argument_values() -> dict[str, list[Any]]:
         "shipment_id": _ids(Shipment.id),
         "manifest_id": _ids(HandoverManifest.id),
         "payment_id": _ids(PostalPayment.id),
+        "receipt_id": _ids(Payment.id),
         "item_number": [n for n in _ids(Shipment.item_number) if n],
         "unit_id": list(db.session.scalars(staff_units.limit(3))),
         "user_id": _ids(User.id, 8),
