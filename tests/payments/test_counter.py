@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from payment_helpers import hidden
 from helpers import login, staff_client
+from payment_helpers import hidden
 from sqlalchemy import func, select
 
 from app.core import clock
