@@ -49,6 +49,13 @@ def amount_owed(dossier: Dossier) -> int:
     return max(dossier.fee_amount - paid_so_far(dossier), 0)
 
 
+def _lock(dossier: Dossier) -> None:
+    """Hold the dossier's row until the request commits: two officers (or two tabs) taking or
+    waiving the same fee at once go one after the other, and the second sees the first's
+    payment (PostgreSQL; SQLite serialises writers anyway)."""
+    db.session.execute(select(Dossier.id).where(Dossier.id == dossier.id).with_for_update())
+
+
 def _by_token(token: str) -> Payment | None:
     return db.session.scalar(select(Payment).where(Payment.client_token == token))
 
@@ -61,6 +68,7 @@ def take_cash(
     token = (client_token or "").strip()[:40]
     if len(token) < 16:
         raise FeeRefused("Phiếu thu đã cũ. Vui lòng tải lại trang rồi ghi nhận lại.")
+    _lock(dossier)
     existing = _by_token(token)
     if existing is not None:
         if existing.dossier_id != dossier.id:
@@ -98,6 +106,8 @@ def exempt(dossier: Dossier, staff: User, reason: str, note: str, ip: str = "") 
         raise FeeRefused(
             "Vui lòng ghi căn cứ miễn (giấy tờ người nộp xuất trình, số, ngày cấp).", "note"
         )
+    _lock(dossier)
+    db.session.refresh(dossier, ["fee_state"])
     if dossier.fee_state != "due" or paid_so_far(dossier):
         raise FeeRefused("Chỉ miễn được phí, lệ phí của hồ sơ chưa nộp khoản nào.")
     dossier.fee_state = "exempt"
