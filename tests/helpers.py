@@ -327,15 +327,19 @@ def demo_data() -> dict[str, Any]:
     shipment = db.session.scalars(select(Shipment).order_by(Shipment.id)).first()
     payment = db.session.scalars(select(PostalPayment)).first()
     officer = db.session.scalar(select(User).filter_by(role=Role.OFFICER))
+    receipt = db.session.scalars(
+        select(Payment).join(Dossier).filter(Dossier.owner_id == owner.id).order_by(Payment.id)
+    ).first()
     return {
         "dossier_id": dossier.id,
         "attachment_id": db.session.scalar(select(Attachment.id).filter_by(dossier_id=dossier.id)),
         "shipment_id": shipment.id,
         "payment_id": payment.id if payment else 1,
-        "receipt_id": db.session.scalar(
-            select(Payment.id).filter_by(dossier_id=dossier.id).order_by(Payment.id)
-        )
-        or 1,
+        "receipt_id": receipt.id if receipt else 1,
+        # A fee receipt of the demo citizen's (a dossier paid at the counter).
+        "fees.receipt": {"dossier_id": receipt.dossier_id, "receipt_id": receipt.id}
+        if receipt
+        else {},
         "manifest_id": 1,
         "user_id": officer.id,
         "unit_id": dossier.receiving_unit_id,
