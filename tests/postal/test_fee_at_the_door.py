@@ -3,6 +3,7 @@ confirmed when the officer receives the papers on the hand-over record, with its
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from helpers import booked_and_submitted, login
@@ -101,3 +102,24 @@ def test_postage_alone_or_a_missing_item_confirms_no_money(
     db.session.commit()
     payment = db.session.scalar(select(Payment).filter_by(dossier_id=second.id))
     assert payment.confirmed_at is None  # the money is still with the post office
+
+
+def test_the_worker_is_not_asked_for_a_fee_already_paid_or_waived(
+    app, office, worker, officer, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    from app.payments.operations.cash import exempt
+    from app.postal.queries.round import amount_to_collect, expected_fee
+
+    dossier = booked_and_submitted(citizen, residence, office)
+    shipment = shipments.pickup_shipment(dossier)
+    assert expected_fee(dossier) == 20_000
+    postage = app.config["POSTAL_POSTAGE_PICKUP"]
+    assert amount_to_collect(shipment) == 20_000 + postage
+    exempt(dossier, officer, "merit", "Thẻ thương binh số TB-0425, Sở LĐTBXH cấp 2019")
+    db.session.commit()
+    assert expected_fee(dossier) == 0 and amount_to_collect(shipment) == postage
+    client = app.test_client()
+    login(client, worker)
+    page = client.get(f"/buu-dien/buu-gui/{shipment.id}").text
+    [fee_input] = re.findall(r'<input[^>]*name="fee"[^>]*>', page)
+    assert 'value="0"' in fee_input
