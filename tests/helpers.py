@@ -537,6 +537,6 @@ def fee_settled(dossier, staff: User | None = None) -> None:  # type: ignore[no-
         staff.units.append(dossier.receiving_unit)
         db.session.add(staff)
         db.session.flush()
-    payment, new = take_cash(dossier, staff, os.urandom(12).hex())
+    payment, new = take_cash(dossier, staff, os.urandom(12).hex(), dossier.fee_amount)
     assert new and dossier.fee_state == "paid", (payment.amount, dossier.fee_amount)
     db.session.flush()

@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import NumberRange
 
 from app.core.forms import AppForm, max_length, required
 from app.payments.operations.cash import EXEMPTION_REASONS
@@ -18,6 +19,14 @@ class CashForm(AppForm):
     shown: posting the same form twice books one payment."""
 
     client_token = HiddenField()
+    amount = IntegerField(
+        "Số tiền đã thu (đồng)",
+        validators=[
+            required("Vui lòng nhập số tiền đã thu."),
+            NumberRange(min=1, max=100_000_000, message="Số tiền phải từ 1 đến 100.000.000 đồng."),
+        ],
+        description="Đếm tiền trước mặt người nộp; ghi đúng số tiền còn phải nộp.",
+    )
     payer_name = StringField(
         "Người nộp tiền (nếu không phải người đứng tên hồ sơ)",
         validators=[max_length(120)],
@@ -39,10 +48,12 @@ class ExemptionForm(AppForm):
     )
 
 
-def cash_form(formdata: Any = None) -> CashForm:
+def cash_form(formdata: Any = None, owed: int = 0) -> CashForm:
+    """The form as shown (a new token, the amount owed filled in) or as posted."""
     form = CashForm(formdata=formdata, prefix="cash", meta={"csrf": False})
     if formdata is None:
         form.client_token.data = os.urandom(12).hex()
+        form.amount.data = owed or None
     return form
 
 

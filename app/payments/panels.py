@@ -32,7 +32,7 @@ def staff(
         "owed": owed,
         "can_collect": may and owed > 0,
         "can_exempt": may and dossier.fee_state == "due" and not payments,
-        "cash_form": cash or cash_form(),
+        "cash_form": cash or cash_form(owed=owed),
         "exemption_form": exemption or exemption_form(),
         "open": cash is not None and "cash" or exemption is not None and "exempt" or "",
     }

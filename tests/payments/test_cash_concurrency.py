@@ -34,7 +34,11 @@ def _post_together(app, phone: str, dossier_id: int, tokens: list[str]) -> list[
         barrier.wait()
         return client.post(
             f"/can-bo/ho-so/{dossier_id}/phi/tien-mat",
-            data={"cash-client_token": token, "cash-payer_name": "Vừ A Dính"},
+            data={
+                "cash-client_token": token,
+                "cash-amount": "10000",
+                "cash-payer_name": "Vừ A Dính",
+            },
         ).status_code
 
     with ThreadPoolExecutor(max_workers=len(tokens)) as pool:

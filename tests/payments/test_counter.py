@@ -32,15 +32,26 @@ def test_cash_at_the_counter_is_booked_once_however_often_the_form_is_posted(
     clock.freeze(datetime(2026, 11, 23, 9, 15))
     page = client.get(f"/can-bo/ho-so/{owed.id}").text
     assert "Phí, lệ phí" in page and "Chưa nộp phí" in page
-    assert "Đã thu 10.000 đ tiền mặt" in page
+    assert "Ghi nhận đã thu tiền mặt" in page
+    assert hidden(page, "cash-amount") == "10000"  # filled in with what is owed
     queue = client.get("/can-bo/").text
     assert 'class="fee due">Chưa nộp phí' in queue
 
     form = {
         "csrf_token": "x",
         "cash-client_token": hidden(page, "cash-client_token"),
+        "cash-amount": "10000",
         "cash-payer_name": "  Nguyễn   Văn Bình ",
     }
+    short = client.post(
+        f"/can-bo/ho-so/{owed.id}/phi/tien-mat", data={**form, "cash-amount": "5000"}
+    )
+    assert short.status_code == 422
+    assert 'id="cash-amount-error"' in short.text
+    assert "Số tiền thu phải đúng 10.000 đồng hồ sơ còn phải nộp." in short.text
+    empty = client.post(f"/can-bo/ho-so/{owed.id}/phi/tien-mat", data={**form, "cash-amount": ""})
+    assert empty.status_code == 422 and "Vui lòng nhập số tiền đã thu." in empty.text
+    assert _count_payments() == 0
     first = client.post(f"/can-bo/ho-so/{owed.id}/phi/tien-mat", data=form)
     again = client.post(f"/can-bo/ho-so/{owed.id}/phi/tien-mat", data=form)
     assert (first.status_code, again.status_code) == (303, 303)
@@ -64,7 +75,7 @@ def test_cash_at_the_counter_is_booked_once_however_often_the_form_is_posted(
     # A fresh form after the fee is paid: nothing is owed, nothing is booked.
     refused = client.post(
         f"/can-bo/ho-so/{owed.id}/phi/tien-mat",
-        data={"cash-client_token": "b" * 24, "cash-payer_name": ""},
+        data={"cash-client_token": "b" * 24, "cash-amount": "10000", "cash-payer_name": ""},
     )
     assert refused.status_code == 422
     assert "không còn khoản phí, lệ phí nào phải nộp" in refused.text
@@ -76,7 +87,11 @@ def test_a_stale_or_forged_token_is_refused_politely(app, owed, officer) -> None
     for token in ("", "abc"):
         response = client.post(
             f"/can-bo/ho-so/{owed.id}/phi/tien-mat",
-            data={"cash-client_token": token, "cash-payer_name": "Lò Văn Páo"},
+            data={
+                "cash-client_token": token,
+                "cash-amount": "10000",
+                "cash-payer_name": "Lò Văn Páo",
+            },
             headers={"HX-Request": "true"},
         )
         assert response.status_code == 422
@@ -84,7 +99,7 @@ def test_a_stale_or_forged_token_is_refused_politely(app, owed, officer) -> None
         assert "Vui lòng tải lại trang" in response.text
     long_name = client.post(
         f"/can-bo/ho-so/{owed.id}/phi/tien-mat",
-        data={"cash-client_token": "c" * 24, "cash-payer_name": "Ê" * 121},
+        data={"cash-client_token": "c" * 24, "cash-amount": "10000", "cash-payer_name": "Ê" * 121},
     )
     assert long_name.status_code == 422 and "Tối đa 120 ký tự." in long_name.text
     assert "<h1>Phí, lệ phí hồ sơ" in long_name.text  # the whole page without htmx
@@ -130,7 +145,7 @@ def test_only_the_units_officers_take_money(app, owed, officer, make_user, citiz
     specialist, _ = staff_client(app, make_user, Role.SPECIALIST, [owed.receiving_unit])
     page = specialist.get(f"/can-bo/ho-so/{owed.id}").text
     assert "Chưa nộp phí" in page and "Thu tiền mặt tại quầy" not in page
-    form = {"cash-client_token": "d" * 24}
+    form = {"cash-client_token": "d" * 24, "cash-amount": "10000"}
     assert specialist.post(f"/can-bo/ho-so/{owed.id}/phi/tien-mat", data=form).status_code == 403
 
     from app.catalogue.models import Unit

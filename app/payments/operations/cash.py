@@ -61,10 +61,17 @@ def _by_token(token: str) -> Payment | None:
 
 
 def take_cash(
-    dossier: Dossier, staff: User, client_token: str, payer_name: str = "", ip: str = ""
+    dossier: Dossier,
+    staff: User,
+    client_token: str,
+    amount: int | None,
+    payer_name: str = "",
+    ip: str = "",
 ) -> tuple[Payment, bool]:
-    """Cash for what ``dossier`` owes, taken by ``staff`` at the counter. Returns the payment
-    and whether it is new: the same ``client_token`` again gives the first payment back."""
+    """Cash for what ``dossier`` owes, taken by ``staff`` at the counter: ``amount`` is what
+    the officer counted, and must be what is owed (the counter takes no part payments).
+    Returns the payment and whether it is new: the same ``client_token`` again gives the
+    first payment back."""
     token = (client_token or "").strip()[:40]
     if len(token) < 16:
         raise FeeRefused("Phiếu thu đã cũ. Vui lòng tải lại trang rồi ghi nhận lại.")
@@ -77,6 +84,9 @@ def take_cash(
     owed = amount_owed(dossier)
     if owed <= 0:
         raise FeeRefused("Hồ sơ không còn khoản phí, lệ phí nào phải nộp.")
+    if amount != owed:
+        due = f"{owed:,}".replace(",", ".")
+        raise FeeRefused(f"Số tiền thu phải đúng {due} đồng hồ sơ còn phải nộp.", "amount")
     name = " ".join((payer_name or "").split())[:120]
     try:
         with db.session.begin_nested():

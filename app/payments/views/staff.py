@@ -57,7 +57,8 @@ def cash(dossier_id: int):
     if form.validate():
         with domain_errors(form, FeeRefused):
             token, name = form.client_token.data or "", form.payer_name.data or ""
-            payment, new = take_cash(dossier, current_user, token, name, ip=_ip())
+            amount = form.amount.data
+            payment, new = take_cash(dossier, current_user, token, amount, name, ip=_ip())
             said = "Đã ghi nhận" if new else "Khoản tiền này đã được ghi nhận trước đó"
             flash(f"{said}: biên lai số {payment.receipt_number}.", "success")
             return go(url_for("backoffice.dossier", dossier_id=dossier.id) + "#fee-panel")
