@@ -7,11 +7,34 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import NumberRange
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from app.core.forms import AppForm, max_length, required
 from app.payments.operations.cash import EXEMPTION_REASONS
+
+
+class AmountField(StringField):
+    """An amount in đồng as an officer types it: digits, with dots or spaces between thousands
+    ("10.000", "10 000"); at most 100.000.000 (WTForms' NumberRange turns a huge number into a
+    float and fails, so the digits are checked here)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_data = valuelist
+        self.data = None
+        text = ((valuelist[0] if valuelist else "") or "").strip()
+        digits = text.replace(".", "").replace(" ", "")
+        if not text:
+            return
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
+            raise ValueError("Vui lòng nhập số tiền bằng chữ số, ví dụ 20.000.")
+        if not 0 < int(digits) <= 100_000_000:
+            raise ValueError("Số tiền phải từ 1 đến 100.000.000 đồng.")
+        self.data = int(digits)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else str(self.data)
 
 
 class CashForm(AppForm):
@@ -19,12 +42,9 @@ class CashForm(AppForm):
     shown: posting the same form twice books one payment."""
 
     client_token = HiddenField()
-    amount = IntegerField(
+    amount = AmountField(
         "Số tiền đã thu (đồng)",
-        validators=[
-            required("Vui lòng nhập số tiền đã thu."),
-            NumberRange(min=1, max=100_000_000, message="Số tiền phải từ 1 đến 100.000.000 đồng."),
-        ],
+        validators=[required("Vui lòng nhập số tiền đã thu.")],
         description="Đếm tiền trước mặt người nộp; ghi đúng số tiền còn phải nộp.",
     )
     payer_name = StringField(

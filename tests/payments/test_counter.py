@@ -40,17 +40,24 @@ def test_cash_at_the_counter_is_booked_once_however_often_the_form_is_posted(
     form = {
         "csrf_token": "x",
         "cash-client_token": hidden(page, "cash-client_token"),
-        "cash-amount": "10000",
+        "cash-amount": " 10.000 ",  # as typed, with a dot between thousands
         "cash-payer_name": "  Nguyễn   Văn Bình ",
     }
-    short = client.post(
-        f"/can-bo/ho-so/{owed.id}/phi/tien-mat", data={**form, "cash-amount": "5000"}
-    )
+    url = f"/can-bo/ho-so/{owed.id}/phi/tien-mat"
+    short = client.post(url, data={**form, "cash-amount": "5000"})
     assert short.status_code == 422
     assert 'id="cash-amount-error"' in short.text
     assert "Số tiền thu phải đúng 10.000 đồng hồ sơ còn phải nộp." in short.text
-    empty = client.post(f"/can-bo/ho-so/{owed.id}/phi/tien-mat", data={**form, "cash-amount": ""})
+    empty = client.post(url, data={**form, "cash-amount": ""})
     assert empty.status_code == 422 and "Vui lòng nhập số tiền đã thu." in empty.text
+    for typed, message in (
+        ("9" * 400, "Vui lòng nhập số tiền bằng chữ số"),
+        ("mười nghìn", "Vui lòng nhập số tiền bằng chữ số"),
+        ("-10000", "Vui lòng nhập số tiền bằng chữ số"),
+        ("0", "Số tiền phải từ 1 đến 100.000.000 đồng."),
+    ):
+        wrong = client.post(url, data={**form, "cash-amount": typed})
+        assert wrong.status_code == 422 and message in wrong.text, typed
     assert _count_payments() == 0
     first = client.post(f"/can-bo/ho-so/{owed.id}/phi/tien-mat", data=form)
     again = client.post(f"/can-bo/ho-so/{owed.id}/phi/tien-mat", data=form)
