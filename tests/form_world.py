@@ -22,6 +22,7 @@ from app.dossiers.models import Dossier
 from app.dossiers.operations import intake, processing, submitting
 from app.extensions import db
 from app.notifications.models import Notification, OutboxStatus
+from app.payments.demo import create_demo_payments
 from app.payments.operations import record_payment
 from app.postal.demo import create_demo_post_office
 from app.postal.flow import Leg
@@ -55,6 +56,7 @@ def _result_by_post(owner: User, token: str) -> Dossier:
 def seed_world(app: Flask) -> None:
     create_demo_accounts(app.config["PROVINCE_TREE"])
     create_demo_dossiers()
+    create_demo_payments()
     create_demo_post_office()
     create_demo_team()
     owner, worker = _user(DEMO_ACCOUNTS[0][0]), _user(WORKER)

@@ -310,11 +310,14 @@ def demo_data() -> dict[str, Any]:
     from app.dossiers.official_forms import FORMS
     from app.dossiers.operations.drafts import STEP_NAMES
     from app.extensions import db
+    from app.payments.demo import create_demo_payments
+    from app.payments.models import Payment
     from app.postal.demo import create_demo_post_office
     from app.postal.models import PostalPayment, PostOffice, Shipment
 
     create_demo_accounts(current_app.config["PROVINCE_TREE"])
     create_demo_dossiers()
+    create_demo_payments()
     create_demo_post_office()
     create_demo_team()
     db.session.commit()
@@ -325,11 +328,19 @@ def demo_data() -> dict[str, Any]:
     shipment = db.session.scalars(select(Shipment).order_by(Shipment.id)).first()
     payment = db.session.scalars(select(PostalPayment)).first()
     officer = db.session.scalar(select(User).filter_by(role=Role.OFFICER))
+    receipt = db.session.scalars(
+        select(Payment).join(Dossier).filter(Dossier.owner_id == owner.id).order_by(Payment.id)
+    ).first()
     return {
         "dossier_id": dossier.id,
         "attachment_id": db.session.scalar(select(Attachment.id).filter_by(dossier_id=dossier.id)),
         "shipment_id": shipment.id,
         "payment_id": payment.id if payment else 1,
+        "receipt_id": receipt.id if receipt else 1,
+        # A fee receipt of the demo citizen's (a dossier paid at the counter).
+        "fees.receipt": {"dossier_id": receipt.dossier_id, "receipt_id": receipt.id}
+        if receipt
+        else {},
         "manifest_id": 1,
         "user_id": officer.id,
         "unit_id": dossier.receiving_unit_id,
@@ -491,9 +502,42 @@ RECEIPT_OWNER = {
 }
 
 
-def fee_settled(dossier) -> None:  # type: ignore[no-untyped-def]
-    """The dossier's fee paid, for tests about what comes after (the workflow refuses to accept
-    or return an unpaid dossier: tests/payments cover paying)."""
-    if dossier.fee_state == "due":
-        dossier.fee_state = "paid"
+def fee_settled(dossier, staff: User | None = None) -> None:  # type: ignore[no-untyped-def]
+    """The dossier's fee paid in cash at the counter, as an officer takes it (a real payment
+    with its receipt, app/payments/operations/cash.py), for tests about what comes after: the
+    workflow refuses to accept or return an unpaid dossier. ``staff`` defaults to an officer
+    of the receiving unit (one is made when it has none)."""
+    import os
+
+    from sqlalchemy import select
+
+    from app.accounts.models import unit_memberships
+    from app.core.roles import Role
+    from app.payments.operations.cash import take_cash
+
+    if dossier.fee_state != "due":
+        return
+    if staff is None:
+        staff = db.session.scalar(
+            select(User)
+            .join(unit_memberships, unit_memberships.c.user_id == User.id)
+            .where(
+                User.role == Role.OFFICER,
+                unit_memberships.c.unit_id == dossier.receiving_unit_id,
+            )
+            .order_by(User.id)
+        )
+    if staff is None:
+        staff = User(
+            phone="0909000999",
+            full_name="Cán bộ thu phí",
+            role=Role.OFFICER,
+            date_of_birth=date(1985, 1, 2),
+            sex="male",
+        )
+        staff.units.append(dossier.receiving_unit)
+        db.session.add(staff)
         db.session.flush()
+    payment, new = take_cash(dossier, staff, os.urandom(12).hex(), dossier.fee_amount)
+    assert new and dossier.fee_state == "paid", (payment.amount, dossier.fee_amount)
+    db.session.flush()

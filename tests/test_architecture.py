@@ -51,6 +51,7 @@ PURE = {
     "app.core.form_messages",
     "app.core.identity",
     "app.core.logmask",
+    "app.core.money_words",
     "app.core.payref",
     "app.payments.refund_rules",
     "app.core.vietqr",

@@ -140,6 +140,7 @@ def _argument_values() -> dict[str, list[Any]]:
         "shipment_id": _ids(Shipment.id),
         "manifest_id": _ids(HandoverManifest.id),
         "payment_id": _ids(PostalPayment.id) + _ids(Payment.id),
+        "receipt_id": _ids(Payment.id),
         "item_number": [n for n in _ids(Shipment.item_number) if n],
         "unit_id": list(db.session.scalars(staff_units.limit(3))),
         "user_id": _ids(User.id, 8),

@@ -10,6 +10,7 @@ from app.core import clock
 from app.dossiers.statuses import (
     CLOSED_STATUSES,
     DUE_SHOWN_STATUSES,
+    FEE_STATE_LABELS,
     PAPER_INTAKE,
     STATUS_LABELS,
     DossierStatus,
@@ -132,6 +133,11 @@ class Dossier(db.Model):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(DossierStatus(self.status), self.status)
+
+    @property
+    def fee_state_label(self) -> str:
+        """ "Chưa nộp phí", "Đã nộp phí", "Miễn phí, lệ phí"… ("" when nothing was owed)."""
+        return FEE_STATE_LABELS.get(self.fee_state, "") if self.fee_state else ""
 
     @property
     def shows_due_date(self) -> bool:

@@ -10,20 +10,22 @@ def init_app(app: Flask) -> None:
     """Blueprints and the panels this domain adds to the dossier's pages."""
     from app.payments.books_views import bp as books
     from app.payments.views.citizen import bp as citizen_payments
+    from app.payments.views.staff import bp as fees
 
-    for blueprint in (citizen_payments, books):
+    for blueprint in (citizen_payments, fees, books):
         app.register_blueprint(blueprint)
     _show_on_dossier_pages()
 
 
 def _show_on_dossier_pages() -> None:
     """What is owed and how to pay it, on the owner's dossier page and the journey's check
-    step; the receipts and their refunds on the staff page (app/dossiers/panels.py).
-    Registering twice is harmless."""
+    step; the officer's fee panel, and the receipts with their refunds, on the staff page
+    (app/dossiers/panels.py). Registering twice is harmless."""
     from app.dossiers import panels
     from app.payments import books_panels
     from app.payments import panels as payment_panels
 
     panels.provide("citizen", "payments/panels/citizen.html", payment_panels.citizen)
     panels.provide("check", "payments/panels/check.html", payment_panels.check)
+    panels.provide("staff", "payments/panels/staff.html", payment_panels.staff)
     panels.provide("staff", "payments/books/_refund_panel.html", books_panels.staff)

@@ -60,6 +60,8 @@ BACK_OFFICE = {
     "dossiers.receipt",
     "dossiers.official_form",
     "dossiers.file",
+    "fees.fee",  # the fee panel alone (the page a refused cash or exemption form answers)
+    "fees.receipt",  # the fee receipt of a payment of the officer's units
 }
 POST_OFFICE = {"postal.*", "counter.*"}
 # role → the endpoints ("blueprint.*" for all of a blueprint's) the role may enter.
@@ -71,6 +73,7 @@ EXPECTED: dict[str, set[str]] = {
         "dossiers.file",
         "dossiers.official_form",
         "dossiers.receipt",
+        "fees.receipt",
         "dossiers.step",
         "booking.book",
         "payments.pay",  # what the dossier owes and how to pay it (its owner only)

@@ -1064,7 +1064,7 @@ def test_cash_report_content(pdfs):
         "Phí, lệ phí thu hộ cơ quan giải quyết: 135.000 đ",
         "Cước dịch vụ bưu chính công ích: 109.000 đ",
         "Tổng số tiền đã thu: 244.000 đ",
-        "Bằng chữ: Hai trăm bốn mươi bốn nghìn đồng",
+        "Bằng chữ: Hai trăm bốn mươi tư nghìn đồng",
         "I. Theo nhân viên thu",
         "Vi Thị Mai 2 115.000 đ 57.000 đ 172.000 đ",
         "II. Theo thủ tục",

@@ -1,5 +1,6 @@
 """What every postal document shares: the operator, dates as printed, money and its reading in
-words, the ID-number guard, and the one-page layout of the documents stuck on an envelope."""
+words (from app/core/money_words.py), the ID-number guard, and the one-page layout of the
+documents stuck on an envelope."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+# The reading in words lives in app/core/money_words.py; the postal papers import it from here.
+from app.core.money_words import amount_in_words, number_in_words  # noqa: F401
 from app.documents.pdf import DENSITIES, render_fitting
 from app.documents.receipt import format_vn_date
 
@@ -55,74 +58,6 @@ def format_money(amount: int) -> str:
     prints a number where the catalogue page says "Miễn phí".
     """
     return f"{amount:,}".replace(",", ".") + " đ"
-
-
-_DIGIT_WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
-_GROUP_WORDS = ("", "nghìn", "triệu")
-
-
-def _hundreds_words(n: int, full: bool) -> list[str]:
-    """Words for 0 < n < 1000; ``full`` reads a zero hundreds digit ("không trăm")."""
-    hundreds, tens, units = n // 100, n // 10 % 10, n % 10
-    words: list[str] = []
-    if hundreds or full:
-        words += [_DIGIT_WORDS[hundreds], "trăm"]
-    if tens == 0:
-        if units and words:
-            words.append("linh")
-    elif tens == 1:
-        words.append("mười")
-    else:
-        words += [_DIGIT_WORDS[tens], "mươi"]
-    if units == 1 and tens >= 2:
-        words.append("mốt")
-    elif units == 5 and tens >= 1:
-        words.append("lăm")
-    elif units:
-        words.append(_DIGIT_WORDS[units])
-    return words
-
-
-def _words(n: int, full: bool) -> list[str]:
-    """Words for 0 < n; groups of three digits, "tỷ" repeats (một nghìn tỷ, …)."""
-    if n >= 1_000_000_000:
-        high, low = divmod(n, 1_000_000_000)
-        return [*_words(high, full), "tỷ", *(_words(low, True) if low else [])]
-    words: list[str] = []
-    for power in (2, 1, 0):
-        group = n // 1000**power % 1000
-        if group:
-            words += _hundreds_words(group, full or bool(words))
-            if _GROUP_WORDS[power]:
-                words.append(_GROUP_WORDS[power])
-    return words
-
-
-def number_in_words(n: int) -> str:
-    """A whole number in Vietnamese words, as written on receipts and invoices.
-
-    Written here rather than taken from num2words 0.5.14 (lang "vi"), which reads 1015 as
-    "một nghìn lẻ mười lăm" and 2021000 as "hai triệu hai mươi mốt nghìn": after the first
-    group every group is read in full ("một nghìn không trăm mười lăm", "hai triệu không trăm
-    hai mươi mốt nghìn"), "linh" only stands before a lone unit digit, and 1 after "mươi" is
-    "mốt", 5 after a tens digit "lăm".
-
-    >>> number_in_words(135000)
-    'một trăm ba mươi lăm nghìn'
-    >>> number_in_words(1015)
-    'một nghìn không trăm mười lăm'
-    """
-    if n < 0:
-        raise ValueError("a negative amount has no reading on a receipt")
-    if n == 0:
-        return "không"
-    return " ".join(_words(n, False))
-
-
-def amount_in_words(amount: int) -> str:
-    """``Một trăm ba mươi lăm nghìn đồng`` (capitalised, with the currency)."""
-    text = number_in_words(amount)
-    return f"{text[0].upper()}{text[1:]} đồng"
 
 
 def short_time(dt: datetime) -> str:

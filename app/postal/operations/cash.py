@@ -1,5 +1,7 @@
 """The money a post worker takes for a dossier: the procedure fee and the postage, apart
-(DOMAIN.md §8), one receipt each time something is paid."""
+(DOMAIN.md §8), one receipt each time something is paid. The fee is the dossier's money: it is
+booked as the dossier's payment at once (app/payments/operations/cash.py), confirmed when the
+officer receives the papers on the hand-over record."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import uuid
 from app.accounts.models import User
 from app.core import clock
 from app.extensions import db
+from app.payments.operations.cash import take_post_cash
 from app.postal.errors import PostalError
 from app.postal.models import PostalPayment, PostOffice, Shipment
 
@@ -39,4 +42,6 @@ def record_payment(
     db.session.add(payment)
     db.session.flush()
     payment.receipt_number = f"BL-{office.code}-{payment.id:07d}"
+    if fee:
+        take_post_cash(shipment.dossier, payment.id, staff, fee)
     return payment

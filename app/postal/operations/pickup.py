@@ -22,6 +22,7 @@ from app.dossiers.operations.transitions import person
 from app.dossiers.statuses import DossierStatus
 from app.dossiers.workflow import hop_verdict
 from app.extensions import db
+from app.payments.operations.cash import confirm_post_cash
 from app.postal.errors import PostalError
 from app.postal.flow import FINAL, Actor, Leg, Step
 from app.postal.flow import ShipmentStatus as S
@@ -235,6 +236,7 @@ def confirm_manifest(
                 handed_over_at=now,
             )
             dossier.papers_received_at = now
+            confirm_post_cash(dossier, officer)
         else:
             take_step(
                 shipment,

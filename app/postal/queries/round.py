@@ -20,6 +20,7 @@ from app.core.roles import POSTAL_ROLES
 from app.dossiers.models import Dossier
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
+from app.payments.operations.cash import OWING
 from app.postal.flow import Leg
 from app.postal.flow import ShipmentStatus as S
 from app.postal.models import PostOffice, Shipment
@@ -142,8 +143,12 @@ def units_by_id(ids: Iterable[int]) -> dict[int, Unit]:
 
 
 def expected_fee(dossier: Dossier) -> int:
-    """The procedure fee for papers sent by post (DOMAIN.md §8: fees differ by channel)."""
-    return dossier.procedure.fee_for("post") if "post" in dossier.procedure.channels else 0
+    """The fee the worker takes with the papers: what the dossier owes, fixed at submission for
+    its channel (DOMAIN.md §8: fees differ by channel); nothing once it is paid (a VietQR
+    transfer, the counter) or waived. A draft booked before submission owes the post's fee."""
+    if dossier.is_draft:
+        return dossier.procedure.fee_for("post") if "post" in dossier.procedure.channels else 0
+    return dossier.fee_amount if dossier.fee_state in OWING else 0
 
 
 def amount_to_collect(shipment: Shipment) -> int:

@@ -1,0 +1,81 @@
+"""Forms of the officer's fee panel. Both live on the staff dossier page beside the workflow's
+forms, so each has its own prefix and the app-wide CSRFProtect checks the plain
+``csrf_token`` once per POST (as app/dossiers/forms.py does for the action forms)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+
+from app.core.forms import AppForm, max_length, required
+from app.payments.operations.cash import EXEMPTION_REASONS
+
+
+class AmountField(StringField):
+    """An amount in đồng as an officer types it: digits, with dots or spaces between thousands
+    ("10.000", "10 000"); at most 100.000.000 (WTForms' NumberRange turns a huge number into a
+    float and fails, so the digits are checked here)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_data = valuelist
+        self.data = None
+        text = ((valuelist[0] if valuelist else "") or "").strip()
+        digits = text.replace(".", "").replace(" ", "")
+        if not text:
+            return
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
+            raise ValueError("Vui lòng nhập số tiền bằng chữ số, ví dụ 20.000.")
+        if not 0 < int(digits) <= 100_000_000:
+            raise ValueError("Số tiền phải từ 1 đến 100.000.000 đồng.")
+        self.data = int(digits)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else str(self.data)
+
+
+class CashForm(AppForm):
+    """Cash for what the dossier owes, at the counter. The token is drawn when the form is
+    shown: posting the same form twice books one payment."""
+
+    client_token = HiddenField()
+    amount = AmountField(
+        "Số tiền đã thu (đồng)",
+        validators=[required("Vui lòng nhập số tiền đã thu.")],
+        description="Đếm tiền trước mặt người nộp; ghi đúng số tiền còn phải nộp.",
+    )
+    payer_name = StringField(
+        "Người nộp tiền (nếu không phải người đứng tên hồ sơ)",
+        validators=[max_length(120)],
+        description="Để trống nếu chính người đứng tên hồ sơ nộp tiền.",
+    )
+
+
+class ExemptionForm(AppForm):
+    reason = SelectField(
+        "Lý do miễn",
+        choices=[("", "Chọn lý do"), *EXEMPTION_REASONS.items()],
+        validators=[required("Vui lòng chọn lý do miễn phí, lệ phí.")],
+        validate_choice=False,
+    )
+    note = TextAreaField(
+        "Căn cứ miễn",
+        validators=[required("Vui lòng ghi căn cứ miễn."), max_length(500)],
+        description="Giấy tờ người nộp xuất trình: tên, số, ngày cấp, nơi cấp.",
+    )
+
+
+def cash_form(formdata: Any = None, owed: int = 0) -> CashForm:
+    """The form as shown (a new token, the amount owed filled in) or as posted."""
+    form = CashForm(formdata=formdata, prefix="cash", meta={"csrf": False})
+    if formdata is None:
+        form.client_token.data = os.urandom(12).hex()
+        form.amount.data = owed or None
+    return form
+
+
+def exemption_form(formdata: Any = None) -> ExemptionForm:
+    return ExemptionForm(formdata=formdata, prefix="exempt", meta={"csrf": False})
