@@ -22,6 +22,9 @@ PASSWORD = "Mat-khau-thu-2026"
 
 
 USER_TABLES = [
+    "refunds",
+    "payments",
+    "incoming_transfers",
     "user_sessions",
     "login_throttles",
     "pending_secrets",

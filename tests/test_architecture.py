@@ -52,6 +52,8 @@ PURE = {
     "app.core.identity",
     "app.core.logmask",
     "app.core.payref",
+    "app.payments.matching",
+    "app.payments.statements",
     "app.core.roles",
     "app.core.sealing",
     "app.core.spreadsheet",

@@ -8,3 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Blueprints, signal receivers and CLI of the payments domain (added as they land)."""
+    from app.payments.views.reconciliation import bp as reconciliation
+
+    # Transfers that need a person, and bank statements (the SePay webhook is app/api's).
+    app.register_blueprint(reconciliation)

@@ -75,7 +75,9 @@ EXPECTED: dict[str, set[str]] = {
         "booking.book",
     },
     OTHER_CITIZEN: SIGNED_IN,
-    Role.OFFICER: SIGNED_IN | BACK_OFFICE | {"backoffice.register", "backoffice.register_csv"},
+    Role.OFFICER: SIGNED_IN
+    | BACK_OFFICE
+    | {"backoffice.register", "backoffice.register_csv", "reconciliation.*"},
     Role.SPECIALIST: SIGNED_IN | BACK_OFFICE,
     Role.POSTAL: SIGNED_IN | POST_OFFICE,
     Role.POSTAL_HEAD: SIGNED_IN | POST_OFFICE | {"postal_admin.post_office_schedule"},
@@ -107,6 +109,7 @@ NOT_FOUND_WITH_DEMO_DATA = {
     "assist.receipt",
     "assist.guide",
     "agency.manifest",
+    "reconciliation.transfer",  # the demo data receives no transfer
     "agency.manifest_pdf",
     "postal.manifest",
     "postal.manifest_pdf",

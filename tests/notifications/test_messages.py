@@ -41,6 +41,7 @@ def test_the_kinds_the_workflow_needs() -> None:
         "pickup_missing",
         "out_for_delivery",
         "held_at_post_office",
+        "fee_paid",
     }
     used = {template_key(kind, channel) for kind in KINDS for channel in ("", "online", "post")}
     assert used | {"approved.counter"} == set(TEMPLATES)
@@ -96,6 +97,7 @@ def test_no_id_number_can_reach_a_message() -> None:
         "when",
         "place",
         "item_number",
+        "amount",
     }
 
 
@@ -160,3 +162,9 @@ def test_names_and_reasons_are_values_not_format_strings() -> None:
     message = render("supplement_requested", context)
     assert "Kính gửi Ông/Bà {code}," in message.email
     assert "{due} {0}" in message.email
+
+
+def test_fee_paid_says_how_much_was_received() -> None:
+    message = render("fee_paid", replace(SAMPLE, amount="135.000"))
+    assert "135.000 đồng" in message.sms and "135.000 đồng" in message.email
+    assert SAMPLE.code in message.sms
