@@ -18,6 +18,7 @@ import hashlib
 import io
 import itertools
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -158,22 +159,16 @@ def parse_amount(value: object) -> int:
             raise ValueError("số tiền có phần lẻ dưới một đồng")
         return int(value)
     text = _CURRENCY.sub("", str(value)).replace("\u00a0", "").lstrip("+")
-    if text in ("", "-", "0"):
+    if text in ("", "-"):
         return 0
-    integer, decimals = text, ""
-    last = max(text.rfind("."), text.rfind(","))
-    if last >= 0:
-        separator, tail = text[last], text[last + 1 :]
-        other = "," if separator == "." else "."
-        thousands = other not in text and (text.count(separator) > 1 or len(tail) == 3)
-        if not thousands:
-            integer, decimals = text[:last], tail
-        integer = integer.replace(".", "").replace(",", "")
-    if not integer.isdigit() or (decimals and not decimals.isdigit()):
-        raise ValueError(f"số tiền “{value}” không đọc được")
-    if decimals.strip("0"):
-        raise ValueError(f"số tiền “{value}” có phần lẻ dưới một đồng")
-    return int(integer)
+    for thousands, decimal in ((".", ","), (",", ".")):
+        t, d = re.escape(thousands), re.escape(decimal)
+        found = re.fullmatch(rf"(\d{{1,3}}(?:{t}\d{{3}})+|\d+)(?:{d}(\d{{1,2}}))?", text)
+        if found:
+            if (found[2] or "").strip("0"):
+                raise ValueError(f"số tiền “{value}” có phần lẻ dưới một đồng")
+            return int(found[1].replace(thousands, ""))
+    raise ValueError(f"số tiền “{value}” không đọc được")
 
 
 def parse_moment(value: object) -> datetime:
@@ -241,7 +236,8 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1258", errors="replace")  # Windows' Vietnamese code page
+        # Windows' Vietnamese code page writes tone marks apart: compose them.
+        text = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
     except csv.Error:
