@@ -63,9 +63,7 @@ def owing(make_owing) -> Dossier:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def account(owing) -> Iterator[CollectionAccount]:  # type: ignore[no-untyped-def]
     """The collection account of the owing dossier's unit (removed after the test)."""
-    found = db.session.scalar(
-        select(CollectionAccount).filter_by(unit_id=owing.receiving_unit_id)
-    )
+    found = db.session.scalar(select(CollectionAccount).filter_by(unit_id=owing.receiving_unit_id))
     made = found is None
     if made:
         found = CollectionAccount(
@@ -84,9 +82,7 @@ def account(owing) -> Iterator[CollectionAccount]:  # type: ignore[no-untyped-de
         db.session.commit()
 
 
-def sepay_body(
-    content: str, amount: int, account_number: str, **fields: Any
-) -> dict[str, Any]:
+def sepay_body(content: str, amount: int, account_number: str, **fields: Any) -> dict[str, Any]:
     """One transaction as SePay posts it (its documented fields, a fresh id)."""
     number = next(_ids)
     body = {

@@ -105,7 +105,8 @@ def test_dates(text: object, moment: datetime) -> None:
 def test_a_vietcombank_style_csv_with_its_preamble() -> None:
     lines = [",".join(f'"{c}"' for c in row) for row in PREAMBLE] + [
         "STT,Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Số dư,Mô tả",
-        '1,07/12/2026 09:41:05,FT26341001,,"20.000","19.077.000","MBVCB.123.MC7K3P9QXD.Nguyễn Thị Hoa nộp phí"',
+        '1,07/12/2026 09:41:05,FT26341001,,"20.000","19.077.000",'
+        '"MBVCB.123.MC7K3P9QXD.Nguyễn Thị Hoa nộp phí"',
         '2,07/12/2026 10:02:00,FT26341002,"5.500",,"19.071.500",Phí quản lý tài khoản',
         '3,07/12/2026 10:15:00,,,"135.000","19.206.500","Lò Văn Pâng chuyển tiền lệ phí"',
         '4,ngày hôm qua,FT26341004,,"10.000",,"MC H40TRY2 Y"',
