@@ -47,7 +47,7 @@ def parse(body: Any) -> Reported | None:
         raise invalid({validation.BODY: "Nội dung yêu cầu phải là một đối tượng JSON."})
     found = validation.errors(body, openapi.SEPAY_REQUEST)
     moment = None
-    if "transactionDate" not in found:
+    if "transactionDate" not in found and isinstance(body, dict):
         try:
             moment = datetime.strptime(body["transactionDate"], "%Y-%m-%d %H:%M:%S")
         except ValueError:

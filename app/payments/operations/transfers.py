@@ -137,7 +137,9 @@ def _book(
 
 def match(transfer: IncomingTransfer) -> Payment | None:
     """Decide what ``transfer`` pays; book it when it is exact, else leave it for review."""
-    references = payref.find_references(transfer.content)
+    # SePay's own detected code (an account may be set to detect one) counts as content too.
+    detected = (transfer.raw or {}).get("code") if transfer.source == "sepay" else ""
+    references = payref.find_references(f"{transfer.content} {detected or ''}")
     found = queries.candidates(references, lock=True)
     outcome = decide(references, transfer.amount, found, transfer.account_number)
     transfer.state, transfer.problem = outcome.state, outcome.problem
