@@ -65,6 +65,7 @@ def nameless(owing, account) -> IncomingTransfer:  # type: ignore[no-untyped-def
 
 def test_the_queue_shows_what_waits_and_why(officer, underpaid, nameless, owing) -> None:  # type: ignore[no-untyped-def]
     client, _ = officer
+    assert 'href="/can-bo/doi-soat/"' in client.get("/can-bo/").text  # from the back office
     page = client.get(QUEUE)
     assert page.status_code == 200
     assert "Chuyển thiếu tiền" in page.text and "Không tìm thấy mã thanh toán" in page.text
