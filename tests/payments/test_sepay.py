@@ -296,3 +296,38 @@ def test_two_transfers_for_one_dossier_at_once_book_one_and_queue_the_other(
     states = sorted((t.state, t.problem) for t in transfers())
     assert states == [("matched", "")] + [("review", "settled")] * 3
     assert count(Payment, dossier_id=owing.id) == 1
+
+
+def test_money_paid_into_another_units_account_waits_for_that_unit(
+    post_transfer, owing, account
+) -> None:  # type: ignore[no-untyped-def]
+    from app.catalogue.models import CollectionAccount, Unit
+
+    other = db.session.scalar(
+        select(Unit)
+        .where(Unit.id != owing.receiving_unit_id, ~Unit.collection_account.has())
+        .order_by(Unit.id)
+    )
+    db.session.add(
+        CollectionAccount(
+            unit_id=other.id,
+            bank_bin="970418",
+            bank_name="BIDV",
+            account_number="51010000123456",
+            account_name="UBND PHUONG VINH",
+        )
+    )
+    db.session.commit()
+    try:
+        body = sepay_body(owing.payment_reference, 10_000, "51010000123456", gateway="BIDV")
+        assert post_transfer(body).status_code == 200
+        (transfer,) = transfers()
+        assert (transfer.state, transfer.problem) == ("review", "account")
+        assert transfer.dossier_id == owing.id and transfer.unit_id == other.id
+        assert count(Payment) == 0
+    finally:
+        db.session.rollback()
+        db.session.execute(
+            CollectionAccount.__table__.delete().where(CollectionAccount.unit_id == other.id)
+        )
+        db.session.commit()
