@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Fee states of a dossier (app/dossiers/statuses.py FEE_STATE_LABELS) that still owe money.
-OWING = frozenset({"due", "refunded"})
+# Fee states of a dossier (app/dossiers/statuses.py FEE_STATE_LABELS) with nothing left owed.
 SETTLED = frozenset({"paid", "exempt"})
 
 
