@@ -331,3 +331,14 @@ def test_money_paid_into_another_units_account_waits_for_that_unit(
             CollectionAccount.__table__.delete().where(CollectionAccount.unit_id == other.id)
         )
         db.session.commit()
+
+
+def test_money_into_an_account_no_unit_collects_into_is_kept_and_logged(
+    post_transfer, owing, account, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    with caplog.at_level(logging.WARNING, logger="app.payments"):
+        body = sepay_body("Nguyen Van An chuyen tien", 50_000, "9999888877")
+        assert post_transfer(body).status_code == 200
+    (transfer,) = transfers()
+    assert (transfer.state, transfer.problem, transfer.unit_id) == ("review", "unknown", None)
+    assert "no unit collects into" in caplog.text

@@ -14,6 +14,7 @@ is a guarded ``UPDATE … WHERE state = 'review'``. Everything here flushes only
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,6 +39,7 @@ from app.payments.operations import record_payment
 from app.payments.statements import Statement, fingerprint
 
 NOTE_MIN_LENGTH = 5
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,12 @@ def match(transfer: IncomingTransfer) -> Payment | None:
     transfer.state, transfer.problem = outcome.state, outcome.problem
     transfer.dossier_id = outcome.dossier_id
     transfer.unit_id = queries.unit_of_account(transfer.account_number) or outcome.unit_id
+    if transfer.unit_id is None:
+        # No unit's queue shows it: the administrator must add the account (or SePay is
+        # linked to an account that is not a collection account).
+        log.warning(
+            "transfer %s (%s) into an account no unit collects into", transfer.id, transfer.source
+        )
     db.session.flush()
     if not outcome.matched:
         return None
