@@ -127,6 +127,10 @@ class Config:
     ESMS_SANDBOX = os.environ.get("ESMS_SANDBOX", "0")
     ESMS_TIMEOUT_SECONDS = float(os.environ.get("ESMS_TIMEOUT_SECONDS", "10"))
     ESMS_CALLBACK_SECRET = os.environ.get("ESMS_CALLBACK_SECRET", "")
+    # Transfers into the units' collection accounts arrive at /api/v1/payments/sepay with
+    # ``Authorization: Apikey <PAYMENT_SEPAY_API_KEY>`` (the key set on SePay's webhook; a long
+    # random value). Empty: every call is refused. Never logged.
+    PAYMENT_SEPAY_API_KEY = os.environ.get("PAYMENT_SEPAY_API_KEY", "")
     # E-mail over SMTP (NOTIFY_EMAIL_ADAPTER=smtp), the names Flask's mail extensions use:
     # MAIL_USE_TLS is STARTTLS (port 587), MAIL_USE_SSL a TLS connection from the start (465).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
@@ -192,6 +196,9 @@ class Config:
     # A gateway's delivery reports, per sending address: a burst after a mass mailing must
     # pass (a refused report is retried only 5 times), guessing the secret must not.
     RATELIMIT_DELIVERY_REPORT = os.environ.get("RATELIMIT_DELIVERY_REPORT", "3000/minute")
+    # SePay's webhook, per sending address: a burst of a busy morning passes, guessing the key
+    # does not.
+    RATELIMIT_SEPAY_WEBHOOK = os.environ.get("RATELIMIT_SEPAY_WEBHOOK", "600/minute")
     # Signing in (app/accounts/signin.py): from the LOGIN_FREE_FAILURES-th wrong password in a
     # row a phone waits 1, 2, 4… minutes before the next try, never more than
     # LOGIN_WAIT_MAX_MINUTES; failures older than LOGIN_FORGET_HOURS are forgotten. A session

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts.demo import DEMO_ACCOUNTS, create_demo_accounts
 from app.accounts.models import User
 from app.assist.demo import create_demo_team
-from app.catalogue.models import Procedure
+from app.catalogue.models import CollectionAccount, Procedure
 from app.dossiers.demo import (
     DEMO_COMMUNE,
     DEMO_VILLAGE,
@@ -24,6 +24,7 @@ from app.extensions import db
 from app.notifications.models import Notification, OutboxStatus
 from app.payments.demo import create_demo_payments
 from app.payments.operations import record_payment
+from app.payments.operations.transfers import Reported, receive
 from app.postal.demo import create_demo_post_office
 from app.postal.flow import Leg
 from app.postal.models import PostOffice
@@ -32,6 +33,8 @@ from app.postal.queries.shipments import pickup_shipment, shipment_of
 from app.postal.queries.slots import offered_slots
 
 CITIZEN, OFFICER, WORKER, SPECIALIST = "0912000001", "0912000002", "0912000003", "0912000006"
+# The collection account the crawl gives the officer's unit when it has none (removed after).
+CRAWL_ACCOUNT = "0071000888999"
 
 
 def _user(phone: str) -> User:
@@ -51,6 +54,32 @@ def _result_by_post(owner: User, token: str) -> Dossier:
     processing.assign(dossier, officer, specialist, "Kiểm tra giấy chứng sinh")
     processing.approve(dossier, specialist, result_kind="paper", note="Giấy khai sinh bản chính")
     return dossier
+
+
+def _transfer_to_reconcile(officer: User) -> None:
+    """The officer's unit collects into an account; a transfer without a payment reference
+    waits in its reconciliation queue, and its statements can be imported."""
+    unit = officer.units[0]
+    account = unit.collection_account
+    if account is None:
+        account = CollectionAccount(
+            unit_id=unit.id,
+            bank_bin="970436",
+            bank_name="Vietcombank",
+            account_number=CRAWL_ACCOUNT,
+            account_name="UBND XA MUONG XEN",
+        )
+        db.session.add(account)
+        db.session.flush()
+    receive(
+        Reported(
+            source="sepay",
+            external_id="crawl-1",
+            account_number=account.account_number,
+            amount=15_000,
+            content="Lo Van Pang chuyen tien le phi",
+        )
+    )
 
 
 def seed_world(app: Flask) -> None:
@@ -89,6 +118,7 @@ def seed_world(app: Flask) -> None:
     submitting.submit(refundable, owner)
     record_payment(refundable, method="vietqr", amount=refundable.fee_amount)
     intake.withdraw(refundable, owner, "Nộp nhầm thủ tục")
+    _transfer_to_reconcile(_user(OFFICER))
 
     # The administrator's outbox: a message given up and one a carrier rejected ("Gửi lại").
     db.session.flush()

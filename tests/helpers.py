@@ -347,6 +347,7 @@ def demo_data() -> dict[str, Any]:
         "team_id": db.session.scalar(select(CommunityTeam.id)),
         "office_id": db.session.scalar(select(PostOffice.id)),
         "token_id": 1,
+        "transfer_id": 1,
         "row_id": 1,
         "closure_id": 1,
         "override_id": 1,

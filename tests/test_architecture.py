@@ -55,6 +55,8 @@ PURE = {
     "app.core.payref",
     "app.payments.refund_rules",
     "app.core.vietqr",
+    "app.payments.matching",
+    "app.payments.statements",
     "app.core.roles",
     "app.core.sealing",
     "app.core.spreadsheet",

@@ -32,11 +32,11 @@ from flask.testing import FlaskClient
 from flask_wtf import FlaskForm
 from form_crawl import Form, Outcome, forms_of, layout_problem, post
 from form_values import EMAIL, hostile, left_empty, realistic
-from form_world import seed_world
+from form_world import CRAWL_ACCOUNT, seed_world
 from helpers import wipe_user_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.routing import Rule
 from wtforms import Form as WTForm
 
@@ -45,7 +45,7 @@ from app import create_app
 from app.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from app.accounts.models import User, unit_memberships
 from app.assist.models import CommunityTeam
-from app.catalogue.models import CalendarOverride
+from app.catalogue.models import CalendarOverride, CollectionAccount
 from app.core.htmx import FRAGMENT_ONLY_ATTRIBUTE
 from app.dossiers.models import Attachment, Dossier
 from app.dossiers.official_forms import FORMS
@@ -53,7 +53,7 @@ from app.dossiers.operations.drafts import STEP_NAMES
 from app.dossiers.queries.worklist import QUEUES
 from app.extensions import db
 from app.notifications.models import Notification
-from app.payments.models import Payment
+from app.payments.models import IncomingTransfer, Payment
 from app.postal.models import (
     ApiToken,
     HandoverManifest,
@@ -119,6 +119,18 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     return {**app_config, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False}
 
 
+@pytest.fixture(autouse=True)
+def _crawl_account_removed(app: Flask):  # type: ignore[no-untyped-def]
+    """Units are seeded once and kept: the collection account the world gave one goes."""
+    yield
+    db.session.rollback()
+    wipe_user_tables()
+    db.session.execute(
+        delete(CollectionAccount).where(CollectionAccount.account_number == CRAWL_ACCOUNT)
+    )
+    db.session.commit()
+
+
 # --- the rows the URLs are filled from --------------------------------------------------------
 
 
@@ -153,6 +165,7 @@ def _argument_values() -> dict[str, list[Any]]:
         "code": ["1.001193", "1.004222"],
         "slug": [q.slug for q in QUEUES],
         "message_id": _ids(Notification.id, 2),
+        "transfer_id": _ids(IncomingTransfer.id, 2),
         "secret": [],  # the gateways' delivery-report webhook: no page, no form
     }
 

@@ -10,6 +10,8 @@ failed, returned to the agency). Every call carries a post office's bearer token
 - :mod:`app.api.auth` checks the token (``@token_required(scope)``);
 - :mod:`app.api.operations` turns a reported event into a step of a postal leg
   (:mod:`app.postal.operations.delivery`), once;
+- :mod:`app.api.views.payments` is SePay's webhook for transfers into the units' collection
+  accounts (:mod:`app.api.sepay` checks its key and reads its body; app/payments matches);
 - :mod:`app.api.views.operator` are the thin routes; :mod:`app.api.queries` and
   :mod:`app.api.serialize` read and shape the office's items.
 """
@@ -21,8 +23,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from app.api.views.operator import bp
+    from app.api.views.payments import bp as payments_bp
     from app.extensions import csrf
 
-    # The operator's systems authenticate with a bearer token, never a cookie (app/api/auth.py).
-    csrf.exempt(bp)
-    app.register_blueprint(bp)
+    # The operator's systems authenticate with a bearer token, never a cookie (app/api/auth.py),
+    # and SePay with its API key (app/api/sepay.py).
+    for blueprint in (bp, payments_bp):
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)

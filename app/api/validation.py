@@ -3,7 +3,8 @@
 Only the part of JSON Schema that the contract uses for requests is understood: ``$ref`` to a
 component, ``type``, ``properties``, ``required``, ``additionalProperties: false``,
 ``minLength``, ``maxLength``, ``pattern``, ``enum``, ``const``, ``format`` (``date``,
-``date-time``) and ``oneOf`` with a ``discriminator``. A schema using anything else is a
+``date-time``), ``minimum`` and ``maximum`` (integers), a list of types (``["string", "null"]``)
+and ``oneOf`` with a ``discriminator``. A schema using anything else is a
 programming error (``ValueError``), so the contract cannot silently say more than is checked.
 The tests cross-check these answers with the ``jsonschema`` package on the same schemas.
 
@@ -34,11 +35,15 @@ _KNOWN = {
     "discriminator",
     "description",
     "x-error-message",
+    "minimum",
+    "maximum",
 }
 _TYPES = {
     "string": (str, "Phải là một chuỗi ký tự."),
     "boolean": (bool, "Phải là true hoặc false."),
     "object": (dict, "Phải là một đối tượng JSON."),
+    "integer": (int, "Phải là một số nguyên."),
+    "null": (type(None), "Phải là null."),
 }
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 REQUIRED = "Trường này là bắt buộc."
@@ -113,14 +118,13 @@ def _object(value: dict, schema: dict[str, Any], where: str, found: dict[str, st
 
 def _scalar_error(value: Any, schema: dict[str, Any]) -> str:
     custom = schema.get("x-error-message")
-    kind = schema.get("type")
-    if kind is not None:
-        if kind not in _TYPES:
-            raise ValueError(f"validation does not understand type {kind!r}")
-        python_type, message = _TYPES[kind]
-        # JSON true/false are booleans, never numbers; and a number is never a boolean here.
-        if not isinstance(value, python_type) or (kind != "boolean" and isinstance(value, bool)):
+    kinds = schema.get("type")
+    if kinds is not None:
+        message = _type_error(value, kinds if isinstance(kinds, list) else [kinds])
+        if message:
             return message
+    if _out_of_bounds(value, schema):
+        return custom or f"Phải từ {schema.get('minimum', '')} đến {schema.get('maximum', '')}."
     if "const" in schema and value != schema["const"]:
         return custom or f"Phải có giá trị {schema['const']!r}."
     if "enum" in schema and value not in schema["enum"]:
@@ -138,6 +142,25 @@ def _scalar_error(value: Any, schema: dict[str, Any]) -> str:
                 "date-time": "Phải là thời điểm theo RFC 3339, ví dụ 2026-11-23T09:30:00+07:00.",
             }[schema["format"]]
     return ""
+
+
+def _out_of_bounds(value: Any, schema: dict[str, Any]) -> bool:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    return value < schema.get("minimum", value) or value > schema.get("maximum", value)
+
+
+def _type_error(value: Any, kinds: list[str]) -> str:
+    """ "" when ``value`` is of one of ``kinds``, else the first kind's message."""
+    for kind in kinds:
+        if kind not in _TYPES:
+            raise ValueError(f"validation does not understand type {kind!r}")
+    for kind in kinds:
+        python_type = _TYPES[kind][0]
+        # JSON true/false are booleans, never numbers; and a number is never a boolean here.
+        if isinstance(value, python_type) and (kind == "boolean" or not isinstance(value, bool)):
+            return ""
+    return _TYPES[kinds[0]][1]
 
 
 def _format_ok(value: str, form: str) -> bool:

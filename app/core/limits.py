@@ -91,6 +91,7 @@ RULES: dict[str, Rule] = {
     "lookup": Rule("RATELIMIT_LOOKUP", client_address, methods=None),
     "api-token": Rule("RATELIMIT_API_PER_TOKEN", bearer_token, methods=None),
     "delivery-report": Rule("RATELIMIT_DELIVERY_REPORT", client_address, methods=None),
+    "sepay-webhook": Rule("RATELIMIT_SEPAY_WEBHOOK", client_address, methods=None),
 }
 SETTINGS = tuple(rule.setting for rule in RULES.values())
 

@@ -9,7 +9,9 @@ and kept with no arguments; an exception's traceback is rendered and masked too.
 What is masked, and why this way:
 
 * ``password=…``, ``mat_khau: …``, ``"new_password": "…"`` (any key holding password, passwd,
-  pwd, mat_khau / matkhau / mat-khau or token): the value, up to a separator.
+  pwd, mat_khau / matkhau / mat-khau, token or api_key / apikey): the value, up to a
+  separator; and an ``Apikey …`` or ``Bearer …`` credential (the SePay webhook's key, an API
+  token) wherever it appears.
 * 12-digit ID numbers (CCCD), 9-digit ones (CMND) and phone numbers (``0`` or ``84``/``+84``
   and nine digits): all but the last 4 or 3 digits, as the pages print them. Nine digits or
   more typed in groups (``0987 654 321``, ``040+190+777+001`` in a query string): all but the
@@ -33,7 +35,7 @@ LOGGERS: tuple[str, ...] = ("motcua", "app", "werkzeug", "gunicorn")
 
 _SECRET_KEY = re.compile(
     r"""(?ix)
-    (?P<key>[\w-]*(?:password|passwd|pwd|mat[_-]?khau|token)[\w-]*)
+    (?P<key>[\w-]*(?:password|passwd|pwd|mat[_-]?khau|token|api[_-]?key)[\w-]*)
     (?P<sep>["']?\s*[=:]\s*["']?)
     (?P<value>[^\s&"',;)}\]]+)
     """
@@ -53,6 +55,8 @@ _OLD_ID_NUMBER = re.compile(r"(?<!\w)(\d{5})(\d{4})(?!\w)")  # CMND: 9 digits
 _SPACED_DIGITS = re.compile(r"(?<!\w)\d+(?:(?: |\+|%20)\d+)+(?!\w)")
 # The secret that authenticates a gateway's delivery reports, in their address.
 _CALLBACK_SECRET = re.compile(r"(/bao-cao-gui-tin/[\w-]+/)([^\s?#/\"']+)")
+# An API key or bearer token as an Authorization header carries it ("Apikey 3f9…").
+_AUTHORIZATION = re.compile(r"(?i)\b(apikey|bearer)(\s+)([^\s\"',;]+)")
 # A one-time code: six digits alone; not in a path, a dotted or dashed code, a decimal.
 _CODE = re.compile(r"(?<![\w./-])\d{6}(?![\w/-]|\.\w)")
 
@@ -79,6 +83,7 @@ def _spaced(match: re.Match[str]) -> str:
 def mask(text: str) -> str:
     """``text`` with every secret it seems to carry masked (see the module's docstring)."""
     text = _CALLBACK_SECRET.sub(lambda m: f"{m[1]}{MASK * 6}", text)
+    text = _AUTHORIZATION.sub(lambda m: f"{m[1]}{m[2]}{MASK * 6}", text)
     text = _SECRET_KEY.sub(lambda m: f"{m['key']}{m['sep']}{MASK * 6}", text)
     text = _CODE_KEY.sub(lambda m: f"{m['key']}{_stars(m['value'])}", text)
     text = _ID_NUMBER.sub(lambda m: _stars(m[1]) + m[2], text)

@@ -32,7 +32,8 @@ KINDS: tuple[str, ...] = (
     "pickup_missing",
     "out_for_delivery",
     "held_at_post_office",
-    # Fees (app/payments).
+    # Fees (app/payments): a transfer matched to the dossier; money given back.
+    "fee_paid",
     "fee_refunded",
 )
 RETURN_CHANNELS: tuple[str, ...] = ("online", "counter", "post")
@@ -56,12 +57,15 @@ class MessageContext:
     when: str = ""
     place: str = ""
     item_number: str = ""
+    # Fees: the amount received, written as on the receipt ("20.000").
+    amount: str = ""
 
 
 @dataclass(frozen=True)
 class Template:
-    """Format strings. SMS: {code} {due} {reason} {lookup} {when} {place} {item}; subject:
-    {code} {due}; e-mail paragraph: {code} {due} {reason} {procedure} {when} {place} {item}
+    """Format strings. SMS: {code} {due} {reason} {lookup} {when} {place} {item} {amount};
+    subject: {code} {due}; e-mail paragraph: {code} {due} {reason} {procedure} {when} {place}
+    {item} {amount}
     (the layout adds greeting, code and link). {reason}, {lookup} and {procedure} are whole
     phrases or ""."""
 
@@ -223,6 +227,16 @@ TEMPLATES: dict[str, Template] = {
             "Nếu Ông/Bà chưa nhận được tiền, vui lòng liên hệ Bộ phận Một cửa."
         ),
     ),
+    "fee_paid": Template(
+        sms="Đã nhận {amount} đồng phí, lệ phí hồ sơ {code}. Cảm ơn Ông/Bà.{lookup}",
+        subject="Hồ sơ {code}: đã nhận phí, lệ phí",
+        email=(
+            "Cơ quan đã nhận {amount} đồng phí, lệ phí của hồ sơ {procedure}do Ông/Bà chuyển "
+            "khoản.\n"
+            "Biên lai thu phí, lệ phí được lưu trong hồ sơ; Ông/Bà đăng nhập Cổng dịch vụ công "
+            "để xem."
+        ),
+    ),
 }
 
 EMAIL_LAYOUT = (
@@ -248,6 +262,7 @@ SAMPLE = MessageContext(
     when="08:00-11:00 24/11",
     place="Bưu điện xã Mường Xén",
     item_number="EA000000015VN",
+    amount="20.000",
 )
 
 
@@ -264,6 +279,7 @@ SLOTS: dict[str, tuple[str, int]] = {
     "item": ("so_buu_gui", 13),
     "secret": ("ma", 6),
     "minutes": ("so_phut", 2),
+    "amount": ("so_tien", 11),
 }
 
 # SMS that belong to no dossier (one-time codes, account notices), written by other domains,
@@ -322,7 +338,12 @@ def render_key(key: str, ctx: MessageContext) -> Message:
     """Render one template (by key, see :data:`TEMPLATES`) for a context."""
     template = TEMPLATES[key]
     common = {"code": ctx.code, "due": _date(ctx.due_date)}
-    postal = {"when": ctx.when, "place": ctx.place, "item": ctx.item_number}
+    postal = {
+        "when": ctx.when,
+        "place": ctx.place,
+        "item": ctx.item_number,
+        "amount": ctx.amount,
+    }
     reason = normalise_spaces(ctx.reason)
     sms = template.sms.format(
         **common,

@@ -10,9 +10,11 @@ def init_app(app: Flask) -> None:
     """Blueprints and the panels this domain adds to the dossier's pages."""
     from app.payments.books_views import bp as books
     from app.payments.views.citizen import bp as citizen_payments
+    from app.payments.views.reconciliation import bp as reconciliation
     from app.payments.views.staff import bp as fees
 
-    for blueprint in (citizen_payments, fees, books):
+    # Transfers that need a person, and bank statements (the SePay webhook is app/api's).
+    for blueprint in (citizen_payments, fees, books, reconciliation):
         app.register_blueprint(blueprint)
     _show_on_dossier_pages()
 

@@ -1,15 +1,24 @@
-"""Forms of the officer's fee panel. Both live on the staff dossier page beside the workflow's
-forms, so each has its own prefix and the app-wide CSRFProtect checks the plain
-``csrf_token`` once per POST (as app/dossiers/forms.py does for the action forms)."""
+"""Forms of the payments domain: the officer's fee panel (cash at the counter, an exemption),
+an officer's decision on a transfer, a statement to import. The fee panel's forms live on the
+staff dossier page beside the workflow's forms, so each has its own prefix and the app-wide
+CSRFProtect checks the plain ``csrf_token`` once per POST (as app/dossiers/forms.py does)."""
 
 from __future__ import annotations
 
 import os
 from typing import Any
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 
-from app.core.forms import AppForm, max_length, required
+from app.core.forms import AppForm, max_length, required, strip_spaces
 from app.payments.operations.cash import EXEMPTION_REASONS
 
 
@@ -79,3 +88,45 @@ def cash_form(formdata: Any = None, owed: int = 0) -> CashForm:
 
 def exemption_form(formdata: Any = None) -> ExemptionForm:
     return ExemptionForm(formdata=formdata, prefix="exempt", meta={"csrf": False})
+
+
+RESOLUTION_CHOICES = [
+    ("booked", "Ghi nhận là phí, lệ phí của một hồ sơ (nhập mã hồ sơ)"),
+    ("returned", "Đã hoàn trả tiền cho người chuyển"),
+    ("not_ours", "Không phải khoản thu phí, lệ phí của đơn vị"),
+]
+
+
+class ResolveForm(AppForm):
+    resolution = RadioField(
+        "Cách xử lý", choices=RESOLUTION_CHOICES, validators=[required("Vui lòng chọn cách xử lý.")]
+    )
+    dossier_code = StringField(
+        "Mã hồ sơ",
+        filters=[strip_spaces],
+        validators=[max_length(40)],
+        description="Chỉ điền khi ghi nhận cho hồ sơ, ví dụ 000.12.34.H40-261123-0001.",
+    )
+    note = TextAreaField(
+        "Căn cứ xử lý",
+        validators=[required("Vui lòng ghi rõ căn cứ xử lý."), max_length(2000)],
+        description="Ví dụ: người nộp gọi điện xác nhận chuyển nhầm nội dung; đã đối chiếu "
+        "với sao kê ngày 07/12.",
+    )
+
+    def validate_dossier_code(self, field: Any) -> None:
+        if self.resolution.data == "booked" and not field.data:
+            raise ValidationError("Vui lòng nhập mã hồ sơ được ghi nhận khoản chuyển này.")
+
+
+class StatementForm(AppForm):
+    account = SelectField("Tài khoản thu nhận tiền", coerce=int, choices=[])
+    statement = FileField(
+        "Tệp sao kê (CSV hoặc Excel .xlsx)",
+        description="Tệp tải từ ngân hàng điện tử, có các cột ngày giao dịch, số tiền ghi có, "
+        "nội dung và số tham chiếu. Nhập lại cùng một tệp không ghi trùng giao dịch.",
+    )
+
+    def validate_statement(self, field: Any) -> None:
+        if not getattr(field.data, "filename", ""):
+            raise ValidationError("Vui lòng chọn tệp sao kê.")

@@ -86,6 +86,13 @@ PROBLEM_LABELS = {
     "ambiguous": "Nhiều hồ sơ cùng nhận một khoản chuyển",
     "settled": "Hồ sơ đã nộp phí trước đó",
     "not_due": "Hồ sơ không còn phải nộp phí",
+    "account": "Chuyển vào tài khoản thu của đơn vị khác",
+}
+# How an officer resolved a transfer that needed a person (state "resolved").
+RESOLUTION_LABELS = {
+    "booked": "Đã ghi nhận nộp phí cho hồ sơ",
+    "returned": "Đã hoàn trả người chuyển",
+    "not_ours": "Không phải khoản thu phí của đơn vị",
 }
 
 
@@ -98,6 +105,9 @@ class IncomingTransfer(db.Model):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         Index("ix_incoming_transfers_state", "state", "received_at"),
+        # The same money reported by SePay and by an imported statement is found by the bank's
+        # reference in that account (app/payments/operations/transfers.py).
+        Index("ix_incoming_transfers_bank_reference", "account_number", "bank_reference"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,6 +128,7 @@ class IncomingTransfer(db.Model):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None]
     resolution_note: Mapped[str] = mapped_column(Text, default="")
+    resolution: Mapped[str] = mapped_column(String(10), default="", server_default="")
     raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     dossier = relationship("Dossier")
@@ -128,6 +139,14 @@ class IncomingTransfer(db.Model):
     @property
     def problem_label(self) -> str:
         return PROBLEM_LABELS.get(self.problem, "")
+
+    @property
+    def state_label(self) -> str:
+        return TRANSFER_STATES.get(self.state, self.state)
+
+    @property
+    def resolution_label(self) -> str:
+        return RESOLUTION_LABELS.get(self.resolution, "")
 
 
 class Refund(db.Model):

@@ -130,7 +130,27 @@ def test_every_field_is_reported_at_once_even_with_an_unknown_type() -> None:
 
 
 def test_a_schema_that_says_more_than_is_checked_is_refused() -> None:
-    with pytest.raises(ValueError, match="minimum"):
-        validation.errors(3, {"type": "string", "minimum": 1})
-    with pytest.raises(ValueError, match="integer"):
-        validation.errors(3, {"type": "integer"})
+    with pytest.raises(ValueError, match="multipleOf"):
+        validation.errors(3, {"type": "integer", "multipleOf": 2})
+    with pytest.raises(ValueError, match="number"):
+        validation.errors(3, {"type": "number"})
+    with pytest.raises(ValueError, match="number"):
+        validation.errors(3, {"type": ["integer", "number"]})
+
+
+@pytest.mark.parametrize(
+    ("value", "schema", "wrong"),
+    [
+        (3, {"type": "integer", "minimum": 1}, False),
+        (0, {"type": "integer", "minimum": 1}, True),
+        (11, {"type": "integer", "maximum": 10}, True),
+        (True, {"type": "integer"}, True),  # JSON true is not a number
+        ("3", {"type": "integer"}, True),
+        (3.5, {"type": "integer"}, True),
+        (None, {"type": ["string", "null"]}, False),
+        ("x", {"type": ["string", "null"]}, False),
+        (3, {"type": ["string", "null"]}, True),
+    ],
+)
+def test_integers_bounds_and_lists_of_types(value, schema, wrong) -> None:  # type: ignore[no-untyped-def]
+    assert bool(validation.errors(value, schema)) == wrong

@@ -194,6 +194,7 @@ LIMITED = {
     "api.item": {"api-token"},
     "api.post_event": {"api-token"},
     "notifications.esms_report": {"delivery-report"},
+    "payments_api.sepay_webhook": {"sepay-webhook"},
 }
 
 

@@ -220,3 +220,17 @@ def test_query_strings_of_an_officers_search_are_masked(app, caplog, make_user) 
     assert '"GET /dang-nhap?phone=0••••••321&password=•••••• HTTP/1.1" 200 -' in lines
     for secret in (ID_NUMBER, PHONE, PASSWORD, officer.phone):
         assert secret not in caplog.text, secret
+
+
+def test_api_keys_and_bearer_credentials_are_masked() -> None:
+    key = "sepay-khoa-3f9c2a71d8b64e05"
+    for line in (
+        f"Authorization: Apikey {key}",
+        f"headers={{'Authorization': 'Apikey {key}'}}",
+        f"PAYMENT_SEPAY_API_KEY={key}",
+        f"apikey: {key}",
+        f"Bearer {key}",
+    ):
+        masked = mask(line)
+        assert key not in masked, masked
+        assert "••••••" in masked

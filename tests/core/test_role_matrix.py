@@ -81,7 +81,7 @@ EXPECTED: dict[str, set[str]] = {
     OTHER_CITIZEN: SIGNED_IN,
     Role.OFFICER: SIGNED_IN
     | BACK_OFFICE
-    | {"backoffice.register", "backoffice.register_csv"}
+    | {"backoffice.register", "backoffice.register_csv", "reconciliation.*"}
     # The unit's books of fees (its register of money), with the same permission.
     | {"paybooks.index", "paybooks.report", "paybooks.report_csv", "paybooks.report_pdf"},
     Role.SPECIALIST: SIGNED_IN | BACK_OFFICE,
@@ -115,6 +115,7 @@ NOT_FOUND_WITH_DEMO_DATA = {
     "assist.receipt",
     "assist.guide",
     "agency.manifest",
+    "reconciliation.transfer",  # the demo data receives no transfer
     "agency.manifest_pdf",
     "postal.manifest",
     "postal.manifest_pdf",

@@ -42,6 +42,7 @@ def test_the_kinds_the_workflow_needs() -> None:
         "out_for_delivery",
         "held_at_post_office",
         "fee_refunded",
+        "fee_paid",
     }
     used = {template_key(kind, channel) for kind in KINDS for channel in ("", "online", "post")}
     assert used | {"approved.counter"} == set(TEMPLATES)
@@ -97,6 +98,7 @@ def test_no_id_number_can_reach_a_message() -> None:
         "when",
         "place",
         "item_number",
+        "amount",
     }
 
 
@@ -161,3 +163,9 @@ def test_names_and_reasons_are_values_not_format_strings() -> None:
     message = render("supplement_requested", context)
     assert "Kính gửi Ông/Bà {code}," in message.email
     assert "{due} {0}" in message.email
+
+
+def test_fee_paid_says_how_much_was_received() -> None:
+    message = render("fee_paid", replace(SAMPLE, amount="135.000"))
+    assert "135.000 đồng" in message.sms and "135.000 đồng" in message.email
+    assert SAMPLE.code in message.sms

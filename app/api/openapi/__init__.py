@@ -19,6 +19,7 @@ from app.api.openapi.bodies import EVENT_REQUEST
 from app.api.openapi.common import ERROR_CODES, EVENT_STEPS, PAGE_SIZE, REF, TIME_NOTE, VERSION
 from app.api.openapi.paths import PATHS
 from app.api.openapi.schemas import SCHEMAS
+from app.api.openapi.sepay import SEPAY_REQUEST, SEPAY_SCHEMAS, SEPAY_SECURITY_SCHEME
 
 __all__ = [
     "ERROR_CODES",
@@ -27,6 +28,7 @@ __all__ = [
     "PAGE_SIZE",
     "PATHS",
     "SCHEMAS",
+    "SEPAY_REQUEST",
     "VERSION",
     "document",
     "parameter_schema",
@@ -47,7 +49,7 @@ def document(scopes: dict[str, str]) -> dict[str, Any]:
         {
             "openapi": "3.1.0",
             "info": {
-                "title": "Một Cửa: postal operator API",
+                "title": "Một Cửa: postal operator API and payment notifications",
                 "version": VERSION,
                 "description": "For the public postal operator's own systems (Decision "
                 "45/2016/QĐ-TTg): the pickups and deliveries of a post office, its items, and "
@@ -55,21 +57,24 @@ def document(scopes: dict[str, str]) -> dict[str, Any]:
                 "`Authorization: Bearer <token>`; a token belongs to one post office and sees "
                 "only that office's items. Scopes: " + _scopes_text(scopes) + ". Errors are "
                 '`{"error": {"code", "message", "fields"?}}` with a Vietnamese message. '
-                "Responses carry exactly the documented fields. " + TIME_NOTE,
+                "Responses carry exactly the documented fields. " + TIME_NOTE + " "
+                "`/payments/sepay` is SePay's webhook for transfers into the units' collection "
+                "accounts, authenticated by `Authorization: Apikey <key>` instead.",
                 "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
             },
             "servers": [{"url": "/api/v1"}],
             "security": [{"bearerAuth": []}],
             "paths": PATHS,
             "components": {
-                "schemas": SCHEMAS,
+                "schemas": {**SCHEMAS, **SEPAY_SCHEMAS},
                 "securitySchemes": {
                     "bearerAuth": {
                         "type": "http",
                         "scheme": "bearer",
                         "description": "A post office's API token (`mc_…`), issued by the "
                         "administrator and shown once. Scopes: " + _scopes_text(scopes) + ".",
-                    }
+                    },
+                    "sepayApiKey": SEPAY_SECURITY_SCHEME,
                 },
             },
         }

@@ -21,7 +21,11 @@ EVENT_STEPS: dict[str, Step] = {
 
 # Every error code, with the HTTP status that carries it.
 ERROR_CODES: dict[str, tuple[int, str]] = {
-    "unauthorized": (401, "No token, an unknown or revoked token, or an inactive post office."),
+    "unauthorized": (
+        401,
+        "No token, an unknown or revoked token, or an inactive post office (the SePay webhook: "
+        "no API key or a wrong one).",
+    ),
     "insufficient_scope": (403, "The token lacks the scope this endpoint needs."),
     "unknown_item": (404, "No such item at the token's post office."),
     "event_id_reused": (409, "The event id was already used for another type or item."),

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.api.openapi.bodies import EVENT_REQUEST
 from app.api.openapi.common import DATE, ERROR_CODES, PAGE_SIZE, TIME_NOTE, ref
+from app.api.openapi.sepay import sepay_path
 
 # A day the pages can compute with (app/core/bounds.py: years 1900 to 2199).
 QUERY_DAY = {
@@ -24,7 +25,7 @@ CURSOR = {
 _JSON = "application/json"
 _CHALLENGE = {
     "WWW-Authenticate": {
-        "description": "Bearer challenge (RFC 6750).",
+        "description": "Bearer challenge (RFC 6750), or Apikey for the SePay webhook.",
         "schema": {"type": "string"},
     }
 }
@@ -188,6 +189,18 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/payments/sepay": sepay_path(
+        {
+            "401": _error(
+                "Missing or wrong API key (or none configured).",
+                "unauthorized",
+                headers=_CHALLENGE,
+            ),
+            "422": _error("Invalid body.", "invalid_request"),
+            "429": _error("Too many requests.", "rate_limited", headers=_RETRY_AFTER),
+            "500": _error("Unexpected error.", "internal_error"),
+        }
+    ),
     "/openapi.json": {
         "get": {
             "operationId": "getOpenApi",
