@@ -226,8 +226,9 @@ class S3Storage:
 
     def put(self, key: str, data: bytes, *, if_absent: bool = False) -> bool:
         extra = {"IfNoneMatch": "*"} if if_absent else {}
+        name = self._name(key)  # a bad key is the caller's error, not an unavailable bucket
         try:
-            self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data, **extra)
+            self.client.put_object(Bucket=self.bucket, Key=name, Body=data, **extra)
         except Exception as error:
             if if_absent and _error_code(error) in _TAKEN:
                 return False
@@ -242,8 +243,9 @@ class S3Storage:
             return opened.stream.read()
 
     def open(self, key: str) -> Opened | None:
+        name = self._name(key)
         try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=self._name(key))
+            answer = self.client.get_object(Bucket=self.bucket, Key=name)
         except Exception as error:
             if _error_code(error) in ("NoSuchKey", "404"):
                 return None
@@ -252,8 +254,9 @@ class S3Storage:
         return Opened(answer["Body"], int(answer["ContentLength"]), modified)
 
     def delete(self, key: str) -> None:
+        name = self._name(key)
         try:
-            self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+            self.client.delete_object(Bucket=self.bucket, Key=name)
         except Exception as error:
             raise _unavailable(error, "delete") from error
 

@@ -83,7 +83,8 @@ EXPECTED: dict[str, set[str]] = {
     | BACK_OFFICE
     | {"backoffice.register", "backoffice.register_csv", "reconciliation.*"}
     # The unit's books of fees (its register of money), with the same permission.
-    | {"paybooks.index", "paybooks.report", "paybooks.report_csv", "paybooks.report_pdf"},
+    | {"paybooks.index", "paybooks.report", "paybooks.report_csv", "paybooks.report_pdf"}
+    | {"paybooks.refund"},
     Role.SPECIALIST: SIGNED_IN | BACK_OFFICE,
     Role.POSTAL: SIGNED_IN | POST_OFFICE,
     Role.POSTAL_HEAD: SIGNED_IN | POST_OFFICE | {"postal_admin.post_office_schedule"},

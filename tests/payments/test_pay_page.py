@@ -22,6 +22,7 @@ from app.core.roles import Role
 from app.documents.receipt import qr_png, qr_svg
 from app.dossiers.models import Dossier
 from app.extensions import db
+from app.payments.models import Payment
 from app.payments.operations import record_payment
 
 RESIDENCE = "1.004222"  # permanent residence: 10.000 đ online, paid before processing
@@ -144,7 +145,15 @@ def test_the_dossier_page_has_the_fee_panel_with_the_way_to_pay(
     db.session.commit()
     soup = BeautifulSoup(client.get(f"/ho-so/{owing.id}").text, "html.parser")
     panel = soup.find(id="fee-title").parent
-    assert "Đã nộp phí" in panel.get_text() and panel.find("a") is None
+    assert "Đã nộp phí" in panel.get_text()
+    assert panel.find("a", href=f"/ho-so/{owing.id}/nop-phi") is None
+    # What is left to follow is the receipt of what was paid.
+    links = [a["href"] for a in panel.find_all("a")]
+    assert links == [f"/ho-so/{owing.id}/bien-lai/{owing_payment_id(owing)}.pdf"]
+
+
+def owing_payment_id(dossier) -> int:  # type: ignore[no-untyped-def]
+    return db.session.scalar(select(Payment.id).where(Payment.dossier_id == dossier.id))
 
 
 def test_a_free_dossier_has_no_fee_panel(app, citizen, procedure) -> None:
