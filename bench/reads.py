@@ -77,7 +77,10 @@ def wait_for(port: int, path: str) -> None:
 @contextmanager
 def gunicorn(app: str, cwd: Path, env: dict[str, str]) -> Iterator[tuple[int, int]]:
     port = free_port()
+    # --max-requests 0: gunicorn.conf.py (read from the app's directory) replaces a worker after
+    # 5,000 requests, and the CPU of a replaced worker would no longer be counted.
     command = [str(BIN / "gunicorn"), "-w", WORKERS, "-k", "sync", "-b", f"127.0.0.1:{port}"]
+    command += ["--max-requests", "0"]
     process = subprocess.Popen(
         [*command, "--log-level", "warning", app], cwd=cwd, env={**os.environ, **env}
     )
