@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_login import current_user
+from limits.storage import MemoryStorage
 
 from app.core import clock
 from app.core.identity import normalise_phone
@@ -146,7 +148,7 @@ def init_app(app: Flask) -> None:
         )
     limiter = ViewLimiter(
         client_address,
-        storage_uri=storage,
+        storage_uri=storage_uri(storage),
         strategy="moving-window",
         key_prefix=app.config["RATELIMIT_KEY_PREFIX"],
         in_memory_fallback_enabled=True,
@@ -176,6 +178,35 @@ def _drop_header_hook(app: Flask, limiter: Limiter) -> None:
     hooks[:] = [
         hook for hook in hooks if not (isinstance(hook, partial) and hook.args[:1] == (limiter,))
     ]
+
+
+class MemoryCounts(MemoryStorage):
+    """limits' memory storage (``memory://``), its old entries dropped inline once a second.
+
+    The original forgets expired entries in a timer thread that lives 10 ms, and starts a new
+    one on the next hit after it ended: on a server asked less often than every 10 ms that is
+    a thread started per limited request, ~0.3 ms of CPU and more under load (most of what the
+    look-up's limit cost). Expiry is only housekeeping: a count always compares the times of
+    its entries, so dropping them later changes no answer."""
+
+    STORAGE_SCHEME = ["motcua-memory"]
+    CLEAN_EVERY_SECONDS = 1.0
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: Any):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self.cleaned = time.monotonic()
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # replaces the thread (name-mangled)
+        now = time.monotonic()
+        if now - self.cleaned >= self.CLEAN_EVERY_SECONDS:
+            self.cleaned = now
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
+
+
+def storage_uri(configured: str) -> str:
+    """``memory://`` counted by :class:`MemoryCounts`; any other storage as configured."""
+    memory = "memory://"
+    return "motcua-" + configured if configured.startswith(memory) else configured
 
 
 def reset(app: Flask) -> None:
