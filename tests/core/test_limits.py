@@ -5,12 +5,16 @@ down. The limits of each page are tested beside it (accounts, public look-up, AP
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from datetime import datetime
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from limits import parse
+from limits.strategies import MovingWindowRateLimiter
 
 from app import create_app
 from app.core import limits
@@ -170,6 +174,42 @@ def test_when_redis_is_down_the_limits_go_on_in_memory(app_config, caplog) -> No
     )
     assert lookups(down.test_client(), 3) == [200, 200, 429]
     assert "falling back to in-memory storage" in caplog.text
+
+
+def _threads_made() -> int:
+    """How many threading.Thread objects this process has made (one more: this probe)."""
+    return int(threading.Thread().name.split("-")[1])
+
+
+def test_counting_in_memory_starts_no_thread_per_request(app_config) -> None:
+    """limits' own memory storage started a 10 ms timer thread on the first hit after the last
+    one ended: a thread per look-up on a server not asked every 10 ms."""
+    client = _worker(app_config, RATELIMIT_LOOKUP="3/minute").test_client()
+    assert lookups(client, 1) == [200]
+    before = _threads_made()
+    statuses = []
+    for _ in range(3):
+        time.sleep(0.02)  # the old timer thread has ended by now
+        statuses += lookups(client, 1)
+    assert statuses == [200, 200, 429]
+    assert _threads_made() == before + 1
+
+
+def test_counts_in_memory_forget_expired_entries() -> None:
+    storage = limits.MemoryCounts()
+    storage.CLEAN_EVERY_SECONDS = 0.5
+    strategy = MovingWindowRateLimiter(storage)
+    assert [strategy.hit(parse("2/second"), "citizen") for _ in range(3)] == [True, True, False]
+    time.sleep(1.1)
+    assert strategy.hit(parse("2/second"), "other")  # a hit tidies up what expired
+    assert [entries for key, entries in storage.events.items() if "citizen" in key] == [[]]
+    assert strategy.hit(parse("2/second"), "citizen")
+
+
+def test_limits_over_every_route_are_refused(app_config) -> None:
+    """Only views carry limits: the limiter does not look at the other requests."""
+    with pytest.raises(RuntimeError, match="RATELIMIT_DEFAULT"):
+        _worker(app_config, RATELIMIT_DEFAULT="100/minute")
 
 
 LIMITED = {

@@ -143,6 +143,18 @@ def test_the_text_format_carries_the_request_id(client) -> None:
     assert response.status_code == 200
 
 
+def test_the_request_line_masks_the_path_and_not_the_status(client) -> None:
+    """The path is masked on its own: the status after a path ending in digits is not taken
+    for the rest of a number (the line read "/thu-tuc/1.•••••• ••0" before)."""
+    with captured("text") as stream:
+        client.get(f"/tra-cuu/{PHONE}")
+        client.get("/thu-tuc/1.000656")
+    lines = [ln for ln in stream.getvalue().splitlines() if "motcua.request" in ln]
+    assert PHONE not in stream.getvalue()
+    assert re.search(r"\] GET /tra-cuu/0••••••321 404 \d+\.\d ms$", lines[0])
+    assert re.search(r"\] GET /thu-tuc/1\.000656 (200|404) \d+\.\d ms$", lines[1])
+
+
 @pytest.mark.parametrize(
     ("config", "expected"),
     [

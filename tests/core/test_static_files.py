@@ -120,3 +120,16 @@ def test_no_script_holds_up_the_first_paint(client) -> None:
     assert "defer" in head.split("<script")[1].split(">")[0]
     assert 'data-htmx="/static/vendor/htmx.min.js?v=' in head
     assert 'src="/static/vendor/htmx.min.js' not in head
+
+
+def test_urls_kept_per_process_follow_where_the_app_is_mounted(app) -> None:
+    """routing.App keeps the URLs of argument-less endpoints and static files; the mount point
+    (SCRIPT_NAME) is part of what they are kept by, and the fingerprint stays."""
+    for root in ("", "/motcua", ""):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            assert url_for("public.home") == f"{root}/"
+            css = url_for("static", filename="css/app.css")
+            assert css.startswith(f"{root}/static/css/app.css?v=")
+            assert url_for("public.lookup_code", code="X1") == f"{root}/tra-cuu/X1"
+            assert url_for("public.home", _external=True) == f"http://localhost{root}/"
+            assert url_for("public.home", _anchor="main") == f"{root}/#main"
