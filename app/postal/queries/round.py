@@ -145,7 +145,8 @@ def units_by_id(ids: Iterable[int]) -> dict[int, Unit]:
 def expected_fee(dossier: Dossier) -> int:
     """The fee the worker takes with the papers: what the dossier owes, fixed at submission for
     its channel (DOMAIN.md §8: fees differ by channel), less what was paid since (a VietQR
-    transfer, the counter); nothing once it is paid or waived. A draft booked before submission owes the post's fee."""
+    transfer, the counter); nothing once it is paid or waived. A draft booked before
+    submission owes the post's fee."""
     if dossier.is_draft:
         return dossier.procedure.fee_for("post") if "post" in dossier.procedure.channels else 0
     return amount_owed(dossier)
