@@ -193,3 +193,52 @@ def test_no_fee_is_taken_for_a_dossier_that_owes_none(
     done = client.post(f"/buu-dien/buu-gui/{shipment.id}/nhan", data=_collect_form(dossier, "0"))
     assert done.status_code == 303
     assert db.session.scalar(select(Payment).filter_by(dossier_id=dossier.id)) is None
+
+
+def test_the_hand_over_record_brings_each_dossiers_fee_cash_and_the_total(
+    app, office, worker, officer, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    from app.core.money_words import amount_in_words
+
+    paying = booked_and_submitted(citizen, residence, office)
+    postage_only = booked_and_submitted(citizen, residence, office, token="p2")
+    clock.freeze(datetime(2026, 11, 25, 9, 30))
+    items = []
+    for dossier, fee, seal in ((paying, 20_000, "NP-21"), (postage_only, 0, "NP-22")):
+        item = shipments.pickup_shipment(dossier)
+        pickup.collect(item, worker, _counted(dossier), seal_number=seal, fee=fee, postage=26_000)
+        items.append(item)
+    clock.freeze(datetime(2026, 11, 25, 16, 0))
+    manifest = pickup.dispatch(worker, paying.receiving_unit, items)
+    db.session.commit()
+    [payment] = db.session.scalars(select(Payment).filter_by(method="post")).all()
+    assert payment.dossier_id == paying.id
+
+    client = app.test_client()
+    login(client, officer)
+    page = client.get(f"/can-bo/buu-dien/bien-ban/{manifest.id}").text
+    assert f"Tiền phí bưu điện đã thu: <strong>20.000 đ</strong> (biên lai" in page
+    assert payment.receipt_number in page
+    assert "Tiền phí bưu điện đã thu: <strong>0 đ</strong></p>" in page
+    assert "bàn giao cùng hồ sơ: <strong>20.000 đ</strong> (1 biên lai)" in page
+
+    text = " ".join(
+        pdf_text(client.get(f"/can-bo/buu-dien/bien-ban/{manifest.id}.pdf").data).split()
+    )
+    assert "Tiền phí đã thu" in text
+    assert re.sub(r"\s", "", payment.receipt_number) in re.sub(r"\s", "", text)
+    words = amount_in_words(20_000)
+    assert f"số tiền phí, lệ phí đã thu: 20.000 đ ({words}), theo 1 biên lai thu phí" in text
+    assert "Tổng phí, lệ phí: 20.000 đ" in text
+    assert "Tổng cước dịch vụ bưu chính: 52.000 đ" in text
+
+    decisions = {i.id: (True, "") for i in manifest.items}
+    pickup.confirm_manifest(manifest, officer, decisions)
+    db.session.commit()
+    page = client.get(f"/can-bo/buu-dien/bien-ban/{manifest.id}").text
+    assert "Tổng tiền phí bàn giao cùng hồ sơ" in page and payment.receipt_number in page
+    postal = app.test_client()
+    login(postal, worker)
+    own = postal.get(f"/buu-dien/bien-ban/{manifest.id}").text
+    assert "Tổng tiền phí bàn giao cùng hồ sơ" in own and payment.receipt_number in own
+    assert db.session.get(Payment, payment.id).confirmed_at == datetime(2026, 11, 25, 16, 0)
