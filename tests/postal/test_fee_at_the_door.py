@@ -217,7 +217,7 @@ def test_the_hand_over_record_brings_each_dossiers_fee_cash_and_the_total(
     client = app.test_client()
     login(client, officer)
     page = client.get(f"/can-bo/buu-dien/bien-ban/{manifest.id}").text
-    assert f"Tiền phí bưu điện đã thu: <strong>20.000 đ</strong> (biên lai" in page
+    assert "Tiền phí bưu điện đã thu: <strong>20.000 đ</strong> (biên lai" in page
     assert payment.receipt_number in page
     assert "Tiền phí bưu điện đã thu: <strong>0 đ</strong></p>" in page
     assert "bàn giao cùng hồ sơ: <strong>20.000 đ</strong> (1 biên lai)" in page
