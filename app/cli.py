@@ -14,7 +14,7 @@ from app.catalogue.operations import sync_units, upsert_procedure
 from app.catalogue.schema import load_demo_catalogue
 from app.dossiers.demo import create_demo_dossiers
 from app.extensions import db
-from app.payments.demo import create_demo_payments
+from app.payments.demo import create_demo_payments, create_demo_transfer
 from app.postal.demo import create_demo_post_office
 
 
@@ -33,6 +33,7 @@ def seed(with_demo_accounts: bool) -> dict[str, int]:
         counts["collection accounts"] = create_demo_collection_accounts()
         counts["dossiers"] = create_demo_dossiers()
         counts["fee receipts"] = create_demo_payments()
+        counts["transfers to reconcile"] = create_demo_transfer()
         counts["post offices"] = create_demo_post_office()
         counts["community teams"] = create_demo_team()
     db.session.commit()

@@ -58,7 +58,8 @@ def _result_by_post(owner: User, token: str) -> Dossier:
 
 def _transfer_to_reconcile(officer: User) -> None:
     """The officer's unit collects into an account; a transfer without a payment reference
-    waits in its reconciliation queue, and its statements can be imported."""
+    waits in its reconciliation queue, and its statements can be imported. Another, into an
+    account no unit collects into, waits on the administrator's page."""
     unit = officer.units[0]
     account = unit.collection_account
     if account is None:
@@ -78,6 +79,16 @@ def _transfer_to_reconcile(officer: User) -> None:
             account_number=account.account_number,
             amount=15_000,
             content="Lo Van Pang chuyen tien le phi",
+        )
+    )
+    # Into an account no unit collects into: it waits for the administrator.
+    receive(
+        Reported(
+            source="sepay",
+            external_id="crawl-2",
+            account_number="190355667788",
+            amount=40_000,
+            content="Dinh Thi Mai chuyen tien",
         )
     )
 

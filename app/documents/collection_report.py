@@ -1,6 +1,7 @@
 """The unit's collection report for a day or a month (báo cáo thu phí, lệ phí), A4: the
 totals by procedure, by intake channel and by method (VietQR transfer, cash at the counter,
-cash by post), every receipt, the refunds of the period and the transfers still unmatched.
+cash by post), every receipt, the refunds of the period, the transfers still unmatched and the
+cash the post office took but the unit has not confirmed receiving (still in its hands).
 
 The payments domain fills :class:`CollectionReport` from its books (app/payments/books.py);
 the printed totals are sums of the lines given, never a number passed in beside them.
@@ -41,6 +42,7 @@ class CollectionLine:
     channel_label: str
     method_label: str
     amount: int
+    unconfirmed: bool = False  # post cash the unit has not confirmed receiving
 
     @property
     def at_text(self) -> str:
@@ -91,6 +93,25 @@ class TransferLine:
 
 
 @dataclass(frozen=True)
+class PostCashLine:
+    """Cash a post worker took for a dossier, not yet confirmed by the unit's officer."""
+
+    receipt_number: str
+    at: datetime
+    dossier_code: str
+    worker_name: str
+    amount: int
+
+    @property
+    def at_text(self) -> str:
+        return short_time(self.at)
+
+    @property
+    def amount_text(self) -> str:
+        return format_money(self.amount)
+
+
+@dataclass(frozen=True)
 class CollectionReport:
     unit: str
     period_label: str  # "ngày 07/12/2026" | "tháng 12/2026"
@@ -103,6 +124,7 @@ class CollectionReport:
     refunds: tuple[RefundLine, ...]
     unmatched: tuple[TransferLine, ...]
     printed_at: datetime
+    pending_post: tuple[PostCashLine, ...] = ()
 
     @property
     def period_text(self) -> str:
@@ -125,6 +147,14 @@ class CollectionReport:
     @property
     def unmatched_amount(self) -> int:
         return sum(line.amount for line in self.unmatched)
+
+    @property
+    def pending_post_amount(self) -> int:
+        return sum(line.amount for line in self.pending_post)
+
+    @property
+    def pending_post_text(self) -> str:
+        return format_money(self.pending_post_amount)
 
     @property
     def total_text(self) -> str:

@@ -8,14 +8,19 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Blueprints and the panels this domain adds to the dossier's pages."""
+    from app.core.admin import Card, provide
+    from app.payments import queries
     from app.payments.books_views import bp as books
+    from app.payments.views.admin import bp as transfers_admin
     from app.payments.views.citizen import bp as citizen_payments
     from app.payments.views.reconciliation import bp as reconciliation
     from app.payments.views.staff import bp as fees
 
     # Transfers that need a person, and bank statements (the SePay webhook is app/api's).
-    for blueprint in (citizen_payments, fees, books, reconciliation):
+    for blueprint in (citizen_payments, fees, books, reconciliation, transfers_admin):
         app.register_blueprint(blueprint)
+    # Transfers into an account no unit collects into wait for the administrator.
+    provide(Card(15, "payments/admin/_card_transfers.html", queries.transfers_card))
     _show_on_dossier_pages()
 
 

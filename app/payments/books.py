@@ -1,6 +1,8 @@
 """The unit's books: what it collected over a day or a month, by procedure, by intake channel
-and by method (SQL aggregates), the payments one by one, the refunds of the period, and every
-transfer into its collection account still waiting for an officer.
+and by method (SQL aggregates), the payments one by one, the refunds of the period, every
+transfer into its collection account still waiting for an officer, and the cash the post office
+took at the door that no officer has confirmed yet (``Payment.confirmed_at`` empty: the money is
+still in the post office's hands until the hand-over record brings it with the papers).
 
 A payment is in the books of the unit that received its dossier (``Payment.unit_id``), on the
 day it was booked (``Payment.at``). The totals are sums in the database over the same rows the
@@ -107,10 +109,21 @@ class Books:
     refunds: list[Refund]
     refunded: int
     unmatched: list[IncomingTransfer]
+    # Post cash booked before the period's end and not yet confirmed, whatever its day.
+    pending_post: list[Payment]
 
     @property
     def net(self) -> int:
         return self.total - self.refunded
+
+    @property
+    def pending_post_amount(self) -> int:
+        return sum(p.amount for p in self.pending_post)
+
+    @property
+    def pending_ids(self) -> frozenset[int]:
+        """The payments to mark "not confirmed" among the period's lines."""
+        return frozenset(p.id for p in self.pending_post)
 
     @property
     def unmatched_amount(self) -> int:
@@ -156,6 +169,24 @@ def unmatched_transfers(unit: Unit, before: datetime) -> list[IncomingTransfer]:
     return list(db.session.scalars(stmt))
 
 
+def unconfirmed_post_cash(unit: Unit, before: datetime) -> list[Payment]:
+    """Cash the post office took for the unit's dossiers before ``before`` that no officer has
+    confirmed receiving on a hand-over record, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Payment)
+            .where(
+                Payment.unit_id == unit.id,
+                Payment.method == "post",
+                Payment.confirmed_at.is_(None),
+                Payment.at < before,
+            )
+            .options(joinedload(Payment.dossier), joinedload(Payment.staff))
+            .order_by(Payment.at, Payment.id)
+        )
+    )
+
+
 def books(unit: Unit, period: Period) -> Books:
     """The unit's books for ``period``."""
     in_books = _in_books(unit, period)
@@ -195,6 +226,7 @@ def books(unit: Unit, period: Period) -> Books:
         refunds=list(refunds),
         refunded=sum(r.amount for r in refunds),
         unmatched=unmatched_transfers(unit, period.end),
+        pending_post=unconfirmed_post_cash(unit, period.end),
     )
 
 

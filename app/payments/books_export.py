@@ -9,6 +9,8 @@ from app.core import clock
 from app.documents import collection_report as docs
 from app.payments.books import CHANNEL_LABELS, Books, Group
 
+UNCONFIRMED = "Chưa xác nhận nhận tiền từ bưu điện"
+UNCONFIRMED_TOTAL = "Tiền mặt bưu điện đã thu, đơn vị chưa xác nhận (đến hết kỳ)"
 CSV_HEADER = (
     "Phần",
     "Nội dung",
@@ -25,6 +27,8 @@ CSV_HEADER = (
 def report_document(books: Books) -> docs.CollectionReport:
     def groups(rows: list[Group]) -> tuple[docs.CollectionGroup, ...]:
         return tuple(docs.CollectionGroup(g.label, g.items, g.amount) for g in rows)
+
+    pending = books.pending_ids
 
     return docs.CollectionReport(
         unit=books.unit.name,
@@ -43,6 +47,7 @@ def report_document(books: Books) -> docs.CollectionReport:
                 channel_label=CHANNEL_LABELS.get(p.channel, p.channel),
                 method_label=p.method_label,
                 amount=p.amount,
+                unconfirmed=p.id in pending,
             )
             for p in books.payments
         ),
@@ -62,6 +67,16 @@ def report_document(books: Books) -> docs.CollectionReport:
             for t in books.unmatched
         ),
         printed_at=clock.now(),
+        pending_post=tuple(
+            docs.PostCashLine(
+                p.receipt_number,
+                p.at,
+                p.dossier.code or "",
+                p.staff.full_name if p.staff else "",
+                p.amount,
+            )
+            for p in books.pending_post
+        ),
     )
 
 
@@ -71,7 +86,7 @@ def _when(moment) -> str:  # type: ignore[no-untyped-def]
 
 def csv_rows(books: Books) -> Iterator[list[object]]:
     """The report as rows of :data:`CSV_HEADER`: the sums first, then each receipt, each
-    refund and each unmatched transfer."""
+    refund, each unmatched transfer and each post payment not yet confirmed."""
     blank = [""] * 5
     for part, rows in (
         ("Theo thủ tục", books.by_procedure),
@@ -83,8 +98,17 @@ def csv_rows(books: Books) -> Iterator[list[object]]:
     yield ["Tổng cộng", f"Đã thu {books.period.label}", books.items, books.total, *blank]
     yield ["Tổng cộng", "Đã hoàn trả trong kỳ", len(books.refunds), books.refunded, *blank]
     yield ["Tổng cộng", "Thu thuần trong kỳ", "", books.net, *blank]
+    yield [
+        "Tổng cộng",
+        UNCONFIRMED_TOTAL,
+        len(books.pending_post),
+        books.pending_post_amount,
+        *blank,
+    ]
+    pending = books.pending_ids
     for p in books.payments:
         channel = CHANNEL_LABELS.get(p.channel, p.channel)
+        note = f"{p.procedure.name} · {UNCONFIRMED}" if p.id in pending else p.procedure.name
         yield [
             "Biên lai",
             p.receipt_number,
@@ -94,7 +118,7 @@ def csv_rows(books: Books) -> Iterator[list[object]]:
             p.dossier.code or "",
             channel,
             p.method_label,
-            p.procedure.name,
+            note,
         ]
     for r in books.refunds:
         yield [
@@ -119,4 +143,16 @@ def csv_rows(books: Books) -> Iterator[list[object]]:
             "",
             t.bank,
             t.problem_label,
+        ]
+    for p in books.pending_post:
+        yield [
+            "Tiền mặt bưu điện chưa xác nhận",
+            p.receipt_number,
+            1,
+            p.amount,
+            _when(p.at),
+            p.dossier.code or "",
+            CHANNEL_LABELS.get(p.channel, p.channel),
+            p.method_label,
+            p.staff.full_name if p.staff else "",
         ]

@@ -119,6 +119,37 @@ class ResolveForm(AppForm):
             raise ValidationError("Vui lòng nhập mã hồ sơ được ghi nhận khoản chuyển này.")
 
 
+ROUTE_CHOICES = [
+    ("unit", "Chuyển cho đơn vị đối soát (chọn đơn vị)"),
+    ("not_ours", "Không phải khoản thu phí, lệ phí của đơn vị nào"),
+]
+
+
+class RouteForm(AppForm):
+    """The administrator's decision on a transfer into an account no unit collects into."""
+
+    decision = RadioField(
+        "Cách xử lý", choices=ROUTE_CHOICES, validators=[required("Vui lòng chọn cách xử lý.")]
+    )
+    unit = SelectField(
+        "Đơn vị nhận khoản chuyển",
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        description="Chỉ chọn khi chuyển cho đơn vị: cán bộ một cửa của đơn vị sẽ đối soát.",
+    )
+    note = TextAreaField(
+        "Căn cứ xử lý",
+        validators=[required("Vui lòng ghi rõ căn cứ xử lý."), max_length(2000)],
+        description="Ví dụ: tài khoản này là tài khoản mới của UBND xã, chưa khai báo; "
+        "đã thêm vào danh sách tài khoản thu.",
+    )
+
+    def validate_unit(self, field: Any) -> None:
+        if self.decision.data == "unit" and not field.data:
+            raise ValidationError("Vui lòng chọn đơn vị nhận khoản chuyển này.")
+
+
 class StatementForm(AppForm):
     account = SelectField("Tài khoản thu nhận tiền", coerce=int, choices=[])
     statement = FileField(

@@ -130,10 +130,16 @@ class IncomingTransfer(db.Model):
     resolution_note: Mapped[str] = mapped_column(Text, default="")
     resolution: Mapped[str] = mapped_column(String(10), default="", server_default="")
     raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # A transfer into an account no unit collects into waits for the administrator, who sends
+    # it to a unit's reconciliation queue (who, when, why) or marks it not ours (resolved).
+    routed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    routed_at: Mapped[datetime | None]
+    routing_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     dossier = relationship("Dossier")
     unit = relationship("Unit")
-    resolved_by = relationship("User")
+    resolved_by = relationship("User", foreign_keys=[resolved_by_id])
+    routed_by = relationship("User", foreign_keys=[routed_by_id])
     payment: Mapped[Payment | None] = relationship(back_populates="transfer", uselist=False)
 
     @property

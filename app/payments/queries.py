@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import geo
-from app.catalogue.models import CollectionAccount
+from app.catalogue.models import CollectionAccount, Unit
 from app.core.payref import is_valid
 from app.documents.fee_receipt import PaymentReceipt
 from app.documents.forms import FormHeader
@@ -241,3 +241,50 @@ def collection_accounts(unit_ids: frozenset[int]) -> list[CollectionAccount]:
 
 def payment_of(transfer: IncomingTransfer) -> Payment | None:
     return db.session.scalar(select(Payment).filter_by(transfer_id=transfer.id))
+
+
+# --- the administrator's transfers into accounts no unit collects into ---------------------------
+
+
+def _unassigned():  # type: ignore[no-untyped-def]
+    return IncomingTransfer.unit_id.is_(None) & (IncomingTransfer.state == "review")
+
+
+def unassigned(waiting: bool = True, before: int | None = None):  # type: ignore[no-untyped-def]
+    """A page, newest first: the transfers no unit's queue shows (``waiting``), or those the
+    administrator already decided (sent to a unit, or marked not ours)."""
+    where = _unassigned() if waiting else IncomingTransfer.routed_by_id.is_not(None)
+    stmt = (
+        select(IncomingTransfer)
+        .options(joinedload(IncomingTransfer.unit), joinedload(IncomingTransfer.routed_by))
+        .where(where)
+        .order_by(IncomingTransfer.id.desc())
+        .limit(PAGE_SIZE + 1)
+    )
+    if before is not None:
+        stmt = stmt.where(IncomingTransfer.id < before)
+    rows = list(db.session.scalars(stmt))
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def unassigned_count() -> int:
+    return int(db.session.scalar(select(func.count(IncomingTransfer.id)).where(_unassigned())) or 0)
+
+
+def transfers_card() -> dict[str, int]:
+    """The administration's home card: transfers that no unit's queue shows."""
+    return {"waiting": unassigned_count()}
+
+
+def administered_transfer(transfer_id: int) -> IncomingTransfer | None:
+    """A transfer the administrator handles: one no unit collects, or one they decided."""
+    transfer = db.session.get(IncomingTransfer, transfer_id)
+    if transfer is None or (transfer.unit_id is not None and transfer.routed_by_id is None):
+        return None
+    return transfer
+
+
+def unit_by_id(unit_id: int | None) -> Unit | None:
+    return db.session.get(Unit, unit_id) if unit_id else None

@@ -97,6 +97,7 @@ EXPECTED: dict[str, set[str]] = {
         "dossiers_admin.*",
         "postal_admin.*",
         "notifications_admin.*",
+        "payments_admin.*",
         "assist_stats.*",
     },
 }
@@ -117,6 +118,7 @@ NOT_FOUND_WITH_DEMO_DATA = {
     "assist.guide",
     "agency.manifest",
     "reconciliation.transfer",  # the demo data receives no transfer
+    "payments_admin.transfer",  # nor one into an account no unit collects into
     "agency.manifest_pdf",
     "postal.manifest",
     "postal.manifest_pdf",

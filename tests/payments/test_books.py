@@ -287,3 +287,73 @@ def test_an_officer_of_several_units_chooses_one(app, world, make_user) -> None:
     assert f'href="/can-bo/thu-phi/{unit.id}"' in page.text
     assert f'href="/can-bo/thu-phi/{other.id}"' in page.text
     assert client.get(f"/can-bo/thu-phi/{other.id}").status_code == 200
+
+
+def test_post_cash_not_yet_confirmed_is_marked_and_subtotalled(app, world, citizen) -> None:  # type: ignore[no-untyped-def]
+    """Cash the post worker took stays in the post office's hands until the officer confirms
+    the hand-over record: the books mark it and say how much, up to the period's end."""
+    from app.payments.operations.cash import confirm_post_cash
+    from app.postal.models import PostOffice
+
+    unit, officer = world["unit"], world["officer"]
+    office = db.session.scalar(select(PostOffice).order_by(PostOffice.id))
+    earlier = booked_and_submitted(citizen, procedure(RESIDENCE), office, "e")
+    handed = booked_and_submitted(citizen, procedure(RESIDENCE), office, "f")
+    payments = [
+        *world["payments"],
+        pay(earlier, datetime(2026, 10, 30, 15, 10), "post", 20_000, staff=officer),
+        pay(handed, datetime(2026, 11, 24, 9, 5), "post", 20_000, staff=officer),
+    ]
+    clock.freeze(datetime(2026, 11, 25, 8, 45))
+    confirm_post_cash(handed, officer)  # came with its papers on a hand-over record
+    db.session.commit()
+    clock.freeze(datetime(2026, 12, 7, 15, 0))
+
+    def in_hands(period: Period) -> list[Payment]:
+        found = [
+            p
+            for p in payments
+            if p.unit_id == unit.id
+            and p.method == "post"
+            and p.confirmed_at is None
+            and p.at < period.end
+        ]
+        return sorted(found, key=lambda p: (p.at, p.id))
+
+    for period in PERIODS:
+        got = books(unit, period)
+        expected = in_hands(period)
+        assert [p.id for p in got.pending_post] == [p.id for p in expected], period
+        assert got.pending_post_amount == sum(p.amount for p in expected), period
+    november = books(unit, PERIODS[2])
+    assert november.pending_post_amount == 40_000  # 30/10 and 23/11; 24/11 was confirmed
+    marked = [p for p in november.payments if p.id in november.pending_ids]
+    assert [p.at for p in marked] == [datetime(2026, 11, 23, 23, 59, 59)]
+
+    client = app.test_client()
+    login(client, officer)
+    base = f"/can-bo/thu-phi/{unit.id}"
+    page = client.get(f"{base}?thang=2026-11").text
+    assert "Bưu điện còn giữ" in page and "40.000" in page
+    assert page.count("Chưa xác nhận nhận tiền") == 1
+    rows = _csv(client.get(f"{base}/bao-cao.csv?thang=2026-11"))
+    [total] = [r for r in rows if r[1].startswith("Tiền mặt bưu điện đã thu, đơn vị chưa")]
+    assert (int(total[2]), int(total[3])) == (2, 40_000)
+    pending_rows = [r for r in rows if r[0] == "Tiền mặt bưu điện chưa xác nhận"]
+    assert sum(int(r[3]) for r in pending_rows) == 40_000
+    assert [r for r in rows if r[0] == "Biên lai" and "Chưa xác nhận" in r[8]]
+    text = pdf_text(client.get(f"{base}/bao-cao.pdf?thang=2026-11").data)
+    flat_text = " ".join(text.split())
+    assert "Tiền mặt bưu điện đã thu, đơn vị chưa xác nhận: 2 biên lai, 40.000 đ" in flat_text
+    assert "(chưa xác nhận)" in flat_text and "VII. Tiền mặt bưu điện đã thu" in flat_text
+    for payment in in_hands(PERIODS[2]):
+        assert flat(payment.receipt_number) in flat(text)
+
+    # Once confirmed, the money is the unit's: nothing is left in the post office's hands.
+    confirm_post_cash(earlier, officer)
+    confirm_post_cash(db.session.get(Payment, world["payments"][2].id).dossier, officer)
+    db.session.commit()
+    assert books(unit, PERIODS[2]).pending_post == []
+    assert (
+        "Không có khoản tiền mặt nào bưu điện còn giữ" in client.get(f"{base}?thang=2026-11").text
+    )

@@ -32,3 +32,30 @@ def test_every_paid_demo_dossier_has_its_counter_receipt(app) -> None:  # type: 
     assert payment.receipt_number in text and "đồng chẵn" in text
     assert clients["officer"].get(url).status_code == 200
     assert clients["postal"].get(url).status_code == 404
+
+
+def test_seeding_the_demo_leaves_one_transfer_in_the_officers_queue(app) -> None:  # type: ignore[no-untyped-def]
+    from app.payments.models import IncomingTransfer
+
+    app.config["DEMO_MODE"] = True
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed"])
+    assert first.exit_code == 0, first.output
+    assert "transfers to reconcile: 1 added" in first.output
+    again = runner.invoke(args=["seed"])  # seeding twice: still one
+    assert again.exit_code == 0, again.output
+    assert "transfers to reconcile: 0 added" in again.output
+    [transfer] = db.session.scalars(select(IncomingTransfer)).all()
+    dossier = transfer.dossier
+    assert (transfer.state, transfer.problem) == ("review", "underpaid")
+    assert transfer.amount == dossier.fee_amount // 2 and dossier.fee_state == "due"
+    assert transfer.unit_id == dossier.receiving_unit_id
+    assert db.session.scalar(select(Payment).filter_by(dossier_id=dossier.id)) is None
+
+    clients = demo_clients(app)
+    queue = clients["officer"].get("/can-bo/doi-soat/")
+    assert queue.status_code == 200
+    assert "Cần đối soát (1)" in queue.text and dossier.code in queue.text
+    assert "Chuyển thiếu tiền" in queue.text
+    page = clients["officer"].get(f"/can-bo/doi-soat/{transfer.id}")
+    assert "Xác nhận xử lý" in page.text

@@ -123,3 +123,122 @@ def test_the_worker_is_not_asked_for_a_fee_already_paid_or_waived(
     page = client.get(f"/buu-dien/buu-gui/{shipment.id}").text
     [fee_input] = re.findall(r'<input[^>]*name="fee"[^>]*>', page)
     assert 'value="0"' in fee_input
+
+
+def _collect_form(dossier, fee: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    documents = dossier.procedure.documents
+    return {
+        **{f"present-{d.code}": "1" for d in documents},
+        **{f"kind-{d.code}": "original" for d in documents},
+        "seal_number": "NP 0815",
+        "fee": fee,
+        "postage": "26000",
+    }
+
+
+def _fee_error(page: str) -> str:
+    found = re.search(r'<span class="error" id="fee-error"[^>]*>([^<]*)</span>', page)
+    assert found, "no message beside the fee field"
+    return found.group(1)
+
+
+def test_a_fee_above_what_the_dossier_still_owes_is_refused_beside_the_field(
+    app, office, worker, officer, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    from app.payments.operations import record_payment
+
+    dossier = booked_and_submitted(citizen, residence, office)
+    shipment = shipments.pickup_shipment(dossier)
+    clock.freeze(datetime(2026, 11, 25, 9, 30))
+    # Part of the fee was paid meanwhile (a transfer booked by hand): 15.000 đ are left.
+    record_payment(dossier, method="counter", amount=5_000, staff=officer, client_token="p" * 20)
+    db.session.commit()
+    client = app.test_client()
+    login(client, worker)
+    url = f"/buu-dien/buu-gui/{shipment.id}"
+    [fee_input] = re.findall(r'<input[^>]*name="fee"[^>]*>', client.get(url).text)
+    assert 'value="15000"' in fee_input
+
+    refused = client.post(f"{url}/nhan", data=_collect_form(dossier, "20000"))
+    assert refused.status_code == 422
+    assert "không được vượt quá 15.000 đồng hồ sơ còn phải nộp" in _fee_error(refused.text)
+    assert 'aria-invalid="true"' in re.findall(r'<input[^>]*name="fee"[^>]*>', refused.text)[0]
+    assert db.session.scalar(select(PostalPayment).filter_by(dossier_id=dossier.id)) is None
+    assert len(db.session.scalars(select(Payment).filter_by(dossier_id=dossier.id)).all()) == 1
+    db.session.refresh(shipment)
+    assert shipment.item_number is None  # not collected: nothing of the form was kept
+
+    done = client.post(f"{url}/nhan", data=_collect_form(dossier, "15000"))
+    assert done.status_code == 303, done.text
+    taken = db.session.scalar(select(Payment).filter_by(dossier_id=dossier.id, method="post"))
+    assert taken.amount == 15_000
+    assert db.session.get(Dossier, dossier.id).fee_state == "paid"
+
+
+def test_no_fee_is_taken_for_a_dossier_that_owes_none(
+    app, office, worker, officer, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    from app.payments.operations.cash import exempt
+
+    dossier = booked_and_submitted(citizen, residence, office)
+    shipment = shipments.pickup_shipment(dossier)
+    exempt(dossier, officer, "poor_household", "Sổ hộ nghèo số 0425/HN, UBND xã cấp 2026")
+    db.session.commit()
+    client = app.test_client()
+    login(client, worker)
+    refused = client.post(f"/buu-dien/buu-gui/{shipment.id}/nhan", data=_collect_form(dossier, "1"))
+    assert refused.status_code == 422
+    assert "không còn khoản phí, lệ phí nào phải nộp" in _fee_error(refused.text)
+    assert db.session.scalar(select(Payment).filter_by(dossier_id=dossier.id)) is None
+    done = client.post(f"/buu-dien/buu-gui/{shipment.id}/nhan", data=_collect_form(dossier, "0"))
+    assert done.status_code == 303
+    assert db.session.scalar(select(Payment).filter_by(dossier_id=dossier.id)) is None
+
+
+def test_the_hand_over_record_brings_each_dossiers_fee_cash_and_the_total(
+    app, office, worker, officer, citizen, residence
+) -> None:  # type: ignore[no-untyped-def]
+    from app.core.money_words import amount_in_words
+
+    paying = booked_and_submitted(citizen, residence, office)
+    postage_only = booked_and_submitted(citizen, residence, office, token="p2")
+    clock.freeze(datetime(2026, 11, 25, 9, 30))
+    items = []
+    for dossier, fee, seal in ((paying, 20_000, "NP-21"), (postage_only, 0, "NP-22")):
+        item = shipments.pickup_shipment(dossier)
+        pickup.collect(item, worker, _counted(dossier), seal_number=seal, fee=fee, postage=26_000)
+        items.append(item)
+    clock.freeze(datetime(2026, 11, 25, 16, 0))
+    manifest = pickup.dispatch(worker, paying.receiving_unit, items)
+    db.session.commit()
+    [payment] = db.session.scalars(select(Payment).filter_by(method="post")).all()
+    assert payment.dossier_id == paying.id
+
+    client = app.test_client()
+    login(client, officer)
+    page = client.get(f"/can-bo/buu-dien/bien-ban/{manifest.id}").text
+    assert "Tiền phí bưu điện đã thu: <strong>20.000 đ</strong> (biên lai" in page
+    assert payment.receipt_number in page
+    assert "Tiền phí bưu điện đã thu: <strong>0 đ</strong></p>" in page
+    assert "bàn giao cùng hồ sơ: <strong>20.000 đ</strong> (1 biên lai)" in page
+
+    text = " ".join(
+        pdf_text(client.get(f"/can-bo/buu-dien/bien-ban/{manifest.id}.pdf").data).split()
+    )
+    assert "Tiền phí đã thu" in text
+    assert re.sub(r"\s", "", payment.receipt_number) in re.sub(r"\s", "", text)
+    words = amount_in_words(20_000)
+    assert f"số tiền phí, lệ phí đã thu: 20.000 đ ({words}), theo 1 biên lai thu phí" in text
+    assert "Tổng phí, lệ phí: 20.000 đ" in text
+    assert "Tổng cước dịch vụ bưu chính: 52.000 đ" in text
+
+    decisions = {i.id: (True, "") for i in manifest.items}
+    pickup.confirm_manifest(manifest, officer, decisions)
+    db.session.commit()
+    page = client.get(f"/can-bo/buu-dien/bien-ban/{manifest.id}").text
+    assert "Tổng tiền phí bàn giao cùng hồ sơ" in page and payment.receipt_number in page
+    postal = app.test_client()
+    login(postal, worker)
+    own = postal.get(f"/buu-dien/bien-ban/{manifest.id}").text
+    assert "Tổng tiền phí bàn giao cùng hồ sơ" in own and payment.receipt_number in own
+    assert db.session.get(Payment, payment.id).confirmed_at == datetime(2026, 11, 25, 16, 0)

@@ -11,6 +11,7 @@ from app.documents.postal.common import (
     POSTAL_OPERATOR,
     CountedLine,
     FeeAndPostage,
+    amount_in_words,
     count_copies,
     date_line,
     format_money,
@@ -37,6 +38,9 @@ class ManifestLine(FeeAndPostage):
     postage: int
     received: bool | None  # None: not yet counted by the receiving side; False: flagged missing
     note: str = ""
+    # The dossier's fee receipts (biên lai thu phí) for the cash in ``fee``: what the officer
+    # receives with the papers.
+    fee_receipts: tuple[str, ...] = ()
 
     @property
     def originals(self) -> int:
@@ -147,6 +151,14 @@ class ManifestDocument:
     @property
     def fees_text(self) -> str:
         return format_money(self.fees)
+
+    @property
+    def fee_receipts(self) -> int:
+        return sum(len(line.fee_receipts) for line in self.lines)
+
+    @property
+    def fees_in_words(self) -> str:
+        return amount_in_words(self.fees)
 
     @property
     def postage_text(self) -> str:

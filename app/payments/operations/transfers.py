@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import User
-from app.catalogue.models import CollectionAccount
+from app.catalogue.models import CollectionAccount, Unit
 from app.core import clock, payref
 from app.core.errors import Conflict, Invalid
 from app.core.text import normalise_spaces
@@ -148,8 +148,8 @@ def match(transfer: IncomingTransfer) -> Payment | None:
     transfer.dossier_id = outcome.dossier_id
     transfer.unit_id = queries.unit_of_account(transfer.account_number) or outcome.unit_id
     if transfer.unit_id is None:
-        # No unit's queue shows it: the administrator must add the account (or SePay is
-        # linked to an account that is not a collection account).
+        # No unit's queue shows it: it waits on the administrator's page (:func:`route`), who
+        # sends it to a unit or marks it not ours, and adds the account if it is a unit's.
         log.warning(
             "transfer %s (%s) into an account no unit collects into", transfer.id, transfer.source
         )
@@ -257,3 +257,49 @@ def _check_bookable(dossier: Dossier | None) -> None:
             "cho hồ sơ. Hãy chọn hoàn trả người chuyển.",
             "dossier_code",
         )
+
+
+ROUTES = {
+    "unit": "Đã chuyển cho đơn vị đối soát",
+    "not_ours": RESOLUTION_LABELS["not_ours"],
+}
+
+
+def route(
+    transfer: IncomingTransfer, admin: User, decision: str, note: str, unit: Unit | None = None
+) -> None:
+    """The administrator's decision on a transfer into an account no unit collects into: send
+    it to ``unit``'s reconciliation queue (its officers resolve it from there), or record that
+    it is no unit's fee (resolved "not ours"). Either way with a note. Raises Invalid (422),
+    Conflict (409: decided meanwhile)."""
+    if decision not in ROUTES:
+        raise Invalid("Vui lòng chọn cách xử lý.", "decision")
+    note = normalise_spaces(note)
+    if len(note) < NOTE_MIN_LENGTH:
+        raise Invalid("Vui lòng ghi rõ căn cứ xử lý (ít nhất 5 ký tự).", "note")
+    values: dict[str, Any] = {"routed_by_id": admin.id, "routed_at": clock.now()}
+    if decision == "unit":
+        if unit is None:
+            raise Invalid("Vui lòng chọn đơn vị nhận khoản chuyển này.", "unit")
+        values |= {"unit_id": unit.id, "routing_note": note}
+    else:
+        values |= {
+            "state": "resolved",
+            "resolution": "not_ours",
+            "resolution_note": note,
+            "resolved_by_id": admin.id,
+            "resolved_at": values["routed_at"],
+        }
+    done = db.session.execute(
+        update(IncomingTransfer)
+        .where(
+            IncomingTransfer.id == transfer.id,
+            IncomingTransfer.state == "review",
+            IncomingTransfer.unit_id.is_(None),
+        )
+        .values(**values)
+    )
+    if done.rowcount != 1:
+        raise Conflict("Khoản chuyển này đã được xử lý trước đó. Vui lòng tải lại trang.")
+    db.session.refresh(transfer)
+    log.info("transfer %s routed by the administrator: %s", transfer.id, decision)

@@ -28,7 +28,7 @@ from app.postal.flow import FINAL, Actor, Leg, Step
 from app.postal.flow import ShipmentStatus as S
 from app.postal.models import HandoverManifest, ManifestItem, PostalPayment, Shipment
 from app.postal.operations.booking import announce_booking
-from app.postal.operations.cash import checked_amount, record_payment
+from app.postal.operations.cash import checked_amount, checked_fee, record_payment
 from app.postal.operations.steps import (
     new_manifest,
     next_item_number,
@@ -123,7 +123,7 @@ def collect(
     seal = " ".join((seal_number or "").split())[:40]
     if not seal:
         raise PostalError("Vui lòng ghi số niêm phong của bì hồ sơ.", "seal_number")
-    fee, postage = checked_amount(fee, "fee"), checked_amount(postage, "postage")
+    fee, postage = checked_fee(dossier, fee), checked_amount(postage, "postage")
     by_code = {c.code: c for c in counted}
     documents = []
     for line in checklist(dossier):

@@ -1,4 +1,5 @@
-"""The cash report: what a post office took over a period, by staff member and by procedure."""
+"""The cash report: what a post office took over a period, by staff member and by procedure;
+and the fee cash a hand-over record brings to the agency with the papers."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.postal.models import PostalPayment, PostOffice
+from app.payments.models import Payment
+from app.postal.models import HandoverManifest, PostalPayment, PostOffice
 
 
 @dataclass
@@ -61,3 +63,43 @@ def cash(office: PostOffice, first: date, last: date, staff_id: int | None) -> C
         summary.by_procedure.setdefault(payment.procedure.name, CashTotals()).add(payment)
         summary.all.add(payment)
     return summary
+
+
+@dataclass
+class HandedCash:
+    """The fee cash that travels with the papers on a hand-over record to the agency: per
+    shipment, the dossier's payments the post worker took (``Payment`` with method "post",
+    linked to the post office's receipt), and their total."""
+
+    by_shipment: dict[int, list[Payment]] = field(default_factory=dict)
+
+    def of(self, shipment_id: int) -> list[Payment]:
+        return self.by_shipment.get(shipment_id, [])
+
+    def amount_of(self, shipment_id: int) -> int:
+        return sum(p.amount for p in self.of(shipment_id))
+
+    @property
+    def total(self) -> int:
+        return sum(p.amount for rows in self.by_shipment.values() for p in rows)
+
+    @property
+    def receipts(self) -> int:
+        return sum(len(rows) for rows in self.by_shipment.values())
+
+
+def handed_cash(manifest: HandoverManifest) -> HandedCash:
+    """The fee cash of ``manifest``'s items (none for results going to the post office)."""
+    ids = [item.shipment_id for item in manifest.items]
+    if manifest.direction != "to_agency" or not ids:
+        return HandedCash()
+    rows = db.session.execute(
+        select(PostalPayment.shipment_id, Payment)
+        .join(Payment, Payment.postal_payment_id == PostalPayment.id)
+        .where(PostalPayment.shipment_id.in_(ids), Payment.method == "post")
+        .order_by(Payment.at, Payment.id)
+    ).all()
+    found = HandedCash()
+    for shipment_id, payment in rows:
+        found.by_shipment.setdefault(shipment_id, []).append(payment)
+    return found

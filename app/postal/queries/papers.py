@@ -19,7 +19,7 @@ from app.dossiers.models import Dossier
 from app.dossiers.receipt import lookup_url
 from app.postal.flow import Leg
 from app.postal.models import HandoverManifest, PostalPayment, PostOffice, Shipment
-from app.postal.queries.cash import CashSummary
+from app.postal.queries.cash import CashSummary, handed_cash
 
 
 def _address(shipment: Shipment) -> str:
@@ -160,12 +160,16 @@ def route_sheet(
 
 
 def manifest(record: HandoverManifest) -> docs.ManifestDocument:
+    """The hand-over record as printed. To the agency, each dossier's fee is the cash the
+    worker took as the dossier's payment (its fee receipts named), so the officer confirms the
+    money with the papers; the postage stays the post office's (shown apart)."""
+    cash = handed_cash(record)
+    to_agency = record.direction == "to_agency"
     lines = []
     for item in record.items:
         shipment = item.shipment
         dossier = shipment.dossier
-        paid = shipment.payments
-        if record.direction == "to_agency":
+        if to_agency:
             documents = counted_lines(shipment)
         else:
             note = dossier.result_note or "Kết quả giải quyết"
@@ -177,10 +181,11 @@ def manifest(record: HandoverManifest) -> docs.ManifestDocument:
                 applicant_name=dossier.applicant_name,
                 procedure_name=dossier.procedure.name,
                 documents=documents,
-                fee=sum(p.fee for p in paid) if record.direction == "to_agency" else 0,
-                postage=sum(p.postage for p in paid) if record.direction == "to_agency" else 0,
+                fee=cash.amount_of(shipment.id),
+                postage=sum(p.postage for p in shipment.payments) if to_agency else 0,
                 received=item.received,
                 note=item.note,
+                fee_receipts=tuple(p.receipt_number for p in cash.of(shipment.id)),
             )
         )
     unit = record.unit

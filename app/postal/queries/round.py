@@ -20,7 +20,7 @@ from app.core.roles import POSTAL_ROLES
 from app.dossiers.models import Dossier
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
-from app.payments.operations.cash import OWING
+from app.payments.operations.cash import amount_owed
 from app.postal.flow import Leg
 from app.postal.flow import ShipmentStatus as S
 from app.postal.models import PostOffice, Shipment
@@ -144,11 +144,12 @@ def units_by_id(ids: Iterable[int]) -> dict[int, Unit]:
 
 def expected_fee(dossier: Dossier) -> int:
     """The fee the worker takes with the papers: what the dossier owes, fixed at submission for
-    its channel (DOMAIN.md §8: fees differ by channel); nothing once it is paid (a VietQR
-    transfer, the counter) or waived. A draft booked before submission owes the post's fee."""
+    its channel (DOMAIN.md §8: fees differ by channel), less what was paid since (a VietQR
+    transfer, the counter); nothing once it is paid or waived. A draft booked before
+    submission owes the post's fee."""
     if dossier.is_draft:
         return dossier.procedure.fee_for("post") if "post" in dossier.procedure.channels else 0
-    return dossier.fee_amount if dossier.fee_state in OWING else 0
+    return amount_owed(dossier)
 
 
 def amount_to_collect(shipment: Shipment) -> int:

@@ -28,6 +28,7 @@ from app.postal.models import HandoverManifest, Shipment
 from app.postal.operations.handover import hand_results as hand_over
 from app.postal.operations.pickup import confirm_manifest
 from app.postal.queries import agency, papers
+from app.postal.queries.cash import handed_cash
 from app.postal.queries.round import office_staff
 from app.postal.views.printing import pdf_or_503
 
@@ -116,6 +117,7 @@ def _manifest_page(record: HandoverManifest, error: str = "") -> Response:
         "postal/agency/manifest.html",
         status=422 if error else 200,
         manifest=record,
+        cash=handed_cash(record),
         error=error,
         chosen=request.form if request.method == "POST" else {},
     )

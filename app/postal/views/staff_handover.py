@@ -20,6 +20,7 @@ from app.postal.forms import ManifestForm
 from app.postal.models import HandoverManifest
 from app.postal.operations.pickup import dispatch
 from app.postal.queries import papers
+from app.postal.queries.cash import handed_cash
 from app.postal.queries.round import to_hand_over
 from app.postal.views.printing import pdf_or_503
 from app.postal.views.staff import bp, ip, own_office
@@ -60,7 +61,8 @@ def _manifest_or_404(manifest_id: int) -> HandoverManifest:
 @bp.route("/bien-ban/<id:manifest_id>")
 @require(Permission.POSTAL_WORK)
 def manifest(manifest_id: int):
-    return render("postal/manifest.html", manifest=_manifest_or_404(manifest_id))
+    record = _manifest_or_404(manifest_id)
+    return render("postal/manifest.html", manifest=record, cash=handed_cash(record))
 
 
 @bp.route("/bien-ban/<id:manifest_id>.pdf")
