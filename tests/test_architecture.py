@@ -46,6 +46,8 @@ SHELL = {"__init__", "cli", "errors", "templating", "models"}
 
 PURE = {
     "app.reports.periods",
+    "app.reports.charts",
+    "app.core.report_sources",
     "app.reports.rules",
     "app.core.clock",
     "app.core.dates",

@@ -51,6 +51,25 @@ class Period:
             return f"Năm {self.first.year}"
         return f"Từ ngày {self.first:%d/%m/%Y} đến ngày {self.last:%d/%m/%Y}"
 
+    @property
+    def short_label(self) -> str:
+        """A chart's axis label: a few characters."""
+        if self.kind == WEEK:
+            return f"T{self.first.isocalendar().week}"
+        if self.kind == MONTH:
+            return f"{self.first:%m/%y}"
+        if self.kind == QUARTER:
+            return f"Q{(self.first.month - 1) // 3 + 1}/{self.first:%y}"
+        if self.kind == YEAR:
+            return str(self.first.year)
+        return f"{self.first:%d/%m}"
+
+    def as_args(self) -> dict[str, str]:
+        """The filter form's values that ask for this period again."""
+        if self.kind == CUSTOM:
+            return {"ky": CUSTOM, "tu": self.first.isoformat(), "den": self.last.isoformat()}
+        return {"ky": self.kind, "ngay": self.first.isoformat()}
+
     def evaluation_day(self, today: date) -> date:
         """The day the still-running dossiers are judged at: the period's last day, or today
         while the period is not over."""

@@ -12,10 +12,12 @@ the dossiers its citizens filed there, wherever they were forwarded after.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
+from app.catalogue.models import Procedure
 from app.dossiers.models import Dossier, DossierEvent
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
@@ -201,3 +203,12 @@ def all_numbers(
         for key, counter in part.items():
             merged[key].update(counter)
     return merged
+
+
+def procedure_names(ids: Iterable[int]) -> dict[int, str]:
+    """The names of the procedures that have numbers (a few dozen at most)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(Procedure.id, Procedure.name).where(Procedure.id.in_(wanted)))
+    return {row.id: row.name for row in rows}

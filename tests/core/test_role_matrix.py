@@ -54,6 +54,7 @@ BACK_OFFICE = {
     "backoffice.dossier",
     "agency.*",
     "assist_stats.*",
+    "reports.*",  # the statistics dashboard, scoped to the officer's units
     # A dossier of the officer's units, by the citizen's URLs: its page sends them to the back
     # office's; its papers and files open.
     "dossiers.show",
@@ -98,6 +99,7 @@ EXPECTED: dict[str, set[str]] = {
         "postal_admin.*",
         "notifications_admin.*",
         "assist_stats.*",
+        "reports.*",
     },
 }
 # Pages whose URL alone opens nothing, for everyone: they show what the session holds (the
