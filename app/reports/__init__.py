@@ -11,6 +11,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.reports.public_views import bp as public_bp
     from app.reports.views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(public_bp)

@@ -24,6 +24,7 @@ class Line:
     label: str
     counts: Counter[str] = field(default_factory=Counter)
     target: float | None = None
+    commune_code: str = ""
 
     @property
     def online_share(self) -> float | None:
@@ -157,15 +158,26 @@ def _roll_up(
 
 
 def build_report(
-    period: Period, today: date, scope: Scope, units: Iterable[UnitInfo], unit_id: int | None = None
+    period: Period,
+    today: date,
+    scope: Scope,
+    units: Iterable[UnitInfo],
+    unit_id: int | None = None,
+    *,
+    with_sources: bool = True,
 ) -> Report:
     """The numbers of ``period`` for the units in ``scope`` (one of them when ``unit_id``)."""
     units = [u for u in units if unit_id is None or u.id == unit_id]
     unit_ids = frozenset(u.id for u in units) if unit_id or scope.unit_ids is not None else None
     numbers = queries.all_numbers(period, today, unit_ids)
-    _with_sources(numbers, period, today, unit_ids)
+    if with_sources:
+        _with_sources(numbers, period, today, unit_ids)
     by_unit = _roll_up(numbers, lambda key: key[0])
-    lines = [Line(u.name, by_unit.get(u.id, Counter()), u.target) for u in units if u.id in by_unit]
+    lines = [
+        Line(u.name, by_unit.get(u.id, Counter()), u.target, u.commune_code)
+        for u in units
+        if u.id in by_unit
+    ]
     by_procedure = _roll_up(numbers, lambda key: key[1])
     names = queries.procedure_names(by_procedure)
     procedures = [Line(names.get(pid, str(pid)), counts) for pid, counts in by_procedure.items()]
@@ -176,5 +188,5 @@ def build_report(
         counts = sum(queries.received(earlier, unit_ids).values(), Counter())
         history.append((earlier, rules.share(counts["online"], counts["received"])))
     history.append((period, total.online_share))
-    extra = tuple(source_table(s) for s in report_sources.sources())
+    extra = tuple(source_table(s) for s in report_sources.sources()) if with_sources else ()
     return Report(period, scope, lines, procedures, total, history, TABLES + extra)

@@ -29,6 +29,8 @@ EVERYONE = {
     "static",
     "favicon",  # /favicon.ico: the site's icon (app/core/static_files.py)
     "public.*",
+    "public_stats.*",  # /thong-ke: the province's numbers, counts only
+    "api_stats.*",  # the same as JSON
     "catalogue.index",
     "catalogue.procedure",
     "accounts.login",
