@@ -4,6 +4,7 @@ The dashboard lives above most domains; one that counts something of its own (sa
 ratings, complaints and their answers) registers a :class:`Source` at start-up, and the
 dashboard shows a table of its numbers per unit, with CSV and XLSX like its own tables. The
 source counts with SQL aggregates, as the dashboard's own queries do, and returns only counts.
+The public page /thong-ke shows only the dashboard's own numbers for now.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ class Source:
     columns: Mapping[str, str]  # metric → column heading, in order
     # count(first day, last day, today, unit ids or None for all, procedure id or None)
     count: Callable[[date, date, date, frozenset[int] | None, int | None], Counts]
-    public: bool = False  # also on the public /thong-ke (counts only)
 
 
 _SOURCES: dict[str, Source] = {}
@@ -36,3 +36,7 @@ def register(source: Source) -> None:
 
 def sources() -> list[Source]:
     return list(_SOURCES.values())
+
+
+def unregister(slug: str) -> None:
+    _SOURCES.pop(slug, None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 
 import brotli
 import pytest
@@ -18,7 +18,7 @@ from reports_world import brute_force, seed
 from sqlalchemy import select
 
 from app.catalogue.models import Unit
-from app.core import clock
+from app.core import clock, report_sources
 from app.core.roles import Role
 from app.extensions import db
 from app.reports.periods import MONTH, period_for
@@ -133,3 +133,37 @@ def test_others_are_refused(app, make_user, world, role) -> None:  # type: ignor
     assert client.get("/can-bo/thong-ke").status_code == 403
     assert client.get("/can-bo/thong-ke/kenh-nop.csv").status_code == 403
     assert app.test_client().get("/can-bo/thong-ke").status_code in (302, 303)
+
+
+def test_another_domain_adds_its_numbers(admin_client, world) -> None:  # type: ignore[no-untyped-def]
+    """A source registered in app/core/report_sources (e.g. the ratings) becomes a table of the
+    dashboard, with its files, counted for the period and the units asked for."""
+    asked = []
+
+    def count(first, last, today, unit_ids, procedure_id):  # type: ignore[no-untyped-def]
+        asked.append((first, last, today, unit_ids, procedure_id))
+        return {(world[0].id, 1): {"rated": 7, "low": 2}}
+
+    report_sources.register(
+        report_sources.Source(
+            "danh-gia",
+            "Đánh giá mức độ hài lòng",
+            {"rated": "Lượt đánh giá", "low": "Dưới 3 sao"},
+            count,
+        )
+    )
+    try:
+        page = BeautifulSoup(admin_client.get("/can-bo/thong-ke").data, "html.parser")
+        table = page.find(id="danh-gia").find_next("table")
+        assert [th.get_text() for th in table.select("thead th")] == [
+            "Đơn vị",
+            "Lượt đánh giá",
+            "Dưới 3 sao",
+        ]
+        assert [td.get_text() for td in table.select("tfoot td")] == ["7", "2"]
+        assert asked[0][:4] == (date(2026, 12, 1), date(2026, 12, 31), NOW.date(), None)
+        rows = _csv(admin_client, "danh-gia")
+        assert rows[-1] == ["Tổng cộng", "7", "2"]
+    finally:
+        report_sources.unregister("danh-gia")
+    assert admin_client.get("/can-bo/thong-ke/danh-gia.csv").status_code == 404
