@@ -132,7 +132,7 @@ def brute_force(
             counter["received"] += 1
             counter[f"channel:{kind}"] += 1
             counter["online"] += kind in rules.ONLINE_CHANNELS
-        finished = d.returned_at or d.closed_at
+        finished = d.closed_at  # returning sets it too (app/dossiers/operations/processing.py)
         if d.received_at is None or d.received_at >= at_end:
             continue
         if finished is not None and finished < period.start:

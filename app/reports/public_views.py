@@ -6,9 +6,10 @@ dossier code is ever read into the page. The same numbers as JSON: /api/v1/thong
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, request
 
 from app.core import clock
+from app.core.htmx import render
 from app.core.permissions import public
 from app.reports import charts
 from app.reports.periods import KIND_LABELS, period_from
@@ -26,7 +27,7 @@ def index():
     )
     report = public_report(period, today, current_app.config["STATS_MIN_CELL"])
     bars = [(row.name, row.online_share, row.online_target) for row in report.units]
-    return render_template(
+    return render(
         "reports/public.html",
         report=report,
         note=note,

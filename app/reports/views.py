@@ -6,11 +6,12 @@ their units, the provincial centre and the administrator every unit. Counts only
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, request, stream_with_context
 from flask_login import current_user
 
 from app.core import clock
 from app.core.bounds import parse_id
+from app.core.htmx import render
 from app.core.permissions import require
 from app.core.roles import Permission
 from app.reports import charts, export, rules
@@ -40,7 +41,7 @@ def _report() -> tuple[Report, list, int | None, str]:  # type: ignore[type-arg]
 def index():
     report, units, unit_id, note = _report()
     bars = [(line.label, line.online_share, line.target) for line in report.units]
-    return render_template(
+    return render(
         "reports/dashboard.html",
         report=report,
         units=units,
