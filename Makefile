@@ -7,7 +7,7 @@ PORT ?= 5000
 TEST_WORKERS ?= auto
 export FLASK_APP := wsgi
 
-.PHONY: run test bench bench-pdf bench-2g bench-queue bench-reads load lint format assets install install-dev db-upgrade seed serve clean
+.PHONY: run test bench bench-pdf bench-2g bench-queue bench-stats bench-reads load lint format assets install install-dev db-upgrade seed serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,11 @@ clean:
 # A million dossiers on a throw-away PostgreSQL database (BENCH_PG_URL, BENCH_ROWS).
 bench-queue: install-dev
 	$(BIN)/python bench/queue_bench.py
+
+# The statistics dashboard's queries (app/reports) on a million dossiers, PostgreSQL only:
+# milliseconds per query for the province and one unit, month, quarter and year. Never fails.
+bench-stats: install-dev
+	$(BIN)/python bench/stats_bench.py
 
 # Requests/s of /healthz, the look-up, the catalogue search and a procedure page on gunicorn
 # (2 sync workers) and a throw-away PostgreSQL database (BENCH_PG_URL), beside hello-world.

@@ -68,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         payments,
         postal,
         public,
+        reports,
         templating,
     )
     from app.core import limits, logs, metrics, routing, static_files, transaction
@@ -89,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         postal,
         assist,
         notifications,
+        reports,
         api,
     ):
         domain.init_app(app)

@@ -62,6 +62,9 @@ class Config:
     # The footer's "Hỗ trợ" number when the page's unit has none of its own (units set theirs on
     # their administration page); empty: the footer names the one-stop desk without a number.
     SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "")
+    # Public statistics (/thong-ke, /api/v1/thong-ke): a count from 1 to this minus one is
+    # hidden, and so is a share over fewer dossiers (a small cell could point at a person).
+    STATS_MIN_CELL = _int("STATS_MIN_CELL", 5)
     # werkzeug's method string; not read from the environment: only the tests make it cheap.
     PASSWORD_HASH_METHOD = "scrypt"
     SESSION_COOKIE_HTTPONLY = True

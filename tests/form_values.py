@@ -48,6 +48,7 @@ BY_NAME: dict[str, str] = {
     "end": "11:00",
     "capacity": "4",
     "amount": "26000",
+    "online_target": "20,5",
     "recipient": "Lò Văn Pằn",
     "recipient_name": "Lò Văn Pằn",
     "received_by": "Lò Văn Pằn",

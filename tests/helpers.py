@@ -357,6 +357,8 @@ def demo_data() -> dict[str, Any]:
         "number": FORMS[0].number,
         "step": STEP_NAMES[0],
         "slug": "moi",
+        "reports.table_file": {"slug": "kenh-nop"},
+        "extension": "xlsx",
         "code": db.session.scalar(select(Procedure.code).limit(1)),
         "public.lookup_code": {"code": dossier.code},
         "item_number": "EA000000015VN",

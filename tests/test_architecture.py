@@ -39,11 +39,16 @@ LAYERS: dict[str, int] = {
     "postal": 7,
     "assist": 7,
     "public": 7,
-    "api": 8,
+    "reports": 8,
+    "api": 9,
 }
 SHELL = {"__init__", "cli", "errors", "templating", "models"}
 
 PURE = {
+    "app.reports.periods",
+    "app.reports.charts",
+    "app.core.report_sources",
+    "app.reports.rules",
     "app.core.clock",
     "app.core.dates",
     "app.core.bounds",

@@ -86,6 +86,7 @@ PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "catalogue elsewhere": (True, lambda s: "/thu-tuc?q=ho+chieu"),
     "procedure": (True, lambda s: f"/thu-tuc/{s.procedure.code}"),
     "login": (False, lambda s: "/dang-nhap"),
+    "public statistics": (False, lambda s: "/thong-ke"),
     "register": (False, lambda s: "/dang-ky"),
     "claim account": (False, lambda s: "/nhan-tai-khoan"),
     "claim account code": (False, claim_code_page),

@@ -167,6 +167,7 @@ def _argument_values() -> dict[str, list[Any]]:
         "message_id": _ids(Notification.id, 2),
         "transfer_id": _ids(IncomingTransfer.id, 2),
         "secret": [],  # the gateways' delivery-report webhook: no page, no form
+        "extension": [],  # the statistics' CSV and XLSX files: no form
     }
 
 

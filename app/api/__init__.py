@@ -24,6 +24,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from app.api.views.operator import bp
     from app.api.views.payments import bp as payments_bp
+    from app.api.views.statistics import bp as statistics_bp
     from app.extensions import csrf
 
     # The operator's systems authenticate with a bearer token, never a cookie (app/api/auth.py),
@@ -31,3 +32,4 @@ def init_app(app: Flask) -> None:
     for blueprint in (bp, payments_bp):
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)
+    app.register_blueprint(statistics_bp)  # public numbers: GET only, no token

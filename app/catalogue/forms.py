@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask import request
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Optional, Regexp
+from wtforms.validators import Optional, Regexp, ValidationError
 
 from app.catalogue.banks import BANKS
 from app.catalogue.guide import GUIDE_MAX_LENGTH
@@ -20,6 +21,16 @@ class UnitsField(IdsChosen, SelectMultipleField):
 
     empty: list[int] = []
     refused = "Danh sách đơn vị gửi lên không hợp lệ. Hãy chọn lại."
+
+
+def percent(raw: str | None) -> float | None:
+    """ "12,5" or "12.5" or "20 %" → 12.5, 20.0; None when it is not a number from 0 to 100."""
+    text = (raw or "").strip().rstrip("%").strip().replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return round(value, 1) if 0 <= value <= 100 else None
 
 
 class UnitForm(AppForm):
@@ -61,6 +72,12 @@ class UnitForm(AppForm):
         ],
         description="Hiện ở cuối mỗi trang của đơn vị: “Hỗ trợ: gọi Bộ phận Một cửa …”.",
     )
+    online_target = StringField(
+        "Chỉ tiêu tỷ lệ hồ sơ trực tuyến, % (không bắt buộc)",
+        validators=[Optional(), max_length(6)],
+        description="Ví dụ 20 hoặc 12,5. Trang thống kê so tỷ lệ hồ sơ nộp trực tuyến của đơn vị "
+        "với chỉ tiêu này. Để trống nếu chưa giao chỉ tiêu.",
+    )
 
     @classmethod
     def of(cls, unit: Unit | None, communes: Iterable[Commune]) -> UnitForm:
@@ -77,9 +94,15 @@ class UnitForm(AppForm):
             form.parent_name.data = unit.parent_name
             form.address.data = unit.address
             form.support_phone.data = unit.support_phone
+            target = unit.online_target
+            form.online_target.data = "" if target is None else f"{target:g}".replace(".", ",")
         return form
 
-    def values(self) -> dict[str, str]:
+    def validate_online_target(self, field: StringField) -> None:
+        if percent(field.data) is None and (field.data or "").strip():
+            raise ValidationError("Chỉ tiêu là một số phần trăm từ 0 đến 100, ví dụ 20 hoặc 12,5.")
+
+    def values(self) -> dict[str, Any]:
         """The keyword arguments of ``operations.save_unit``."""
         return {
             "code": self.code.data,
@@ -89,6 +112,7 @@ class UnitForm(AppForm):
             "parent_name": self.parent_name.data or "",
             "address": self.address.data or "",
             "support_phone": self.support_phone.data or "",
+            "online_target": percent(self.online_target.data),
         }
 
 

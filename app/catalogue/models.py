@@ -44,6 +44,9 @@ class Unit(db.Model):
     address: Mapped[str] = mapped_column(String(300), default="")
     # The desk's number for people who need help, shown in the footer of its pages.
     support_phone: Mapped[str] = mapped_column(String(20), default="")
+    # The share of dossiers the unit should receive online, in per cent (set by the
+    # administrator, shown against the actual share on the statistics dashboard).
+    online_target: Mapped[float | None]
 
     collection_account: Mapped[CollectionAccount | None] = relationship(
         back_populates="unit", uselist=False

@@ -192,6 +192,7 @@ def save_unit(
     parent_name: str = "",
     address: str = "",
     support_phone: str = "",
+    online_target: float | None = None,
     province_code: int,
     province_tree: str,
 ) -> Unit:
@@ -221,6 +222,7 @@ def save_unit(
     )
     unit.address = normalise_spaces(address)
     unit.support_phone = normalise_spaces(support_phone)
+    unit.online_target = online_target
     db.session.flush()
     return unit
 

@@ -35,6 +35,19 @@ class Dossier(db.Model):
         # The register (Mẫu 07) of a receiving unit, by date of submission.
         Index("ix_dossiers_register", "receiving_unit_id", "submitted_at", "id"),
         Index("ix_dossiers_applicant_phone", "applicant_phone"),
+        # The statistics (app/reports): dossiers submitted in a period, read from the index
+        # alone on PostgreSQL; dossiers closed in a period or still open.
+        Index(
+            "ix_dossiers_submitted",
+            "submitted_at",
+            postgresql_include=[
+                "receiving_unit_id",
+                "procedure_id",
+                "intake_channel",
+                "assist_team_id",
+            ],
+        ),
+        Index("ix_dossiers_closed", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -226,6 +239,8 @@ class DossierEvent(db.Model):
     """Append-only log of what happened to a dossier: who, when, what."""
 
     __tablename__ = "dossier_events"
+    # The statistics count some actions in a period (apologies, supplements, postal steps).
+    __table_args__ = (Index("ix_dossier_events_action_at", "action", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)

@@ -29,6 +29,8 @@ EVERYONE = {
     "static",
     "favicon",  # /favicon.ico: the site's icon (app/core/static_files.py)
     "public.*",
+    "public_stats.*",  # /thong-ke: the province's numbers, counts only
+    "api_stats.*",  # the same as JSON
     "catalogue.index",
     "catalogue.procedure",
     "accounts.login",
@@ -54,6 +56,7 @@ BACK_OFFICE = {
     "backoffice.dossier",
     "agency.*",
     "assist_stats.*",
+    "reports.*",  # the statistics dashboard, scoped to the officer's units
     # A dossier of the officer's units, by the citizen's URLs: its page sends them to the back
     # office's; its papers and files open.
     "dossiers.show",
@@ -99,6 +102,7 @@ EXPECTED: dict[str, set[str]] = {
         "notifications_admin.*",
         "payments_admin.*",
         "assist_stats.*",
+        "reports.*",
     },
 }
 # Pages whose URL alone opens nothing, for everyone: they show what the session holds (the

@@ -20,6 +20,7 @@ from app.api.openapi.common import ERROR_CODES, EVENT_STEPS, PAGE_SIZE, REF, TIM
 from app.api.openapi.paths import PATHS
 from app.api.openapi.schemas import SCHEMAS
 from app.api.openapi.sepay import SEPAY_REQUEST, SEPAY_SCHEMAS, SEPAY_SECURITY_SCHEME
+from app.api.openapi.statistics import STATISTICS_SCHEMAS
 
 __all__ = [
     "ERROR_CODES",
@@ -59,14 +60,15 @@ def document(scopes: dict[str, str]) -> dict[str, Any]:
                 '`{"error": {"code", "message", "fields"?}}` with a Vietnamese message. '
                 "Responses carry exactly the documented fields. " + TIME_NOTE + " "
                 "`/payments/sepay` is SePay's webhook for transfers into the units' collection "
-                "accounts, authenticated by `Authorization: Apikey <key>` instead.",
+                "accounts, authenticated by `Authorization: Apikey <key>` instead. "
+                "`/thong-ke` is the province's public statistics, open to anyone.",
                 "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
             },
             "servers": [{"url": "/api/v1"}],
             "security": [{"bearerAuth": []}],
             "paths": PATHS,
             "components": {
-                "schemas": {**SCHEMAS, **SEPAY_SCHEMAS},
+                "schemas": {**SCHEMAS, **SEPAY_SCHEMAS, **STATISTICS_SCHEMAS},
                 "securitySchemes": {
                     "bearerAuth": {
                         "type": "http",
@@ -82,13 +84,13 @@ def document(scopes: dict[str, str]) -> dict[str, Any]:
 
 
 def schema(name: str) -> dict[str, Any]:
-    return SCHEMAS[name]
+    return {**SCHEMAS, **STATISTICS_SCHEMAS}[name]
 
 
 def resolve(node: dict[str, Any]) -> dict[str, Any]:
     """Follow a ``$ref`` to a component schema (the only kind of reference used here)."""
     while "$ref" in node:
-        node = SCHEMAS[node["$ref"].removeprefix(REF)]
+        node = {**SCHEMAS, **STATISTICS_SCHEMAS}[node["$ref"].removeprefix(REF)]
     return node
 
 

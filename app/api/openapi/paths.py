@@ -7,6 +7,7 @@ from typing import Any
 from app.api.openapi.bodies import EVENT_REQUEST
 from app.api.openapi.common import DATE, ERROR_CODES, PAGE_SIZE, TIME_NOTE, ref
 from app.api.openapi.sepay import sepay_path
+from app.api.openapi.statistics import statistics_path
 
 # A day the pages can compute with (app/core/bounds.py: years 1900 to 2199).
 QUERY_DAY = {
@@ -200,6 +201,13 @@ PATHS: dict[str, Any] = {
             "429": _error("Too many requests.", "rate_limited", headers=_RETRY_AFTER),
             "500": _error("Unexpected error.", "internal_error"),
         }
+    ),
+    "/thong-ke": statistics_path(
+        _ok,
+        {
+            "422": _error("Invalid request.", "invalid_request"),
+            "500": _error("Unexpected error.", "internal_error"),
+        },
     ),
     "/openapi.json": {
         "get": {

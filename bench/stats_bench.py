@@ -1,0 +1,145 @@
+"""`make bench-stats`: the statistics dashboard's queries on a million dossiers (PostgreSQL).
+
+Seeds a throw-away database as `make bench-queue` does (bench/crowd.py: ``BENCH_ROWS`` dossiers,
+default 1,000,000, over 130 units, submitted evenly from 1 January 2024 to 23/11/2026), then
+gives them what the crowd lacks and the dashboard reads: the moment each was accepted and
+closed, two journal events per dossier (apologies, supplements, refusals, postal steps) and a fee
+receipt for one in five. Prints the median of ``BENCH_RUNS`` runs (default 7) of each query of
+app/reports/queries.py, for the province and for one unit, over a month, a quarter and a year,
+and the whole dashboard (the six-period trend included). Prints numbers; never fails.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select, text  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.accounts.models import User  # noqa: E402
+from app.catalogue.models import Procedure, Unit  # noqa: E402
+from app.cli import seed  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.reports import queries  # noqa: E402
+from app.reports.periods import MONTH, QUARTER, YEAR, period_for  # noqa: E402
+from app.reports.report import build_report  # noqa: E402
+from app.reports.scope import Scope, units_in  # noqa: E402
+from bench.crowd import insert_crowd  # noqa: E402
+from bench.throwaway_db import run_in_throwaway_database  # noqa: E402
+
+ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+SLICE = 1_000_000
+UNITS = 130
+TODAY = date(2026, 11, 23)
+SPAN_DAYS = (TODAY - date(2024, 1, 1)).days
+
+# What bench/crowd.py leaves out: accepted and closed moments, journals and fee receipts.
+COMPLETE_SQL = [
+    """UPDATE dossiers SET
+        received_at = CASE WHEN status NOT IN ('submitted', 'refused')
+                      THEN submitted_at + interval '2 hours' END,
+        closed_at = CASE WHEN status IN ('returned', 'stopped', 'withdrawn', 'refused')
+                    THEN coalesce(returned_at, submitted_at + interval '3 days') END,
+        assist_team_id = NULL""",
+    """INSERT INTO dossier_events (dossier_id, at, actor_role, action, note, internal, ip)
+       SELECT d.id, d.submitted_at + (k * interval '1 day'), '',
+              (ARRAY['extended', 'supplement_requested', 'refused', 'postal_picked_up',
+                     'postal_held', 'viewed', 'accepted'])[1 + (d.id * 3 + k) % 7],
+              '', false, ''
+         FROM dossiers d CROSS JOIN generate_series(1, 2) AS k""",
+    """INSERT INTO payments (receipt_number, dossier_id, unit_id, procedure_id, method, channel,
+                             amount, payer_name, at, note)
+       SELECT 'BL-' || d.id, d.id, d.receiving_unit_id, d.procedure_id,
+              (ARRAY['vietqr', 'counter', 'post'])[1 + d.id % 3], '', 50000, '',
+              d.submitted_at + interval '1 hour', ''
+         FROM dossiers d WHERE d.id % 5 = 0""",
+]
+
+
+def median_ms(function: Any) -> float:
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    run_in_throwaway_database("stats", run)
+
+
+def _seed() -> None:
+    seed(with_demo_accounts=False)
+    owner = User(phone="0988000001", full_name="Bench", role="citizen")
+    db.session.add(owner)
+    db.session.commit()
+    procedure = db.session.scalars(select(Procedure)).first()
+    started = time.perf_counter()
+    for first in range(1, ROWS + 1, SLICE):
+        rows = min(SLICE, ROWS - first + 1)
+        insert_crowd(db.session, owner.id, procedure.id, rows, UNITS, SPAN_DAYS, first, ROWS)
+        db.session.commit()
+    for statement in COMPLETE_SQL:
+        db.session.execute(text(statement))
+        db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in ("dossiers", "dossier_events", "payments"):
+            connection.execute(text(f"VACUUM ANALYZE {table}"))
+    events = db.session.scalar(text("SELECT count(*) FROM dossier_events"))
+    print(
+        f"{ROWS:,} dossiers over {UNITS} units, {events:,} journal events, seeded in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+
+
+def run(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DEMO_MODE": False, "TESTING": True})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        _seed()
+        unit = db.session.scalar(select(Unit).order_by(Unit.id).offset(7).limit(1))
+        province = Scope("Toàn tỉnh", None)
+        one = Scope(unit.name, frozenset({unit.id}))
+        print(f"median of {RUNS} runs, ms")
+        print(f"{'query':<14}{'period':<14}{'province':>10}{'one unit':>10}")
+        for kind in (MONTH, QUARTER, YEAR):
+            period = period_for(kind, date(2026, 9, 15))
+            for name, whole, mine in _timings(period, province, one):
+                print(f"{name:<14}{period.label:<14}{whole:>10.1f}{mine:>10.1f}")
+
+
+def _timings(period, province: Scope, one: Scope):  # type: ignore[no-untyped-def]
+    """(query, ms for the province, ms for one unit) for each query and the whole dashboard."""
+    for name, function in (
+        ("received", queries.received),
+        ("timeliness", lambda p, u: queries.timeliness(p, TODAY, u)),
+        ("events", queries.events),
+        ("payments", queries.payments),
+    ):
+        yield (
+            name,
+            median_ms(lambda f=function: f(period, None)),
+            median_ms(lambda f=function: f(period, one.unit_ids)),
+        )
+    yield (
+        "dashboard",
+        median_ms(lambda: build_report(period, TODAY, province, units_in(province))),
+        median_ms(lambda: build_report(period, TODAY, one, units_in(one))),
+    )
+
+
+if __name__ == "__main__":
+    main()
