@@ -1,7 +1,7 @@
 """reports: each unit's online-share target, in per cent
 
 Revision ID: c7a3e9d1f5b8
-Revises: b5d1e7f3a9c2
+Revises: c4e8a1f2d3b7
 Create Date: 2026-12-07 16:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c7a3e9d1f5b8'
-down_revision = 'b5d1e7f3a9c2'
+down_revision = 'c4e8a1f2d3b7'
 branch_labels = None
 depends_on = None
 
