@@ -22,6 +22,9 @@ PASSWORD = "Mat-khau-thu-2026"
 
 
 USER_TABLES = [
+    "feedback",
+    "ratings",
+    "rating_invitations",
     "refunds",
     "payments",
     "incoming_transfers",
