@@ -367,6 +367,8 @@ def demo_data() -> dict[str, Any]:
         # every one gets 404.
         "secret": "khong-phai-bi-mat",
         "filename": "css/app.css",
+        "token": "khongphaimadanhgia",  # no rating link: 404 for everyone
+        "feedback_id": 1,
     }
 
 

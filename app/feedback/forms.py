@@ -10,7 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Optional
+from wtforms.validators import DataRequired, Optional
 
 from app.core.forms import AppForm, MobilePhone, max_length, required, strip_spaces
 from app.feedback import rules
@@ -42,17 +42,22 @@ class FeedbackForm(AppForm):
         filters=[strip_spaces],
         validators=[max_length(25)],
     )
-    unit = SelectField("Cơ quan bị phản ánh (nếu không có mã hồ sơ)", coerce=str, choices=[])
+    unit = SelectField(
+        "Cơ quan bị phản ánh (nếu không có mã hồ sơ)", coerce=str, choices=[], validate_choice=False
+    )
     body = TextAreaField(
         "Nội dung phản ánh, kiến nghị",
         description=f"Tối đa {rules.FEEDBACK_MAX} ký tự.",
         filters=[strip_spaces],
-        validators=[required("Vui lòng ghi nội dung phản ánh."), max_length(rules.FEEDBACK_MAX)],
+        validators=[
+            DataRequired("Vui lòng ghi nội dung phản ánh."),
+            max_length(rules.FEEDBACK_MAX),
+        ],
     )
     name = StringField(
         "Họ và tên người phản ánh",
         filters=[strip_spaces],
-        validators=[required("Vui lòng ghi họ và tên."), max_length(120)],
+        validators=[DataRequired("Vui lòng ghi họ và tên."), max_length(120)],
     )
     phone = StringField(
         "Số điện thoại (không bắt buộc)",
@@ -67,5 +72,5 @@ class AnswerForm(AppForm):
     answer = TextAreaField(
         "Nội dung trả lời",
         filters=[strip_spaces],
-        validators=[required("Vui lòng ghi nội dung trả lời."), max_length(rules.ANSWER_MAX)],
+        validators=[DataRequired("Vui lòng ghi nội dung trả lời."), max_length(rules.ANSWER_MAX)],
     )

@@ -200,7 +200,7 @@ def answer_feedback(item: Feedback, answer: str, by_user_id: int) -> None:
     db.session.refresh(item)
     base = _base_url()
     if item.sender_phone and item.kind == "complaint":
-        link = f"{base}/phan-anh/{item.code}" if base else "/phan-anh"
+        link = f"{base}/phan-anh/{item.code}" if base else "trang Phản ánh, kiến nghị"
         notify_phone(
             item.sender_phone, "feedback_answered", ANSWERED_SMS.format(ref=item.code, link=link)
         )

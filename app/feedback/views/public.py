@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, request, url_for
 
 from app.catalogue.queries import all_units, unit_by_code
 from app.core import clock
@@ -73,7 +73,7 @@ def show(code: str):
     if item.code != code:
         return go(url_for("feedback_public.show", code=item.code))
     overdue = rules.is_overdue(item.due_on, item.is_answered, clock.today())
-    return render_template(
+    return render(
         "feedback/show.html", item=item, overdue=overdue, new=request.args.get("moi") == "1"
     )
 
@@ -86,5 +86,5 @@ def lookup():
     item = queries.feedback_by_code(typed) if typed else None
     if item is not None:
         return go(url_for("feedback_public.show", code=item.code))
-    page = render_template("feedback/lookup.html", typed=typed, missing=bool(typed))
-    return page, 404 if typed else 200
+    status = 404 if typed else 200
+    return render("feedback/lookup.html", status=status, typed=typed, missing=bool(typed))

@@ -5,7 +5,7 @@ Every way ends in the same form and the same single use of the dossier's invitat
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -52,7 +52,7 @@ def _rate(invitation: RatingInvitation, action: str, done: str, at_hall: bool = 
 
 
 def make_page(template: str, status: int, **context: object) -> Response:
-    return Response(render_template(template, **context), status, mimetype="text/html")
+    return render(template, status=status, **context)
 
 
 @bp.route("/danh-gia/<token>", methods=["GET", "POST"])
@@ -79,7 +79,7 @@ def by_owner(dossier_id: int):
 @require(Permission.HELP_AS_VOLUNTEER)
 def hall_list():
     dossiers = queries.helped_awaiting_rating(current_user.id, clock.today())
-    return render_template("feedback/hall_list.html", dossiers=dossiers)
+    return render("feedback/hall_list.html", dossiers=dossiers)
 
 
 @bp.route("/ho-tro/danh-gia/<id:dossier_id>", methods=["GET", "POST"])

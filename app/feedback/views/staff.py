@@ -3,7 +3,7 @@ low ratings' comments to read. Staff see only their units' rows; any other answe
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, url_for
+from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
 
 from app.core import clock
@@ -23,7 +23,7 @@ bp = Blueprint("feedback_staff", __name__, url_prefix="/can-bo")
 def queue():
     today = clock.today()
     items = queries.unit_queue(current_user.unit_ids)
-    return render_template(
+    return render(
         "feedback/staff_queue.html",
         items=items,
         overdue={i.id for i in items if rules.is_overdue(i.due_on, i.is_answered, today)},
