@@ -3,7 +3,7 @@ commits. Refusals are :class:`~app.core.errors.DomainError`s with a Vietnamese m
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -116,7 +116,8 @@ def record_rating(
                 procedure_id=dossier.procedure_id,
                 body=comment,
                 score=score,
-                received_at=clock.now(),
+                # The day only, as the rating itself: no moment to match against a visit.
+                received_at=datetime.combine(today, time()),
             )
         )
     db.session.flush()

@@ -143,25 +143,30 @@ def low_ratings(start: date, end: date, unit_ids: frozenset[int] | None = None) 
 @dataclass(frozen=True)
 class FeedbackCounts:
     unit_id: int
+    procedure_id: int | None  # None: about the unit, no dossier named
     open: int
     answered: int
     overdue: int
 
 
 def feedback_counts(today: date, unit_ids: frozenset[int] | None = None) -> list[FeedbackCounts]:
-    """Complaints per unit: open (unanswered), answered, and overdue (unanswered past due)."""
+    """Complaints per unit and procedure: open (unanswered), answered, and overdue
+    (unanswered past their due day)."""
     unanswered = Feedback.answered_at.is_(None)
     query = (
         select(
             Feedback.unit_id,
+            Feedback.procedure_id,
             func.sum(case((unanswered, 1), else_=0)),
             func.sum(case((unanswered, 0), else_=1)),
             func.sum(case((and_(unanswered, Feedback.due_on < today), 1), else_=0)),
         )
         .where(Feedback.kind == "complaint")
-        .group_by(Feedback.unit_id)
-        .order_by(Feedback.unit_id)
+        .group_by(Feedback.unit_id, Feedback.procedure_id)
+        .order_by(Feedback.unit_id, Feedback.procedure_id)
     )
     if unit_ids is not None:
         query = query.where(Feedback.unit_id.in_(unit_ids))
-    return [FeedbackCounts(u, int(o), int(a), int(d)) for u, o, a, d in db.session.execute(query)]
+    return [
+        FeedbackCounts(u, p, int(o), int(a), int(d)) for u, p, o, a, d in db.session.execute(query)
+    ]

@@ -182,3 +182,24 @@ def test_codes_and_tokens_use_their_alphabets() -> None:
     assert all(rules.is_code(rules.new_code()) for _ in range(50))
     assert all(rules.looks_like_token(rules.new_token()) for _ in range(50))
     assert not rules.looks_like_token("A" * rules.TOKEN_LENGTH)
+
+
+def test_counts_per_unit_and_procedure_match_the_rows(
+    app, client, citizen, procedure, commune_unit, other_unit
+) -> None:
+    dossier = submit_via_services(citizen, procedure)
+    for fields in (
+        {"dossier_code": dossier.code},
+        {"dossier_code": dossier.code},
+        {"unit": commune_unit.code},
+        {"unit": other_unit.code},
+    ):
+        sent_code(send(client, **fields))
+    counts = queries.feedback_counts(clock.today())
+    rows = db.session.scalars(select(Feedback)).all()
+    for c in counts:
+        mine = [r for r in rows if (r.unit_id, r.procedure_id) == (c.unit_id, c.procedure_id)]
+        assert c.open == len(mine) and c.answered == c.overdue == 0
+    assert sum(c.open for c in counts) == 4 and len(counts) == 3
+    scoped = queries.feedback_counts(clock.today(), frozenset({other_unit.id}))
+    assert [(c.unit_id, c.procedure_id, c.open) for c in scoped] == [(other_unit.id, None, 1)]
