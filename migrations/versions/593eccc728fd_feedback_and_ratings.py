@@ -1,7 +1,7 @@
 """feedback: ratings, rating invitations, feedback and complaints
 
 Revision ID: 593eccc728fd
-Revises: b5d1e7f3a9c2
+Revises: c4e8a1f2d3b7
 Create Date: 2026-12-07 15:58:12.275046
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '593eccc728fd'
-down_revision = 'b5d1e7f3a9c2'
+down_revision = 'c4e8a1f2d3b7'
 branch_labels = None
 depends_on = None
 
