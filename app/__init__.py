@@ -63,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cli,
         dossiers,
         errors,
+        feedback,
         models,  # noqa: F401  (registers every table with SQLAlchemy)
         notifications,
         payments,
@@ -89,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         payments,
         postal,
         assist,
+        feedback,
         notifications,
         reports,
         api,

@@ -202,6 +202,12 @@ class Config:
     # SePay's webhook, per sending address: a burst of a busy morning passes, guessing the key
     # does not.
     RATELIMIT_SEPAY_WEBHOOK = os.environ.get("RATELIMIT_SEPAY_WEBHOOK", "600/minute")
+    # Feedback and complaints sent at /phan-anh, per address (app/feedback).
+    RATELIMIT_FEEDBACK = os.environ.get("RATELIMIT_FEEDBACK", "10/hour")
+    # Working days a unit has to answer a feedback or complaint (Decree 20/2008/NĐ-CP [check]),
+    # and days a rating link stays valid after the result is returned.
+    FEEDBACK_ANSWER_DAYS = _int("FEEDBACK_ANSWER_DAYS", 10)
+    RATING_LINK_DAYS = _int("RATING_LINK_DAYS", 30)
     # Signing in (app/accounts/signin.py): from the LOGIN_FREE_FAILURES-th wrong password in a
     # row a phone waits 1, 2, 4… minutes before the next try, never more than
     # LOGIN_WAIT_MAX_MINUTES; failures older than LOGIN_FORGET_HOURS are forgotten. A session

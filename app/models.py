@@ -10,6 +10,7 @@ from app.catalogue.models import (  # noqa: F401
     Unit,
 )
 from app.dossiers.models import Attachment, Dossier, DossierEvent, DossierSequence  # noqa: F401
+from app.feedback.models import Feedback, Rating, RatingInvitation  # noqa: F401
 from app.notifications.models import GatewayState, Notification  # noqa: F401
 from app.payments.models import IncomingTransfer, Payment, Refund  # noqa: F401
 from app.postal.models import (  # noqa: F401

@@ -21,6 +21,9 @@ from app.dossiers.demo import (
 from app.dossiers.models import Dossier
 from app.dossiers.operations import intake, processing, submitting
 from app.extensions import db
+from app.feedback import operations as feedback
+from app.feedback.queries import invitation_of
+from app.feedback.rules import token_digest
 from app.notifications.models import Notification, OutboxStatus
 from app.payments.demo import create_demo_payments
 from app.payments.operations import record_payment
@@ -35,6 +38,8 @@ from app.postal.queries.slots import offered_slots
 CITIZEN, OFFICER, WORKER, SPECIALIST = "0912000001", "0912000002", "0912000003", "0912000006"
 # The collection account the crawl gives the officer's unit when it has none (removed after).
 CRAWL_ACCOUNT = "0071000888999"
+# The rating link of the dossier the crawl returns (its SMS is not sent without a public URL).
+CRAWL_TOKEN = "crawlratingtoken"
 
 
 def _user(phone: str) -> User:
@@ -93,6 +98,22 @@ def _transfer_to_reconcile(officer: User) -> None:
     )
 
 
+def _feedback(owner: User) -> None:
+    """A result handed over at the counter, its rating link known to the crawl; a complaint
+    waiting in the officer's unit's queue."""
+    officer = _user(OFFICER)
+    returned = _result_by_post(owner, "crawl-rated")
+    processing.return_result(returned, officer, via="counter")
+    db.session.flush()
+    invitation_of(returned.id).token_hash = token_digest(CRAWL_TOKEN)
+    feedback.send_feedback(
+        body="Cán bộ một cửa hẹn trả kết quả nhiều lần chưa được.",
+        name="Lầu Bá Chư",
+        phone="0978123456",
+        unit_id=officer.units[0].id,
+    )
+
+
 def seed_world(app: Flask) -> None:
     create_demo_accounts(app.config["PROVINCE_TREE"])
     create_demo_dossiers()
@@ -130,6 +151,7 @@ def seed_world(app: Flask) -> None:
     record_payment(refundable, method="vietqr", amount=refundable.fee_amount)
     intake.withdraw(refundable, owner, "Nộp nhầm thủ tục")
     _transfer_to_reconcile(_user(OFFICER))
+    _feedback(owner)
 
     # The administrator's outbox: a message given up and one a carrier rejected ("Gửi lại").
     db.session.flush()

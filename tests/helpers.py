@@ -22,6 +22,9 @@ PASSWORD = "Mat-khau-thu-2026"
 
 
 USER_TABLES = [
+    "feedback",
+    "ratings",
+    "rating_invitations",
     "refunds",
     "payments",
     "incoming_transfers",
@@ -366,6 +369,8 @@ def demo_data() -> dict[str, Any]:
         # every one gets 404.
         "secret": "khong-phai-bi-mat",
         "filename": "css/app.css",
+        "token": "khongphaimadanhgia",  # no rating link: 404 for everyone
+        "feedback_id": 1,
     }
 
 

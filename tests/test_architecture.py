@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "postal": 7,
     "assist": 7,
     "public": 7,
+    "feedback": 7,
     "reports": 8,
     "api": 9,
 }
@@ -66,6 +67,7 @@ PURE = {
     "app.core.sealing",
     "app.core.spreadsheet",
     "app.core.text",
+    "app.feedback.rules",
     "app.accounts.backoff",
     "app.accounts.passwords",
     "app.accounts.staff",

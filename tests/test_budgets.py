@@ -78,6 +78,30 @@ def claim_code_page(site: Site) -> str:
     return "/nhan-tai-khoan/ma"
 
 
+def rating_page(site: Site) -> str:
+    """The rating link's page (the invitation made directly: the SMS needs a public URL)."""
+    from app.feedback.operations import invite
+
+    _, token = invite(site.done)
+    db.session.commit()
+    return f"/danh-gia/{token}"
+
+
+def feedback_status(site: Site) -> str:
+    """A complaint's page by its code, answered."""
+    from app.feedback.operations import answer_feedback, send_feedback
+
+    item = send_feedback(
+        body="Đề nghị xã hướng dẫn rõ giấy tờ cần nộp khi đăng ký thường trú cho con.",
+        name="Lầu Bá Chư",
+        unit_id=site.done.receiving_unit_id,
+    )
+    db.session.flush()
+    answer_feedback(item, "UBND xã đã niêm yết danh mục giấy tờ tại bộ phận một cửa. " * 4, 1)
+    db.session.commit()
+    return f"/phan-anh/{item.code}"
+
+
 # name -> (signed in?, url builder)
 PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "home": (True, lambda s: "/"),
@@ -99,6 +123,9 @@ PAGES: dict[str, tuple[bool, Callable[[Site], str]]] = {
     "pickup booking later": (True, lambda s: f"/ho-so/{s.done.id}/hen-buu-dien"),
     "dossier with a fee": (True, lambda s: f"/ho-so/{s.paying.id}"),
     "payment": (True, lambda s: f"/ho-so/{s.paying.id}/nop-phi"),
+    "rating": (False, rating_page),
+    "feedback form": (False, lambda s: "/phan-anh"),
+    "feedback status": (False, feedback_status),
 }
 
 

@@ -32,7 +32,7 @@ from flask.testing import FlaskClient
 from flask_wtf import FlaskForm
 from form_crawl import Form, Outcome, forms_of, layout_problem, post
 from form_values import EMAIL, hostile, left_empty, realistic
-from form_world import CRAWL_ACCOUNT, seed_world
+from form_world import CRAWL_ACCOUNT, CRAWL_TOKEN, seed_world
 from helpers import wipe_user_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -52,6 +52,7 @@ from app.dossiers.official_forms import FORMS
 from app.dossiers.operations.drafts import STEP_NAMES
 from app.dossiers.queries.worklist import QUEUES
 from app.extensions import db
+from app.feedback.models import Feedback
 from app.notifications.models import Notification
 from app.payments.models import IncomingTransfer, Payment
 from app.postal.models import (
@@ -162,12 +163,14 @@ def _argument_values() -> dict[str, list[Any]]:
         "closure_id": _ids(PostOfficeClosure.id),
         "override_id": _ids(CalendarOverride.id),
         "team_id": _ids(CommunityTeam.id),
-        "code": ["1.001193", "1.004222"],
+        "code": ["1.001193", "1.004222", *_ids(Feedback.code, 1)],
         "slug": [q.slug for q in QUEUES],
         "message_id": _ids(Notification.id, 2),
         "transfer_id": _ids(IncomingTransfer.id, 2),
         "secret": [],  # the gateways' delivery-report webhook: no page, no form
         "extension": [],  # the statistics' CSV and XLSX files: no form
+        "token": [CRAWL_TOKEN],  # the rating link of the dossier the world returned
+        "feedback_id": _ids(Feedback.id, 2),
     }
 
 

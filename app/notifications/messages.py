@@ -280,6 +280,9 @@ SLOTS: dict[str, tuple[str, int]] = {
     "secret": ("ma", 6),
     "minutes": ("so_phut", 2),
     "amount": ("so_tien", 11),
+    # app/feedback: the rating link (its token inside), a feedback's reference code.
+    "link": ("lien_ket", 70),
+    "ref": ("ma_phan_anh", 11),
 }
 
 # SMS that belong to no dossier (one-time codes, account notices), written by other domains,

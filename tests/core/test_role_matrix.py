@@ -44,6 +44,8 @@ EVERYONE = {
     # Counts only; open by network (METRICS_ALLOW) or token, never by role, and the test
     # client comes from 127.0.0.1 (the allowed default): tests/core/test_metrics.py.
     "metrics",
+    "feedback_public.*",  # phản ánh, kiến nghị: send one, read its answer by code
+    "feedback_rating.by_link",  # the rating link of the SMS (its token is the key)
 }
 SIGNED_IN = EVERYONE | {
     "accounts.account",
@@ -65,6 +67,7 @@ BACK_OFFICE = {
     "dossiers.file",
     "fees.fee",  # the fee panel alone (the page a refused cash or exemption form answers)
     "fees.receipt",  # the fee receipt of a payment of the officer's units
+    "feedback_staff.*",  # the units' feedback queue and answers
 }
 POST_OFFICE = {"postal.*", "counter.*"}
 # role → the endpoints ("blueprint.*" for all of a blueprint's) the role may enter.
@@ -80,6 +83,7 @@ EXPECTED: dict[str, set[str]] = {
         "dossiers.step",
         "booking.book",
         "payments.pay",  # what the dossier owes and how to pay it (its owner only)
+        "feedback_rating.by_owner",  # rate the service of one's returned dossier
     },
     OTHER_CITIZEN: SIGNED_IN,
     Role.OFFICER: SIGNED_IN
@@ -91,7 +95,8 @@ EXPECTED: dict[str, set[str]] = {
     Role.SPECIALIST: SIGNED_IN | BACK_OFFICE,
     Role.POSTAL: SIGNED_IN | POST_OFFICE,
     Role.POSTAL_HEAD: SIGNED_IN | POST_OFFICE | {"postal_admin.post_office_schedule"},
-    Role.COMMUNITY: SIGNED_IN | {"assist.*", "assist_stats.*"},
+    Role.COMMUNITY: SIGNED_IN
+    | {"assist.*", "assist_stats.*", "feedback_rating.hall_list", "feedback_rating.at_hall"},
     Role.ADMIN: SIGNED_IN
     | {
         "accounts_admin.*",
@@ -131,6 +136,12 @@ NOT_FOUND_WITH_DEMO_DATA = {
     "postal.label_pdf",
     "postal.document_list_pdf",
     "postal.receipt_pdf",
+    # The demo data returns no result (no rating invited) and receives no feedback.
+    "feedback_public.show",
+    "feedback_rating.by_link",
+    "feedback_rating.by_owner",
+    "feedback_rating.at_hall",
+    "feedback_staff.item",
 }
 
 
