@@ -235,6 +235,11 @@ LIMITED = {
     "api.post_event": {"api-token"},
     "notifications.esms_report": {"delivery-report"},
     "payments_api.sepay_webhook": {"sepay-webhook"},
+    # Feedback: sending is limited per address; codes and rating links can be guessed at.
+    "feedback_public.new": {"feedback"},
+    "feedback_public.lookup": {"lookup"},
+    "feedback_public.show": {"lookup"},
+    "feedback_rating.by_link": {"lookup"},
 }
 
 

@@ -14,12 +14,17 @@ def _rules(app: Flask) -> list[Rule]:
     return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
 
 
+def _dummy_value(converter: object) -> int | str:
+    """7 for an integer, the first choice of an ``any(…)``, a word for the others."""
+    if isinstance(converter, IntegerConverter):
+        return 7
+    choices = getattr(converter, "items", None)
+    return sorted(choices)[0] if choices else "x"
+
+
 def _dummy_url(rule: Rule) -> str:
     """Build a concrete URL for ``rule``: 7 for integer arguments, a word for the others."""
-    values = {
-        name: 7 if isinstance(rule._converters.get(name), IntegerConverter) else "x"
-        for name in rule.arguments
-    }
+    values = {name: _dummy_value(rule._converters.get(name)) for name in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 
 
