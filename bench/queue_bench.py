@@ -63,9 +63,10 @@ CANDIDATE_INDEXES = [
 ]
 
 
-def median_ms(function: Any) -> float:
+def median_ms(function: Any, runs: int = RUNS) -> float:
+    """The median of ``runs`` timings of ``function()``, in milliseconds."""
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         started = time.perf_counter()
         function()
         times.append((time.perf_counter() - started) * 1000)

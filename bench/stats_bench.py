@@ -12,12 +12,10 @@ and the whole dashboard (the six-period trend included). Prints numbers; never f
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,6 +32,7 @@ from app.reports.periods import MONTH, QUARTER, YEAR, period_for  # noqa: E402
 from app.reports.report import build_report  # noqa: E402
 from app.reports.scope import Scope, units_in  # noqa: E402
 from bench.crowd import insert_crowd  # noqa: E402
+from bench.queue_bench import median_ms  # noqa: E402
 from bench.throwaway_db import run_in_throwaway_database  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
@@ -64,15 +63,6 @@ COMPLETE_SQL = [
               d.submitted_at + interval '1 hour', ''
          FROM dossiers d WHERE d.id % 5 = 0""",
 ]
-
-
-def median_ms(function: Any) -> float:
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -131,13 +121,15 @@ def _timings(period, province: Scope, one: Scope):  # type: ignore[no-untyped-de
     ):
         yield (
             name,
-            median_ms(lambda f=function: f(period, None)),
-            median_ms(lambda f=function: f(period, one.unit_ids)),
+            median_ms(lambda f=function: f(period, None), RUNS),
+            median_ms(lambda f=function: f(period, one.unit_ids), RUNS),
         )
     yield (
         "dashboard",
-        median_ms(lambda: build_report(period, TODAY, province, units_in(province))),
-        median_ms(lambda: build_report(period, TODAY, one, units_in(one))),
+        median_ms(
+            runs=RUNS, function=lambda: build_report(period, TODAY, province, units_in(province))
+        ),
+        median_ms(lambda: build_report(period, TODAY, one, units_in(one)), RUNS),
     )
 
 

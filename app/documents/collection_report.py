@@ -13,26 +13,29 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.documents.pdf import render_pdf
-from app.documents.postal.common import amount_in_words, day_text, format_money, short_time
+from app.documents.postal.common import (
+    Amount,
+    DayRange,
+    Timed,
+    amount_in_words,
+    format_money,
+    short_time,
+)
 
 TEMPLATE_COLLECTION_REPORT = "pdf/collection_report.html"
 
 
 @dataclass(frozen=True)
-class CollectionGroup:
+class CollectionGroup(Amount):
     """A subtotal: one procedure, one channel or one method."""
 
     label: str
     items: int
     amount: int
 
-    @property
-    def amount_text(self) -> str:
-        return format_money(self.amount)
-
 
 @dataclass(frozen=True)
-class CollectionLine:
+class CollectionLine(Timed, Amount):
     """One fee receipt of the period."""
 
     receipt_number: str
@@ -44,17 +47,9 @@ class CollectionLine:
     amount: int
     unconfirmed: bool = False  # post cash the unit has not confirmed receiving
 
-    @property
-    def at_text(self) -> str:
-        return short_time(self.at)
-
-    @property
-    def amount_text(self) -> str:
-        return format_money(self.amount)
-
 
 @dataclass(frozen=True)
-class RefundLine:
+class RefundLine(Timed, Amount):
     """Money given back during the period: who, when, why, how much."""
 
     receipt_number: str
@@ -64,36 +59,20 @@ class RefundLine:
     reason: str
     amount: int
 
-    @property
-    def at_text(self) -> str:
-        return short_time(self.at)
-
-    @property
-    def amount_text(self) -> str:
-        return format_money(self.amount)
-
 
 @dataclass(frozen=True)
-class TransferLine:
+class TransferLine(Timed, Amount):
     """A transfer into the unit's account that no dossier took yet."""
 
-    received_at: datetime
+    at: datetime  # when the bank reported it
     bank: str
     content: str
     problem: str
     amount: int
 
-    @property
-    def at_text(self) -> str:
-        return short_time(self.received_at)
-
-    @property
-    def amount_text(self) -> str:
-        return format_money(self.amount)
-
 
 @dataclass(frozen=True)
-class PostCashLine:
+class PostCashLine(Timed, Amount):
     """Cash a post worker took for a dossier, not yet confirmed by the unit's officer."""
 
     receipt_number: str
@@ -102,17 +81,9 @@ class PostCashLine:
     worker_name: str
     amount: int
 
-    @property
-    def at_text(self) -> str:
-        return short_time(self.at)
-
-    @property
-    def amount_text(self) -> str:
-        return format_money(self.amount)
-
 
 @dataclass(frozen=True)
-class CollectionReport:
+class CollectionReport(DayRange):
     unit: str
     period_label: str  # "ngày 07/12/2026" | "tháng 12/2026"
     day_from: date
@@ -125,12 +96,6 @@ class CollectionReport:
     unmatched: tuple[TransferLine, ...]
     printed_at: datetime
     pending_post: tuple[PostCashLine, ...] = ()
-
-    @property
-    def period_text(self) -> str:
-        if self.day_from == self.day_to:
-            return f"Ngày {day_text(self.day_from)}"
-        return f"Từ ngày {day_text(self.day_from)} đến ngày {day_text(self.day_to)}"
 
     @property
     def items(self) -> int:

@@ -9,9 +9,10 @@ from datetime import date, datetime
 from app.documents.pdf import render_pdf
 from app.documents.postal.common import (
     POSTAL_OPERATOR,
+    DayRange,
     FeeAndPostage,
+    Timed,
     amount_in_words,
-    day_text,
     short_time,
 )
 
@@ -19,7 +20,7 @@ TEMPLATE_CASH_REPORT = "pdf/postal/cash_report.html"
 
 
 @dataclass(frozen=True)
-class CashLine(FeeAndPostage):
+class CashLine(Timed, FeeAndPostage):
     """One receipt of the period."""
 
     receipt_number: str
@@ -29,10 +30,6 @@ class CashLine(FeeAndPostage):
     staff_name: str
     fee: int
     postage: int
-
-    @property
-    def at_text(self) -> str:
-        return short_time(self.at)
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,7 @@ class CashGroup(FeeAndPostage):
 
 
 @dataclass(frozen=True)
-class CashReport(FeeAndPostage):
+class CashReport(DayRange, FeeAndPostage):
     """The end-of-day cash report, A4. Totals are the sums of ``lines``."""
 
     post_office: str
@@ -58,12 +55,6 @@ class CashReport(FeeAndPostage):
     lines: tuple[CashLine, ...]
     printed_at: datetime
     operator: str = POSTAL_OPERATOR
-
-    @property
-    def period_text(self) -> str:
-        if self.day_from == self.day_to:
-            return f"Ngày {day_text(self.day_from)}"
-        return f"Từ ngày {day_text(self.day_from)} đến ngày {day_text(self.day_to)}"
 
     @property
     def items(self) -> int:

@@ -99,6 +99,39 @@ def count_copies(lines: Iterable[CountedLine], original: bool) -> int:
     return sum(line.copies for line in lines if line.present and line.is_original == original)
 
 
+class Timed:
+    """A printed line's time, as the papers print it (``at``)."""
+
+    at: datetime
+
+    @property
+    def at_text(self) -> str:
+        return short_time(self.at)
+
+
+class Amount:
+    """A printed line's sum in đồng (``amount``)."""
+
+    amount: int
+
+    @property
+    def amount_text(self) -> str:
+        return format_money(self.amount)
+
+
+class DayRange:
+    """A report's period of days (``day_from`` to ``day_to``), as its title prints it."""
+
+    day_from: date
+    day_to: date
+
+    @property
+    def period_text(self) -> str:
+        if self.day_from == self.day_to:
+            return f"Ngày {day_text(self.day_from)}"
+        return f"Từ ngày {day_text(self.day_from)} đến ngày {day_text(self.day_to)}"
+
+
 class FeeAndPostage:
     """The procedure fee and the postage, always shown apart (DOMAIN.md §8), and their sum."""
 
