@@ -61,6 +61,19 @@ def max_length(n: int) -> Length:
     return Length(max=n, message=f"Tối đa {n} ký tự.")
 
 
+class WholeRange:
+    """``minimum`` ≤ the field's integer ≤ ``maximum``, compared as integers. WTForms'
+    NumberRange asks ``math.isnan`` first, which turns a number typed with hundreds of digits
+    into a float and raises OverflowError: a 500 instead of the message."""
+
+    def __init__(self, minimum: int, maximum: int, message: str) -> None:
+        self.minimum, self.maximum, self.message = minimum, maximum, message
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if field.data is not None and not self.minimum <= field.data <= self.maximum:
+            raise ValidationError(self.message)
+
+
 class VietnameseDateField(DateField):
     """A date typed as dd/mm/yyyy or sent as yyyy-mm-dd by a date picker."""
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from wtforms import IntegerField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length
 
-from app.core.forms import AppForm, max_length, required, strip_spaces
+from app.core.forms import AppForm, WholeRange, max_length, required, strip_spaces
 
 
 class RefundForm(AppForm):
@@ -13,7 +13,7 @@ class RefundForm(AppForm):
         "Số tiền hoàn trả (đồng)",
         validators=[
             required("Vui lòng nhập số tiền hoàn trả."),
-            NumberRange(min=1, max=100_000_000, message="Số tiền phải từ 1 đến 100.000.000 đồng."),
+            WholeRange(1, 100_000_000, "Số tiền phải từ 1 đến 100.000.000 đồng."),
         ],
     )
     note = TextAreaField(

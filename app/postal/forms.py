@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from app.accounts.forms import IdentityFields
 from app.core.forms import (
@@ -25,6 +25,7 @@ from app.core.forms import (
     MobilePhone,
     SmallNumberField,
     VietnameseDateField,
+    WholeRange,
     max_length,
     required,
 )
@@ -38,7 +39,7 @@ from app.postal.tokens import SCOPES
 
 _MONEY = [
     Optional(),
-    NumberRange(min=0, max=100_000_000, message="Số tiền phải từ 0 đến 100.000.000 đồng."),
+    WholeRange(0, 100_000_000, "Số tiền phải từ 0 đến 100.000.000 đồng."),
 ]
 
 
