@@ -7,6 +7,8 @@ closed, two journal events per dossier (apologies, supplements, refusals, postal
 receipt for one in five. Prints the median of ``BENCH_RUNS`` runs (default 7) of each query of
 app/reports/queries.py, for the province and for one unit, over a month, a quarter and a year,
 and the whole dashboard (the six-period trend included). Prints numbers; never fails.
+``BENCH_STATS_URL`` names a database to keep between runs instead (seeded when it has no
+dossier yet, reused as it is otherwise).
 """
 
 from __future__ import annotations
@@ -66,7 +68,11 @@ COMPLETE_SQL = [
 
 
 def main() -> None:
-    run_in_throwaway_database("stats", run)
+    kept = os.environ.get("BENCH_STATS_URL")
+    if kept:  # a database kept between runs: seeded the first time only
+        run(kept)
+    else:
+        run_in_throwaway_database("stats", run)
 
 
 def _seed() -> None:
@@ -99,7 +105,8 @@ def run(url: str) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DEMO_MODE": False, "TESTING": True})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
-        _seed()
+        if not db.session.scalar(text("SELECT count(*) FROM dossiers")):
+            _seed()
         unit = db.session.scalar(select(Unit).order_by(Unit.id).offset(7).limit(1))
         province = Scope("Toàn tỉnh", None)
         one = Scope(unit.name, frozenset({unit.id}))

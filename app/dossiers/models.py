@@ -114,6 +114,9 @@ class Dossier(db.Model):
     closed_at: Mapped[datetime | None]
     # Returned (or stopped) on or before the due date.
     on_time: Mapped[bool | None]
+    # Working days from acceptance to the return (or the stop), as deadlines count them
+    # (app/dossiers/deadlines.py: days_taken): the statistics' average time to a result.
+    working_days_taken: Mapped[int | None]
     sequence_number: Mapped[int | None]
     # The fee owed for this dossier, fixed at submission from the procedure's fee for its
     # channel (postage is apart: app/postal). fee_state (FEE_STATES): "" nothing owed, "due",

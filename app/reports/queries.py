@@ -107,8 +107,10 @@ def _finished() -> ColumnElement[datetime]:
 def timeliness(
     period: Period, today: date, unit_ids: frozenset[int] | None, procedure_id: int | None = None
 ) -> Numbers:
-    """Dossiers finished in the period (on time, late; results by the way they were returned)
-    and dossiers still running on the evaluation day (in time, overdue).
+    """Dossiers finished in the period (on time, late; results by the way they were returned,
+    and the working days the returned ones took: ``days_to_result`` summed over
+    ``results_timed`` dossiers) and dossiers still running on the evaluation day (in time,
+    overdue).
 
     Mirrors :func:`app.reports.rules.timeliness` at ``period.evaluation_day(today)`` over the
     dossiers accepted by then and not finished before the period began.
@@ -127,11 +129,12 @@ def timeliness(
         else_=rules.OVERDUE,
     )
     way = case((done, Dossier.returned_via), else_="")
+    returned = and_(done, Dossier.returned_via != "", Dossier.working_days_taken.is_not(None))
     inner = select(
         Dossier.receiving_unit_id.label("unit_id"),
         Dossier.procedure_id.label("procedure_id"),
-        (kind + "|" + func.coalesce(way, "")).label("kind"),
-        NO_AMOUNT,
+        (kind + "|" + func.coalesce(way, "") + "|" + case((returned, "t"), else_="")).label("kind"),
+        case((returned, Dossier.working_days_taken), else_=0).label("amount"),
     ).where(
         Dossier.received_at.is_not(None),
         Dossier.received_at < at_end,
@@ -139,12 +142,15 @@ def timeliness(
     )
     inner = _scoped(inner, Dossier.receiving_unit_id, unit_ids, procedure_id)
 
-    def metrics(kind: str, count: int, _amount: int):  # type: ignore[no-untyped-def]
-        state, via = kind.split("|")
+    def metrics(kind: str, count: int, days: int):  # type: ignore[no-untyped-def]
+        state, via, timed = kind.split("|")
         if state != "none":
             yield f"time:{state}", count
         if via:
             yield f"returned:{via}", count
+        if timed:
+            yield "results_timed", count
+            yield "days_to_result", days
 
     return _grouped(inner, metrics)
 

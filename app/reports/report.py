@@ -36,12 +36,19 @@ class Line:
         return rules.share(self.counts["time:on_time"], finished)
 
     @property
+    def average_days(self) -> float | None:
+        """Average working days from acceptance to the result, over the results returned."""
+        timed = self.counts["results_timed"]
+        return round(self.counts["days_to_result"] / timed, 1) if timed else None
+
+    @property
     def below_target(self) -> bool:
         share = self.online_share
         return self.target is not None and share is not None and share < self.target
 
 
 Value = Callable[[Line], Any]
+AVERAGE_DAYS = "Số ngày làm việc trung bình đến khi trả kết quả"
 
 
 def metric(name: str) -> Value:
@@ -72,6 +79,7 @@ TABLES = (
         (
             *((label, metric(f"time:{key}")) for key, label in rules.TIMELINESS_LABELS.items()),
             ("Tỷ lệ đúng hạn (%)", lambda line: line.on_time_rate),
+            (AVERAGE_DAYS, lambda line: line.average_days),
             ("Văn bản xin lỗi, hẹn lại", metric("apologies")),
             ("Yêu cầu bổ sung", metric("supplements")),
             ("Từ chối tiếp nhận", metric("refusals")),
@@ -108,6 +116,7 @@ BY_PROCEDURE = Table(
         ("Tỷ lệ trực tuyến (%)", lambda line: line.online_share),
         *((label, metric(f"time:{key}")) for key, label in rules.TIMELINESS_LABELS.items()),
         ("Tỷ lệ đúng hạn (%)", lambda line: line.on_time_rate),
+        (AVERAGE_DAYS, lambda line: line.average_days),
     ),
 )
 
