@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from app.core import report_sources
-from app.reports import queries, rules
+from app.reports import queries, rules, summary
 from app.reports.periods import Period, trend
 from app.reports.scope import Scope, UnitInfo
 
@@ -174,11 +174,13 @@ def build_report(
     unit_id: int | None = None,
     *,
     with_sources: bool = True,
+    kept: bool = True,
 ) -> Report:
-    """The numbers of ``period`` for the units in ``scope`` (one of them when ``unit_id``)."""
+    """The numbers of ``period`` for the units in ``scope`` (one of them when ``unit_id``),
+    from the summary tables where they are current (``kept``) or all from the dossiers."""
     units = [u for u in units if unit_id is None or u.id == unit_id]
     unit_ids = frozenset(u.id for u in units) if unit_id or scope.unit_ids is not None else None
-    numbers = queries.all_numbers(period, today, unit_ids)
+    numbers = (summary if kept else queries).all_numbers(period, today, unit_ids)
     if with_sources:
         _with_sources(numbers, period, today, unit_ids)
     by_unit = _roll_up(numbers, lambda key: key[0])
@@ -194,7 +196,11 @@ def build_report(
     total = Line("Tổng cộng", sum(by_unit.values(), Counter()))
     history = []
     for earlier in trend(period, TREND_LENGTH)[:-1]:
-        counts = sum(queries.received(earlier, unit_ids).values(), Counter())
+        if kept:
+            received = summary.received(earlier, today, unit_ids)
+        else:
+            received = queries.received(earlier, unit_ids)
+        counts = sum(received.values(), Counter())
         history.append((earlier, rules.share(counts["online"], counts["received"])))
     history.append((period, total.online_share))
     extra = tuple(source_table(s) for s in report_sources.sources()) if with_sources else ()
