@@ -81,7 +81,10 @@ def clean_days(first: date, last: date) -> set[date]:
 
 
 def _kept(
-    days: set[date], unit_ids: frozenset[int] | None, procedure_id: int | None
+    days: set[date],
+    unit_ids: frozenset[int] | None,
+    procedure_id: int | None,
+    metrics: tuple[str, ...] = (),
 ) -> queries.Numbers:
     """The kept numbers of ``days``: whole months from their month rows, the rest by day."""
     months, singles = [], set(days)
@@ -104,6 +107,8 @@ def _kept(
         stmt = stmt.where(ReportNumber.unit_id.in_(sorted(unit_ids) or [-1]))
     if procedure_id is not None:
         stmt = stmt.where(ReportNumber.procedure_id == procedure_id)
+    if metrics:
+        stmt = stmt.where(ReportNumber.metric.in_(metrics))
     for unit_id, pid, metric, value in db.session.execute(stmt):
         numbers[(unit_id, pid)][metric] += int(value)
     return numbers
@@ -114,19 +119,19 @@ def all_numbers(
 ) -> queries.Numbers:
     """What :func:`app.reports.queries.all_numbers` answers, from the kept days where they are
     clean and from the dossiers for the rest (today, the days not kept, the changed ones)."""
-    return _numbers(period, today, unit_ids, procedure_id, SOURCES, with_running=True)
+    return _numbers(period, today, unit_ids, procedure_id, SOURCES)
 
 
 def received(period: Period, today: date, unit_ids: frozenset[int] | None) -> queries.Numbers:
     """:func:`app.reports.queries.received`, the same way (the trend's earlier periods)."""
-    numbers = _numbers(period, today, unit_ids, None, (queries.received_in,), with_running=False)
     wanted = ("received", "online")
+    numbers = _numbers(period, today, unit_ids, None, (queries.received_in,), wanted)
     return {key: Counter({m: c[m] for m in wanted}) for key, c in numbers.items()}
 
 
-def _numbers(period, today, unit_ids, procedure_id, sources, *, with_running):  # type: ignore[no-untyped-def]
+def _numbers(period, today, unit_ids, procedure_id, sources, metrics=()):  # type: ignore[no-untyped-def]
     clean = clean_days(period.first, min(period.last, today - timedelta(days=1)))
-    numbers = _kept(clean, unit_ids, procedure_id)
+    numbers = _kept(clean, unit_ids, procedure_id, metrics)
     live_days = set(_days(period.first, period.last)) - clean
     live = [(_moment(a), _moment(b)) for a, b in _ranges(live_days)]
     finished_end = queries.finished_ranges(period, today)[0][1]
@@ -136,7 +141,7 @@ def _numbers(period, today, unit_ids, procedure_id, sources, *, with_running):  
             ranges = [(a, min(b, finished_end)) for a, b in live if a < finished_end]
         for key, counter in source(ranges, unit_ids, procedure_id).items():
             numbers[key].update(counter)
-    if with_running:
+    if not metrics:  # everything: the still-running dossiers too
         for key, counter in queries.running(period, today, unit_ids, procedure_id).items():
             numbers[key].update(counter)
     return numbers

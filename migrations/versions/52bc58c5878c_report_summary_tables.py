@@ -1,4 +1,5 @@
 """reports: summary tables (numbers per finished day and month), indexes for the still-running
+dossiers and the province's fees of a period
 
 Revision ID: 52bc58c5878c
 Revises: d49cdadaad49
@@ -51,6 +52,12 @@ def upgrade():
         'ix_dossiers_closed', 'dossiers', ['closed_at'], postgresql_include=CLOSED_INCLUDE
     )
     op.create_index(
+        'ix_payments_at',
+        'payments',
+        ['at'],
+        postgresql_include=['unit_id', 'procedure_id', 'method', 'amount'],
+    )
+    op.create_index(
         'ix_dossiers_open',
         'dossiers',
         ['received_at'],
@@ -62,6 +69,7 @@ def upgrade():
 
 def downgrade():
     op.drop_index('ix_dossiers_open', table_name='dossiers')
+    op.drop_index('ix_payments_at', table_name='payments')
     op.drop_index('ix_dossiers_closed', table_name='dossiers')
     op.create_index('ix_dossiers_closed', 'dossiers', ['closed_at'])
     op.drop_index('ix_report_numbers_span_day', table_name='report_numbers')
