@@ -12,7 +12,8 @@ Exactly the same numbers. A day's numbers are used only while the day is *clean*
 ``ReportDay.summarised == ReportDay.version``. Any change, through the ORM, to a dossier, a
 journal line or a payment of a day already kept bumps the day's ``version`` in the change's
 own transaction (:func:`install`), so from that commit on the day is counted live again, until
-``flask reports refresh`` summarises it anew. Today and the days not kept yet are always live.
+``flask reports refresh`` summarises it anew. Today, yesterday (:data:`LAG_DAYS`) and the days
+not kept yet are always live.
 A refresh reads the version before it counts, and marks the day with the version it read, so a
 change committed while it counts leaves the day live. Bulk SQL that bypasses the ORM (the
 benches, a hand-made fix) must be followed by ``flask reports refresh --all``.
@@ -37,6 +38,9 @@ from app.reports.models import ReportDay, ReportNumber
 from app.reports.periods import Period
 
 DAY, MONTH = "d", "m"
+# A day is kept from the day after next on: a change whose transaction began before midnight
+# and committed after it (too late to mark a day it did not know was kept) is then long over.
+LAG_DAYS = 2
 SOURCES = (queries.received_in, queries.finished_in, queries.events_in, queries.payments_in)
 
 
@@ -161,7 +165,7 @@ def days_to_refresh(today: date, everything: bool = False) -> list[date]:
     if not known:
         return []
     start = min(queries._as_date(str(f)[:10]) for f in known)
-    days = _days(start, today - timedelta(days=1))
+    days = _days(start, today - timedelta(days=LAG_DAYS))
     have = set(db.session.scalars(select(ReportDay.day).where(ReportDay.day >= start)))
     missing = [d for d in days if d not in have]
     if missing:
@@ -171,7 +175,7 @@ def days_to_refresh(today: date, everything: bool = False) -> list[date]:
     stale = db.session.scalars(
         select(ReportDay.day).where(
             ReportDay.day >= start,
-            ReportDay.day < today,
+            ReportDay.day <= today - timedelta(days=LAG_DAYS),
             or_(ReportDay.summarised.is_(None), ReportDay.summarised != ReportDay.version),
         )
     )

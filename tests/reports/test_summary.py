@@ -76,7 +76,9 @@ def test_the_kept_numbers_are_the_counted_ones(app, world) -> None:  # type: ign
         select(func.count()).where(ReportNumber.span == "m", ReportNumber.day == november.first)
     )
     assert months > 0
-    assert not summary.clean_days(TODAY, TODAY + timedelta(days=30))  # today is always live
+    # Today and yesterday are always live (a transaction may straddle midnight).
+    assert not summary.clean_days(TODAY - timedelta(days=1), TODAY + timedelta(days=30))
+    assert TODAY - timedelta(days=2) in summary.clean_days(TODAY - timedelta(days=2), TODAY)
     _same_everywhere()
     unit = min(unit for unit, _ in brute_force(november, TODAY))
     _same_everywhere(frozenset({unit}))
@@ -108,7 +110,9 @@ def test_a_change_to_a_kept_day_is_counted_live_until_the_next_refresh(app, worl
     db.session.delete(payment)
     db.session.commit()
     stale = {submitted_on, dossier.closed_at.date(), date(2026, 11, 20), paid_on}
-    stale = {day for day in stale if day < TODAY}  # today and later are live anyway
+    stale = {
+        day for day in stale if day < TODAY - timedelta(days=1)
+    }  # kept from the day after next
     assert not summary.clean_days(min(stale), max(stale)) & stale
     _same_everywhere()
     assert _clean(summary.all_numbers(november, TODAY, None)) == brute_force(november, TODAY)
