@@ -193,8 +193,17 @@ def summarise(days: list[date], today: date) -> int:
     """Count ``days`` (finished days of one month) again from the dossiers, keep their numbers
     and mark them with the version read first; then the month's rows again, if it is over.
     Answers the number of rows written. The caller commits (one transaction per month)."""
-    query = select(ReportDay.day, ReportDay.version).where(ReportDay.day.in_(days))
-    versions = {row.day: row.version for row in db.session.execute(query)}
+    # Two refreshes at once (a timer overlapping a hand-run --all) take turns per month: the
+    # month's day rows are locked first, so the second deletes the first's rows, never adds to
+    # them (PostgreSQL; SQLite has a single writer anyway).
+    first, last = _month_of(days[0])
+    query = (
+        select(ReportDay.day, ReportDay.version)
+        .where(ReportDay.day >= first, ReportDay.day <= last)
+        .with_for_update()
+    )
+    wanted = set(days)
+    versions = {row.day: row.version for row in db.session.execute(query) if row.day in wanted}
     db.session.execute(
         delete(ReportNumber).where(ReportNumber.span == DAY, ReportNumber.day.in_(days))
     )

@@ -4,6 +4,7 @@ province, one unit and one procedure, on both backends."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -132,4 +133,33 @@ def test_a_refresh_keeps_the_version_it_read(app, world) -> None:  # type: ignor
     db.session.execute(ReportDay.__table__.update().where(ReportDay.day == day).values(version=4))
     db.session.commit()
     assert day not in summary.clean_days(day, day)
+    _same_everywhere()
+
+
+def test_two_refreshes_at_once_take_turns(app, world, backend) -> None:  # type: ignore[no-untyped-def]
+    """The second waits for the first's month and replaces its rows: nothing counted twice."""
+    if backend != "postgresql":
+        pytest.skip("SQLite has a single writer: the second refresh cannot start its writes")
+    _refresh(app)
+    november = [date(2026, 11, 1) + timedelta(days=n) for n in range(30)]
+
+    def rows() -> int:
+        return db.session.scalar(select(func.count()).select_from(ReportNumber))
+
+    once = rows()
+    summary.summarise(november, TODAY)  # the first refresh, holding the month
+
+    def second() -> None:
+        with app.app_context():
+            summary.summarise(november, TODAY)
+            db.session.commit()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(timeout=1)
+    assert thread.is_alive()  # waiting for the month's lock
+    db.session.commit()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert rows() == once
     _same_everywhere()
