@@ -1,9 +1,13 @@
 """The reports' numbers, counted by the database: one ``GROUP BY`` per kind of number.
 
 Every function returns ``{(unit id, procedure id): Counter}``, the keys of the counters being
-the metric names below; the rows are a few per unit and procedure, never one per dossier, so
-rolling them up by commune, unit or procedure (``app/reports/report.py``) costs nothing.
-The ``CASE`` expressions say what :mod:`app.reports.rules` says for one dossier.
+the metric names below (with ``by_day``, ``{(day, unit id, procedure id): Counter}``: what the
+summary tables keep, app/reports/summary.py); the rows are a few per unit and procedure, never
+one per dossier, so rolling them up by commune, unit or procedure (``app/reports/report.py``)
+costs nothing. The ``CASE`` expressions say what :mod:`app.reports.rules` says for one dossier.
+The ``*_in`` functions count over any set of ranges of moments (a period, or the days of it the
+summary tables do not hold); the still-running dossiers depend on the evaluation day and are
+always counted here (:func:`running`).
 
 Units are the receiving unit (the one-stop desk that took the dossier): a commune's numbers are
 the dossiers its citizens filed there, wherever they were forwarded after.
@@ -86,7 +90,7 @@ def _day(column, by_day: bool):  # type: ignore[no-untyped-def]
     return func.date(column).label("day") if by_day else NO_DAY
 
 
-def _as_date(value) -> date:  # type: ignore[no-untyped-def]
+def as_date(value) -> date:  # type: ignore[no-untyped-def]
     """SQLite's date() answers text."""
     return date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -100,7 +104,7 @@ def _grouped(inner: Select, metric_of, by_day: bool = False):  # type: ignore[no
     stmt = select(*keys, func.count(), func.sum(sub.c.amount)).group_by(*keys)
     numbers: dict = defaultdict(Counter)
     for day, unit_id, procedure_id, kind, count, amount in db.session.execute(stmt):
-        key = (_as_date(day), unit_id, procedure_id) if by_day else (unit_id, procedure_id)
+        key = (as_date(day), unit_id, procedure_id) if by_day else (unit_id, procedure_id)
         for metric, value in metric_of(kind, count, amount or 0):
             numbers[key][metric] += value
     return numbers

@@ -164,7 +164,7 @@ def days_to_refresh(today: date, everything: bool = False) -> list[date]:
     known = [f for f in firsts if f is not None]
     if not known:
         return []
-    start = min(queries._as_date(str(f)[:10]) for f in known)
+    start = min(queries.as_date(str(f)[:10]) for f in known)
     days = _days(start, today - timedelta(days=LAG_DAYS))
     have = set(db.session.scalars(select(ReportDay.day).where(ReportDay.day >= start)))
     missing = [d for d in days if d not in have]
