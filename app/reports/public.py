@@ -13,6 +13,7 @@ from typing import Any
 
 from app.reports import rules
 from app.reports.periods import Period
+from app.reports.public_satisfaction import Satisfaction, satisfaction
 from app.reports.report import Line, build_report
 from app.reports.scope import Scope, units_in
 
@@ -56,6 +57,7 @@ class PublicReport:
     min_cell: int
     province: PublicRow
     units: list[PublicRow]
+    satisfaction: Satisfaction | None = None  # the ratings per unit (public_satisfaction.py)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +71,7 @@ class PublicReport:
             "min_cell": self.min_cell,
             "province": self.province.as_json(),
             "units": [row.as_json() for row in self.units],
+            "satisfaction": self.satisfaction.as_json() if self.satisfaction else None,
         }
 
 
@@ -97,4 +100,5 @@ def public_report(period: Period, today: date, threshold: int) -> PublicReport:
         threshold,
         _row(report.total, threshold),
         [_row(line, threshold) for line in report.units],
+        satisfaction(period, units, threshold),
     )
