@@ -216,6 +216,31 @@ class Config:
     LOGIN_WAIT_MAX_MINUTES = _int("LOGIN_WAIT_MAX_MINUTES", 15)
     LOGIN_FORGET_HOURS = _int("LOGIN_FORGET_HOURS", 24)
     SESSION_DAYS = _int("SESSION_DAYS", 30)
+    # Signing in with the national identity (VNeID) through OpenID Connect (app/accounts/oidc.py):
+    # on when OIDC_DISCOVERY_URL and OIDC_CLIENT_ID are set. The claim names differ between
+    # identity providers, so each is a setting; OIDC_CLAIM_LEVEL (the assurance level) is only
+    # recorded when set. A call to the provider gives up after OIDC_TIMEOUT_SECONDS; its
+    # discovery document is kept OIDC_METADATA_SECONDS; the start and return of a sign-in are
+    # limited per address (RATELIMIT_OIDC). OIDC_PROVIDER_NAME is what the pages call it.
+    OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile phone")
+    OIDC_CLAIM_ID_NUMBER = os.environ.get("OIDC_CLAIM_ID_NUMBER", "citizen_id")
+    OIDC_CLAIM_NAME = os.environ.get("OIDC_CLAIM_NAME", "name")
+    OIDC_CLAIM_BIRTHDATE = os.environ.get("OIDC_CLAIM_BIRTHDATE", "birthdate")
+    OIDC_CLAIM_GENDER = os.environ.get("OIDC_CLAIM_GENDER", "gender")
+    OIDC_CLAIM_PHONE = os.environ.get("OIDC_CLAIM_PHONE", "phone_number")
+    OIDC_CLAIM_LEVEL = os.environ.get("OIDC_CLAIM_LEVEL", "")
+    OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+    OIDC_METADATA_SECONDS = _int("OIDC_METADATA_SECONDS", 3600)
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "VNeID")
+    RATELIMIT_OIDC = os.environ.get("RATELIMIT_OIDC", "30/minute;300/hour")
+    # Citizens signing in with a phone and a password (and registering or claiming an account
+    # that way): on in demo and development, off by default in production, where citizens sign
+    # in with VNeID. Staff keep their passwords either way.
+    _PASSWORDS_BY_DEFAULT = "1" if DEMO_MODE or APP_ENV != "production" else "0"
+    CITIZEN_PASSWORD_LOGIN = os.environ.get("CITIZEN_PASSWORD_LOGIN", _PASSWORDS_BY_DEFAULT) == "1"
 
 
 # Settings a gateway cannot work without, per adapter: production refuses to start without them.
