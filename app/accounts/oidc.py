@@ -237,7 +237,7 @@ def check_claims(claims: dict[str, Any], *, issuer: str, nonce: str) -> None:
         problems.append(("issued in the future", True))
     wrong = [name for name, failed in problems if failed]
     if wrong:
-        raise Failure(REFUSED, f"ID token: wrong {', '.join(wrong)}")
+        raise Failure(REFUSED, f"the ID token fails the check of its {', '.join(wrong)}")
 
 
 def _userinfo(document: dict[str, Any], token: dict[str, Any], subject: str) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """One person, one account: the personal ID number the identity provider vouches for is the link.
 
 * The first sign-in with VNeID makes the citizen's account from the verified claims, or joins
-  the account a volunteer or a clerk opened for the same ID number (no claim code: the
-  provider proved who it is), so "Hồ sơ của tôi" shows what was filed for them on any channel.
+  the account a volunteer or a clerk opened (or the citizen registered) for the same ID number
+  (no claim code: the provider proved who it is), so "Hồ sơ của tôi" shows what was filed for
+  them on any channel.
 * A name, phone, date of birth or sex that differs from the provider's is updated, with an
   :class:`~app.accounts.models.AccountEvent` holding the old and new values.
 * An administrator merges two accounts of one person: everything that pointed at the other one
@@ -101,8 +102,14 @@ def account_for(identity: Identity) -> User:
     if user is not None:
         if not user.is_active_account:
             raise CannotSignIn("locked")
-        if user.created_by_id and not user.password_hash and not _joined(user):
-            record(user, JOINED, {"subject": identity.subject, "level": identity.level})
+        if not _linked(user):
+            opened_by = {
+                "opened_by_id": user.created_by_id,
+                "had_password": bool(user.password_hash),
+            }
+            record(
+                user, JOINED, {"subject": identity.subject, "level": identity.level, **opened_by}
+            )
         _update(user, identity)
         db.session.flush()
         return user
@@ -126,8 +133,10 @@ def account_for(identity: Identity) -> User:
     return user
 
 
-def _joined(user: User) -> bool:
-    return bool(db.session.scalar(select(AccountEvent.id).filter_by(user_id=user.id, kind=JOINED)))
+def _linked(user: User) -> bool:
+    """Whether the account has signed in with the provider before (made or joined by it)."""
+    linked = select(AccountEvent.id).filter_by(user_id=user.id)
+    return bool(db.session.scalar(linked.where(AccountEvent.kind.in_((CREATED, JOINED)))))
 
 
 # --- the ID token an end-session request needs, on the server ------------------------------
