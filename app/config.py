@@ -239,8 +239,11 @@ class Config:
     # Citizens signing in with a phone and a password (and registering or claiming an account
     # that way): on in demo and development, off by default in production, where citizens sign
     # in with VNeID. Staff keep their passwords either way.
-    _PASSWORDS_BY_DEFAULT = "1" if DEMO_MODE or APP_ENV != "production" else "0"
-    CITIZEN_PASSWORD_LOGIN = os.environ.get("CITIZEN_PASSWORD_LOGIN", _PASSWORDS_BY_DEFAULT) == "1"
+    CITIZEN_PASSWORD_LOGIN = (
+        os.environ.get(
+            "CITIZEN_PASSWORD_LOGIN", "1" if DEMO_MODE or APP_ENV != "production" else "0"
+        )
+    ) == "1"
 
 
 # Settings a gateway cannot work without, per adapter: production refuses to start without them.
@@ -275,3 +278,21 @@ def missing_gateway_settings(config: Mapping[str, Any]) -> list[str]:
     if config.get("MAIL_USE_TLS") and config.get("MAIL_USE_SSL"):
         missing.append("MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL exclude each other: set one")
     return missing
+
+
+def sign_in_problems(config: Mapping[str, Any]) -> list[str]:
+    """What keeps citizens from signing in as configured (a production start refuses)."""
+    discovery, client = config.get("OIDC_DISCOVERY_URL"), config.get("OIDC_CLIENT_ID")
+    problems = []
+    if bool(discovery) != bool(client):
+        problems.append("OIDC_DISCOVERY_URL and OIDC_CLIENT_ID go together: set both or neither")
+    if discovery and not str(discovery).startswith("https://"):
+        problems.append("OIDC_DISCOVERY_URL must be an https:// address")
+    if discovery and not config.get("PUBLIC_BASE_URL"):
+        problems.append("OIDC_DISCOVERY_URL needs PUBLIC_BASE_URL (the redirect URI registered)")
+    if not discovery and not config.get("CITIZEN_PASSWORD_LOGIN"):
+        problems.append(
+            "citizens could not sign in: configure OIDC_DISCOVERY_URL and OIDC_CLIENT_ID "
+            "(VNeID), or set CITIZEN_PASSWORD_LOGIN=1"
+        )
+    return problems

@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -77,6 +77,21 @@ def external_url(endpoint: str) -> str:
     registered at the provider."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     return base + url_for(endpoint) if base else url_for(endpoint, _external=True)
+
+
+def _origin(url: Any) -> str:
+    parts = urlsplit(url if isinstance(url, str) else "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+
+
+def form_targets(config: Any) -> list[str]:
+    """The provider's origins a form of ours may lead to (our logout and "Xong, người tiếp
+    theo" answer with a redirect to its end-session endpoint): the discovery document's, and
+    the end-session endpoint's once the document is known."""
+    url = config["OIDC_DISCOVERY_URL"]
+    kept = _metadata.get(url)
+    origins = [_origin(url), _origin(kept[1].get("end_session_endpoint")) if kept else ""]
+    return sorted({origin for origin in origins if origin})
 
 
 def _timeout() -> float:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from app.accounts import oidc
 from app.accounts.models import AccountEvent, ProviderSignIn, User
+from app.config import sign_in_problems
 from app.core.roles import Role
 from app.extensions import db
 
@@ -375,6 +376,9 @@ def test_the_login_page_leads_with_vneid_as_a_plain_link(app, client, provider) 
     assert button < page.index('id="login-form"')
     assert 'href="/dang-nhap/vneid?next=/ho-so-cua-toi"' in page
     assert "Đăng ký" in page  # passwords still on: development
+    # Our logout form's answer leads to the provider: the policy lets forms go there.
+    policy = client.get("/dang-nhap").headers["Content-Security-Policy"]
+    assert policy.endswith(f"form-action 'self' {provider.issuer}")
 
 
 def test_without_configuration_there_is_no_vneid(app, client) -> None:
@@ -407,3 +411,14 @@ def test_the_start_and_return_are_rate_limited(app, client, provider) -> None:
     answer = client.get("/dang-nhap/vneid")
     assert answer.status_code == 429
     assert answer.headers["Retry-After"]
+
+
+def test_a_production_start_refuses_a_sign_in_that_cannot_work() -> None:
+    production = {"PUBLIC_BASE_URL": "https://dichvucong.nghean.gov.vn"}
+    vneid = {"OIDC_DISCOVERY_URL": "https://sso.example.vn/.well-known/openid-configuration"}
+    assert sign_in_problems({**production, **vneid, "OIDC_CLIENT_ID": "motcua"}) == []
+    assert sign_in_problems({**production, "CITIZEN_PASSWORD_LOGIN": True}) == []
+    assert "citizens could not sign in" in sign_in_problems(production)[0]
+    assert "go together" in sign_in_problems({**production, **vneid})[0]
+    half = {"OIDC_DISCOVERY_URL": "http://sso.example.vn/x", "OIDC_CLIENT_ID": "motcua"}
+    assert [p.split()[-1] for p in sign_in_problems(half)] == ["address", "registered)"]

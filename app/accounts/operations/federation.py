@@ -7,9 +7,11 @@
 * A name, phone, date of birth or sex that differs from the provider's is updated, with an
   :class:`~app.accounts.models.AccountEvent` holding the old and new values.
 * An administrator merges two accounts of one person: everything that pointed at the other one
-  (dossiers, payments, consents, events…, found through the schema's foreign keys, so a new
-  table is never forgotten) moves to the one kept, the other is deleted, and the kept account's
-  history records what it was.
+  (dossiers, payments, consents, account events…, found through the schema's foreign keys, so
+  a new table is never forgotten) moves to the one kept, but for append-only history (a
+  table whose ``info`` says so: the dossiers' events keep naming who acted, as written). The
+  other stays as a locked record of what it was, with no ID number, signed out everywhere;
+  both accounts' histories record the merge.
 * The ID token an end-session request needs is kept here (ProviderSignIn), keyed by a random
   key that only the browser's cookie holds.
 
@@ -39,6 +41,7 @@ CREATED = "created_by_provider"
 JOINED = "joined_by_provider"
 UPDATED = "updated_by_provider"
 MERGED = "merged"
+MERGED_INTO = "merged_into"
 # Provider sign-ins older than this are forgotten (the provider's session is long over).
 KEPT = timedelta(days=31)
 
@@ -191,7 +194,7 @@ def _snapshot(user: User) -> dict[str, Any]:
 
 
 def merge(keep: User, other: User, admin: User) -> dict[str, int]:
-    """Move everything of ``other`` to ``keep`` and delete ``other``: rows moved per table."""
+    """Move everything of ``other`` to ``keep`` and lock ``other``: rows moved per table."""
     if keep.id == other.id:
         raise CannotMerge("Hãy chọn hai tài khoản khác nhau.", "other")
     if keep.role != Role.CITIZEN or other.role != Role.CITIZEN:
@@ -203,8 +206,10 @@ def merge(keep: User, other: User, admin: User) -> dict[str, int]:
     moved: dict[str, int] = {}
     users = User.__table__.c.id
     for table in db.metadata.sorted_tables:
+        if table.name == "users" or table.info.get("append_only"):
+            continue
         for column in table.columns:
-            if any(fk.column is users for fk in column.foreign_keys) and table.name != "users":
+            if any(fk.column is users for fk in column.foreign_keys):
                 result = db.session.execute(
                     update(table).where(column == other.id).values({column.name: keep.id})
                 )
@@ -212,11 +217,11 @@ def merge(keep: User, other: User, admin: User) -> dict[str, int]:
                     moved[f"{table.name}.{column.name}"] = result.rowcount
     made = update(User).where(User.created_by_id == other.id).values(created_by_id=keep.id)
     db.session.execute(made)
-    id_number = other.id_number
-    db.session.delete(other)
+    other.id_number, other.is_active_account = None, False
     db.session.flush()
-    if not keep.id_number and id_number:
-        keep.id_number = id_number
+    if not keep.id_number and snapshot["id_number"]:
+        keep.id_number = snapshot["id_number"]
     record(keep, MERGED, {"merged": snapshot, "moved": moved}, by=admin)
+    record(other, MERGED_INTO, {"kept_id": keep.id}, by=admin)
     db.session.flush()
     return moved
