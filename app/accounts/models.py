@@ -213,7 +213,8 @@ class AccountEvent(db.Model):
 class ProviderSignIn(db.Model):
     """A sign-in with the identity provider on one browser, kept on the server: the ID token
     its end-session request needs (id_token_hint) never travels in the cookie, which carries
-    only a random key whose SHA-256 is stored here. Deleted when the browser signs out there."""
+    only a random key whose SHA-256 is stored here; the token is sealed under that key and
+    SECRET_KEY (operations/federation.py). Deleted when the browser signs out there."""
 
     __tablename__ = "provider_sign_ins"
 

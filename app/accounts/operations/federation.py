@@ -13,7 +13,8 @@
   other stays as a locked record of what it was, with no ID number, signed out everywhere;
   both accounts' histories record the merge.
 * The ID token an end-session request needs is kept here (ProviderSignIn), keyed by a random
-  key that only the browser's cookie holds.
+  key that only the browser's cookie holds, and sealed under that key with SECRET_KEY (it
+  carries the person's claims): neither the row nor the cookie alone opens it.
 
 Flush only.
 """
@@ -25,6 +26,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import delete, select, update
 
 from app.accounts.models import AccountEvent, ProviderSignIn, User
@@ -34,6 +36,7 @@ from app.accounts.operations.sessions import EVERYWHERE, end_all
 from app.core import clock
 from app.core.errors import Invalid
 from app.core.roles import Role
+from app.core.sealing import Unreadable, seal, unseal
 from app.extensions import db
 
 # AccountEvent.kind
@@ -44,6 +47,7 @@ MERGED = "merged"
 MERGED_INTO = "merged_into"
 # Provider sign-ins older than this are forgotten (the provider's session is long over).
 KEPT = timedelta(days=31)
+SEALED = "provider_id_token"
 
 
 class CannotSignIn(Exception):
@@ -149,13 +153,18 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def _sealing_key(key: str) -> str:
+    return f"{current_app.config['SECRET_KEY']}:{key}"
+
+
 def keep_provider_sign_in(user: User, id_token: str) -> str:
     """Keep ``id_token`` for this browser's sign-out at the provider: the key its cookie holds."""
     now = clock.now()
     db.session.execute(delete(ProviderSignIn).where(ProviderSignIn.created_at < now - KEPT))
     key = secrets.token_urlsafe(32)
+    sealed = seal(id_token, secret_key=_sealing_key(key), purpose=SEALED, at=now)
     db.session.add(
-        ProviderSignIn(key_hash=_hash(key), user_id=user.id, id_token=id_token, created_at=now)
+        ProviderSignIn(key_hash=_hash(key), user_id=user.id, id_token=sealed, created_at=now)
     )
     db.session.flush()
     return key
@@ -170,7 +179,10 @@ def take_provider_sign_in(key: str) -> str | None:
         return None
     db.session.delete(row)
     db.session.flush()
-    return row.id_token
+    try:
+        return unseal(row.id_token, secret_key=_sealing_key(key), purpose=SEALED)
+    except Unreadable:  # SECRET_KEY rotated since: signed out here only
+        return None
 
 
 # --- merging two accounts of one person ----------------------------------------------------
