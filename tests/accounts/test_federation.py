@@ -91,7 +91,9 @@ def test_the_flow_makes_the_account_from_verified_claims(app, client, provider, 
     assert user.password_hash is None and user.role == "citizen"
     event = db.session.scalar(select(AccountEvent).filter_by(user_id=user.id))
     assert event.kind == "created_by_provider" and event.detail["level"] == "2"
-    assert "Nguyễn Văn Thành" in signed_in_as(client)
+    account = signed_in_as(client)
+    assert "Nguyễn Văn Thành" in account and "Đổi mật khẩu" not in account
+    assert "Bạn đăng nhập bằng tài khoản định danh điện tử VNeID" in account
     # No token in the cookie: the ID token is on the server, sealed under a key only the cookie
     # holds (a JWT's header starts "eyJ": neither has one in clear).
     with client.session_transaction() as session:
