@@ -236,7 +236,8 @@ def test_a_provider_that_does_not_answer(app, client, provider) -> None:
 
 def test_a_provider_too_slow_to_exchange_the_code(app, client, provider, agent) -> None:
     back = sign_in_at_provider(agent, start(client), "040190000123", BACK)
-    provider.mode("slow", delay=3)  # the site waits OIDC_TIMEOUT_SECONDS = 2
+    app.config["OIDC_TIMEOUT_SECONDS"] = 0.5
+    provider.mode("slow", delay=1.5)
     answer = come_back(client, back)
     assert answer.status_code == 503
     assert "trả lời quá chậm" in answer.text
