@@ -4,6 +4,8 @@ person one account, and signing out at the provider."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -449,3 +451,14 @@ def test_each_claim_check_on_its_own(app) -> None:
     for name, change in cases.items():
         with pytest.raises(oidc.Failure, match=f"check of its {name}$"):
             oidc.check_claims({**good, **change}, issuer="https://sso.vn", nonce="n-1")
+
+
+def test_claims_given_only_at_userinfo_are_fetched_there(app, client, provider, agent) -> None:
+    provider.mode("claims-in-userinfo")
+    assert sign_in(client, agent, "040170000789").status_code == 303
+    user = db.session.scalar(select(User).filter_by(id_number="040170000789"))
+    assert (user.full_name, user.phone) == ("Lò Văn Páo", "0971112233")
+    hint = parse_qs(urlsplit(client.post("/dang-xuat").headers["Location"]).query)
+    id_token = hint["id_token_hint"][0].split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(id_token + "=" * (-len(id_token) % 4)))
+    assert "citizen_id" not in claims and claims["sub"] == "040170000789"

@@ -12,7 +12,7 @@
 // Modes: "normal"; "wrong-audience", "expired", "wrong-issuer", "wrong-nonce": the ID token says
 // so, signed with the provider's real key; "bad-signature": signed by a key it never published;
 // "slow": every answer waits `delay` seconds; "no-id-number": the users' ID number claim is left
-// out of everything it issues.
+// out of everything it issues; "claims-in-userinfo": the claims are only given at userinfo.
 import http from 'node:http';
 import crypto from 'node:crypto';
 
@@ -81,8 +81,9 @@ function build() {
       profile: ['name', 'birthdate', 'gender', 'citizen_id', 'loa'],
       phone: ['phone_number', 'phone_number_verified'],
     },
-    // The scope's claims in the ID token itself, as identity providers for government do.
-    conformIdTokenClaims: false,
+    // The scope's claims in the ID token itself, as identity providers for government do; in
+    // "claims-in-userinfo" mode only at the userinfo endpoint (the ID token has sub and the like).
+    conformIdTokenClaims: state.mode === 'claims-in-userinfo',
     pkce: { required: () => true },
     cookies: { keys: ['khoa-cookie-chi-de-thu'] },
     features: {
@@ -134,8 +135,11 @@ async function control(req, res) {
     state.keys = [await newKey()];
     build();
   } else if (path === '/_test/mode') {
+    const configured = [state.mode, body.mode].includes('claims-in-userinfo');
     state.mode = body.mode ?? 'normal';
     state.delay = body.delay ?? 0;
+    // Only this mode is configuration: a rebuilt provider does not redeem the codes issued before.
+    if (configured) build();
   } else {
     res.writeHead(404).end();
     return;
