@@ -124,13 +124,25 @@ def metadata() -> dict[str, Any]:
     return document
 
 
-def _session() -> OAuth2Session:
+def _auth_method(document: dict[str, Any]) -> str:
+    """How the client proves itself at the token endpoint: the secret in the Authorization
+    header (the default of OpenID Connect) unless the provider takes it only in the form."""
+    if not current_app.config["OIDC_CLIENT_SECRET"]:
+        return "none"
+    offered = document.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+    if "client_secret_basic" not in offered and "client_secret_post" in offered:
+        return "client_secret_post"
+    return "client_secret_basic"
+
+
+def _session(document: dict[str, Any]) -> OAuth2Session:
     config = current_app.config
     return OAuth2Session(
         client_id=config["OIDC_CLIENT_ID"],
         client_secret=config["OIDC_CLIENT_SECRET"] or None,
         scope=config["OIDC_SCOPES"],
         code_challenge_method="S256",
+        token_endpoint_auth_method=_auth_method(document),
     )
 
 
@@ -141,8 +153,9 @@ def start(redirect_uri: str) -> tuple[str, dict[str, str]]:
         "nonce": secrets.token_urlsafe(32),
         "verifier": secrets.token_urlsafe(48),
     }
-    url, _ = _session().create_authorization_url(
-        metadata()["authorization_endpoint"],
+    document = metadata()
+    url, _ = _session(document).create_authorization_url(
+        document["authorization_endpoint"],
         redirect_uri=redirect_uri,
         state=pending["state"],
         nonce=pending["nonce"],
@@ -175,7 +188,7 @@ def finish(args: dict[str, str], pending: dict[str, str], redirect_uri: str) -> 
 def _exchange(document: dict[str, Any], code: str, verifier: str, redirect_uri: str) -> dict:
     try:
         return dict(
-            _session().fetch_token(
+            _session(document).fetch_token(
                 document["token_endpoint"],
                 code=code,
                 code_verifier=verifier,

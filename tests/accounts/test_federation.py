@@ -86,6 +86,7 @@ def test_the_flow_makes_the_account_from_verified_claims(app, client, provider, 
 
     answer = come_back(client, sign_in_at_provider(agent, authorize, "040190000123", BACK))
     assert answer.status_code == 303, answer.text
+    assert provider.mode("normal") == "basic"  # the secret in the Authorization header
     assert answer.headers["Location"] == "/ho-so-cua-toi"
     user = db.session.scalar(select(User).filter_by(id_number="040190000123"))
     assert (user.full_name, user.phone, user.sex) == ("Nguyễn Văn Thành", "0912345678", "male")
@@ -462,3 +463,14 @@ def test_claims_given_only_at_userinfo_are_fetched_there(app, client, provider, 
     id_token = hint["id_token_hint"][0].split(".")[1]
     claims = json.loads(base64.urlsafe_b64decode(id_token + "=" * (-len(id_token) % 4)))
     assert "citizen_id" not in claims and claims["sub"] == "040170000789"
+
+
+def test_a_provider_taking_the_secret_only_in_the_form(app, client, oidc_provider, agent) -> None:
+    oidc_provider.setup([BASE], auth_method="client_secret_post")
+    oidc._metadata.clear()  # the discovery document changed: read it again
+    try:
+        assert sign_in(client, agent, "040190000123").status_code == 303
+        assert oidc_provider.mode("normal") == "form"
+    finally:
+        oidc_provider.setup([BASE])
+        oidc._metadata.clear()

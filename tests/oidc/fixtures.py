@@ -89,22 +89,34 @@ class Provider:
         answer.raise_for_status()
         return answer.json()
 
-    def setup(self, redirect_bases: list[str], users: dict[str, Any] | None = None) -> None:
-        """The site's client (its redirect and post-logout URIs on each base) and the users."""
+    def setup(
+        self,
+        redirect_bases: list[str],
+        users: dict[str, Any] | None = None,
+        auth_method: str = "client_secret_basic",
+    ) -> None:
+        """The site's client (its redirect and post-logout URIs on each base, how it proves
+        itself at the token endpoint: the only way the provider then offers unless basic), and
+        the users."""
         client = {
+            "token_endpoint_auth_method": auth_method,
             "client_id": CLIENT_ID,
             "client_secret": CLIENT_SECRET,
             "redirect_uris": [f"{base}/dang-nhap/vneid/ve" for base in redirect_bases],
             "post_logout_redirect_uris": [f"{base}/dang-xuat/vneid" for base in redirect_bases],
         }
-        self._control("setup", clients=[client], users=users or USERS)
+        methods = ["client_secret_basic", "client_secret_post"]
+        if auth_method != "client_secret_basic":
+            methods = [auth_method]
+        self._control("setup", clients=[client], users=users or USERS, authMethods=methods)
 
     def rotate(self) -> str:
         """A new signing key (the old one is withdrawn): its key id."""
         return self._control("rotate")["kid"]
 
-    def mode(self, mode: str, delay: float = 0) -> None:
-        self._control("mode", mode=mode, delay=delay)
+    def mode(self, mode: str, delay: float = 0) -> str:
+        """Set the mode: how the last token request carried the client's secret."""
+        return self._control("mode", mode=mode, delay=delay).get("tokenAuth", "")
 
 
 def _start(log: Any) -> Provider:

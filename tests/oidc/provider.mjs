@@ -6,9 +6,12 @@
 // login form taking any password, then a consent form), with their ID number as login.
 //
 // The tests steer it through /_test/ (never part of an identity provider's API):
-//   POST /_test/setup   {"clients": [...], "users": {...}}   the clients and users it knows
+//   POST /_test/setup   {"clients": [...], "users": {...}, "authMethods": [...]}
+//                       the clients and users it knows, how clients may authenticate
 //   POST /_test/rotate                                       a new signing key; the old one is gone
 //   POST /_test/mode    {"mode": "...", "delay": seconds}    how it answers the next token requests
+// Each answers {"kid", "mode", "tokenAuth"}: the signing key, the mode, and how the last token
+// request carried the client's secret ("basic": an Authorization header; "form": the body).
 // Modes: "normal"; "wrong-audience", "expired", "wrong-issuer", "wrong-nonce": the ID token says
 // so, signed with the provider's real key; "bad-signature": signed by a key it never published;
 // "slow": every answer waits `delay` seconds; "no-id-number": the users' ID number claim is left
@@ -21,6 +24,7 @@ import Provider from 'oidc-provider';
 
 const state = {
   clients: [],
+  authMethods: ['client_secret_basic', 'client_secret_post'],
   users: {},
   keys: [],
   mode: 'normal',
@@ -71,6 +75,7 @@ async function resign(idToken) {
 function build() {
   const built = new Provider(issuer, {
     clients: state.clients,
+    clientAuthMethods: state.authMethods,
     jwks: { keys: state.keys },
     findAccount: async (ctx, sub) => {
       if (!state.users[sub]) return undefined;
@@ -106,6 +111,7 @@ function build() {
   });
   built.use(async (ctx, next) => {
     if (state.mode === 'slow') await new Promise((done) => { setTimeout(done, state.delay * 1000); });
+    if (ctx.path === '/token') state.tokenAuth = ctx.get('authorization') ? 'basic' : 'form';
     await next();
     if (ctx.path === '/token' && ctx.body && ctx.body.id_token) {
       ctx.body = { ...ctx.body, id_token: await resign(ctx.body.id_token) };
@@ -129,6 +135,7 @@ async function control(req, res) {
   if (path === '/_test/setup') {
     state.clients = body.clients ?? state.clients;
     state.users = body.users ?? state.users;
+    state.authMethods = body.authMethods ?? ['client_secret_basic', 'client_secret_post'];
     state.mode = 'normal';
     build();
   } else if (path === '/_test/rotate') {
@@ -145,7 +152,7 @@ async function control(req, res) {
     return;
   }
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ kid: state.keys[0].kid, mode: state.mode }));
+  res.end(JSON.stringify({ kid: state.keys[0].kid, mode: state.mode, tokenAuth: state.tokenAuth }));
 }
 
 const server = http.createServer((req, res) => {
