@@ -14,6 +14,7 @@ from app.config import (
     ROOT,
     Config,
     missing_gateway_settings,
+    sign_in_problems,
     storage_problems,
 )
 from app.core import logmask
@@ -115,7 +116,7 @@ def _refuse_unsafe_production(app: Flask) -> None:
         raise RuntimeError(
             "APP_ENV=production refuses DEMO_MODE=1: demo accounts share a password."
         )
-    if missing := missing_gateway_settings(app.config):
+    if missing := missing_gateway_settings(app.config) + sign_in_problems(app.config):
         raise RuntimeError("APP_ENV=production: " + "; ".join(missing) + ".")
 
 
@@ -171,6 +172,18 @@ SECURITY_HEADERS = (
         "script-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'",
     ),
 )
+
+
+def _form_targets(header: str, config: Any) -> str:
+    """The identity provider's origins, where signing out (a form's POST) sends the browser on:
+    form-action, last of the policy, must let it go there (app/accounts/oidc.py)."""
+    if header != "Content-Security-Policy" or not config["OIDC_DISCOVERY_URL"]:
+        return ""
+    from app.accounts.oidc import form_targets
+
+    return "".join(f" {origin}" for origin in form_targets(config))
+
+
 # Pages may carry personal data: never kept in a shared browser's cache.
 PAGE_CACHE_CONTROL = "no-store, private"
 
@@ -183,7 +196,7 @@ def _security_headers(app: Flask) -> None:
         present = {name.lower() for name, _ in response.headers.items()}
         for name, value in SECURITY_HEADERS:
             if name.lower() not in present:
-                response.headers.add(name, value)
+                response.headers.add(name, value + _form_targets(name, app.config))
         # Browsers keep to HTTPS for this long (production only; HSTS_SECONDS=0: no header).
         hsts = app.config["HSTS_SECONDS"] if app.config["APP_ENV"] == "production" else 0
         if hsts and "strict-transport-security" not in present:

@@ -220,6 +220,34 @@ class Config:
     LOGIN_WAIT_MAX_MINUTES = _int("LOGIN_WAIT_MAX_MINUTES", 15)
     LOGIN_FORGET_HOURS = _int("LOGIN_FORGET_HOURS", 24)
     SESSION_DAYS = _int("SESSION_DAYS", 30)
+    # Signing in with the national identity (VNeID) through OpenID Connect (app/accounts/oidc.py):
+    # on when OIDC_DISCOVERY_URL and OIDC_CLIENT_ID are set. The claim names differ between
+    # identity providers, so each is a setting; OIDC_CLAIM_LEVEL (the assurance level) is only
+    # recorded when set. A call to the provider gives up after OIDC_TIMEOUT_SECONDS; its
+    # discovery document is kept OIDC_METADATA_SECONDS; the start and return of a sign-in are
+    # limited per address (RATELIMIT_OIDC). OIDC_PROVIDER_NAME is what the pages call it.
+    OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile phone")
+    OIDC_CLAIM_ID_NUMBER = os.environ.get("OIDC_CLAIM_ID_NUMBER", "citizen_id")
+    OIDC_CLAIM_NAME = os.environ.get("OIDC_CLAIM_NAME", "name")
+    OIDC_CLAIM_BIRTHDATE = os.environ.get("OIDC_CLAIM_BIRTHDATE", "birthdate")
+    OIDC_CLAIM_GENDER = os.environ.get("OIDC_CLAIM_GENDER", "gender")
+    OIDC_CLAIM_PHONE = os.environ.get("OIDC_CLAIM_PHONE", "phone_number")
+    OIDC_CLAIM_LEVEL = os.environ.get("OIDC_CLAIM_LEVEL", "")
+    OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+    OIDC_METADATA_SECONDS = _int("OIDC_METADATA_SECONDS", 3600)
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "VNeID")
+    RATELIMIT_OIDC = os.environ.get("RATELIMIT_OIDC", "30/minute;300/hour")
+    # Citizens signing in with a phone and a password (and registering or claiming an account
+    # that way): on in demo and development, off by default in production, where citizens sign
+    # in with VNeID. Staff keep their passwords either way.
+    CITIZEN_PASSWORD_LOGIN = (
+        os.environ.get(
+            "CITIZEN_PASSWORD_LOGIN", "1" if DEMO_MODE or APP_ENV != "production" else "0"
+        )
+    ) == "1"
 
 
 # Settings a gateway cannot work without, per adapter: production refuses to start without them.
@@ -254,3 +282,21 @@ def missing_gateway_settings(config: Mapping[str, Any]) -> list[str]:
     if config.get("MAIL_USE_TLS") and config.get("MAIL_USE_SSL"):
         missing.append("MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL exclude each other: set one")
     return missing
+
+
+def sign_in_problems(config: Mapping[str, Any]) -> list[str]:
+    """What keeps citizens from signing in as configured (a production start refuses)."""
+    discovery, client = config.get("OIDC_DISCOVERY_URL"), config.get("OIDC_CLIENT_ID")
+    problems = []
+    if bool(discovery) != bool(client):
+        problems.append("OIDC_DISCOVERY_URL and OIDC_CLIENT_ID go together: set both or neither")
+    if discovery and not str(discovery).startswith("https://"):
+        problems.append("OIDC_DISCOVERY_URL must be an https:// address")
+    if discovery and not config.get("PUBLIC_BASE_URL"):
+        problems.append("OIDC_DISCOVERY_URL needs PUBLIC_BASE_URL (the redirect URI registered)")
+    if not discovery and not config.get("CITIZEN_PASSWORD_LOGIN"):
+        problems.append(
+            "citizens could not sign in: configure OIDC_DISCOVERY_URL and OIDC_CLIENT_ID "
+            "(VNeID), or set CITIZEN_PASSWORD_LOGIN=1"
+        )
+    return problems

@@ -32,6 +32,7 @@ from gateways.fixtures import (  # noqa: F401  (fixtures: local eSMS, SMTP and S
     trust_smtp_certificate,
 )
 from helpers import PASSWORD, login, wipe_user_tables
+from oidc.fixtures import oidc_provider  # noqa: F401  (a real OpenID provider, under Node)
 from sqlalchemy import create_engine, delete, event, inspect, make_url, select, text
 from sqlalchemy.orm import Session
 
@@ -148,7 +149,18 @@ READ_LOG_COLUMNS = {"ApiToken": {"last_used_at"}}
 SECURITY_WRITES_ON_GET = {("UPDATE", "user_sessions"), ("DELETE", "pending_secrets")}
 # One GET is a webhook, not a page: eSMS sends its delivery reports as GETs (DOMAIN.md §12), and
 # recording one updates its message. Allowed for that endpoint only, on the outbox's table only.
-WEBHOOK_WRITES_ON_GET = {"notifications.esms_report": "notifications"}
+# Another is a protocol's return: the identity provider sends the browser back with a GET (OAuth
+# 2 redirects are GETs), and that return signs in: it makes or brings up to date the account,
+# begins the session and keeps the ID token for signing out at the provider.
+WEBHOOK_WRITES_ON_GET = {
+    "notifications.esms_report": {"notifications"},
+    "accounts.provider_return": {
+        "users",
+        "user_sessions",
+        "account_events",
+        "provider_sign_ins",
+    },
+}
 _writes_on_get: list[str] = []
 
 
@@ -161,7 +173,7 @@ def _is_read_log(instance: object) -> bool:
 
 
 def _webhook_may_write(table: str) -> bool:
-    return WEBHOOK_WRITES_ON_GET.get(request.endpoint or "") == table
+    return table in WEBHOOK_WRITES_ON_GET.get(request.endpoint or "", ())
 
 
 def _allowed(instance: object) -> bool:

@@ -29,6 +29,8 @@ USER_TABLES = [
     "payments",
     "incoming_transfers",
     "user_sessions",
+    "provider_sign_ins",
+    "account_events",
     "login_throttles",
     "pending_secrets",
     "one_time_codes",

@@ -16,6 +16,7 @@ from app.catalogue.models import Procedure, Unit
 from app.dossiers.deadlines import WorkingCalendar, days_taken
 from app.dossiers.models import Dossier, DossierEvent
 from app.extensions import db
+from app.feedback.models import Feedback, Rating
 from app.payments.models import Payment
 from app.reports import rules
 from app.reports.periods import Period
@@ -184,3 +185,106 @@ def _journals_and_fees(numbers, period: Period, unit_ids: frozenset[int] | None)
             counter["payments"] += 1
             counter["payments_amount"] += p.amount
             counter[f"payments:{p.method}"] += 1
+
+
+# --- ratings and complaints (app/feedback), and their counts by hand ------------------------
+DAYS = [date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 15), date(2026, 12, 31)]
+MOMENTS = [
+    datetime(2026, 11, 30, 23, 59, 59),
+    datetime(2026, 12, 1, 0, 0, 0),
+    datetime(2026, 12, 14, 16, 45),
+    datetime(2026, 12, 15, 23, 59, 59),
+    datetime(2026, 12, 31, 23, 59, 59),
+    datetime(2027, 1, 1, 0, 0, 0),
+]
+RATER, RATER_PHONE = "Mùa A Sính", "0968123457"  # typed into a comment by the citizen
+COMMENT = f"Tôi là {RATER}, {RATER_PHONE}: cán bộ tận tình nhưng phải đi lại hai lần."
+SENDER, PHONE = "Lầu Thị Dính", "0915246813"
+ANSWER = "Xã đã làm việc với cán bộ một cửa, xin lỗi bà Dính."
+
+
+def _day(rng: random.Random) -> date:
+    if rng.random() < 0.4:
+        return rng.choice(DAYS)
+    return date(2026, 11, 10) + timedelta(days=rng.randrange(0, 70))
+
+
+def _moment(rng: random.Random) -> datetime:
+    if rng.random() < 0.4:
+        return rng.choice(MOMENTS)
+    return datetime(2026, 11, 10, 7) + timedelta(minutes=rng.randrange(0, 70 * 24 * 60))
+
+
+def seed_feedback(count: int = 150) -> tuple[list[Unit], list[Procedure]]:
+    rng = random.Random(1607)
+    units = list(db.session.scalars(select(Unit).order_by(Unit.id).limit(3)))
+    procedures = list(db.session.scalars(select(Procedure).order_by(Procedure.id).limit(2)))
+    for n in range(count):
+        score = rng.randint(1, 5)
+        db.session.add(
+            Rating(
+                unit_id=rng.choice(units).id,
+                procedure_id=rng.choice(procedures).id,
+                intake_channel=rng.choice(["online", "counter", "post_pickup"]),
+                returned_via=rng.choice(["online", "post", "counter"]),
+                assisted=rng.random() < 0.2,
+                score=score,
+                reasons=["late", "unclear"] if score < 3 else ["fast", "kind"],
+                comment=COMMENT if rng.random() < 0.5 else "",
+                rated_on=_day(rng),
+            )
+        )
+        received = _moment(rng)
+        answered = None
+        if rng.random() < 0.6:
+            answered = received + timedelta(hours=rng.choice([0, 5, 30, 200, 400]))
+        if rng.random() < 0.15:
+            answered = rng.choice(MOMENTS[1:])  # answered exactly on an edge
+            received = min(received, answered)
+        db.session.add(
+            Feedback(
+                code=f"PA-{n:08d}",
+                kind="complaint" if rng.random() < 0.85 else "low_rating",
+                unit_id=rng.choice(units).id,
+                procedure_id=rng.choice([*(p.id for p in procedures), None]),
+                body=f"Phản ánh số {n}: hồ sơ trễ hẹn, chưa được giải thích.",
+                sender_name=SENDER,
+                sender_phone=PHONE,
+                received_at=received,
+                due_on=received.date() + timedelta(days=rng.choice([0, 3, 7, 10])),
+                answer=ANSWER if answered else "",
+                answered_at=answered,
+            )
+        )
+    db.session.commit()
+    return units, procedures
+
+
+def brute_ratings(first: date, last: date, unit_ids=None) -> dict:  # type: ignore[no-untyped-def]
+    numbers: dict = defaultdict(Counter)
+    for r in db.session.scalars(select(Rating)):
+        if first <= r.rated_on <= last and (unit_ids is None or r.unit_id in unit_ids):
+            counter = numbers[(r.unit_id, r.procedure_id)]
+            counter["count"] += 1
+            counter["score_sum"] += r.score
+            counter["satisfied"] += r.score in (4, 5)
+            counter["low"] += r.score in (1, 2)
+    return {key: dict(c) for key, c in numbers.items()}
+
+
+def brute_complaints(first: date, last: date, today: date, unit_ids=None) -> dict:  # type: ignore[no-untyped-def]
+    numbers: dict = defaultdict(Counter)
+    at = min(last, today)
+    for f in db.session.scalars(select(Feedback).filter_by(kind="complaint")):
+        if unit_ids is not None and f.unit_id not in unit_ids:
+            continue
+        answered_on = f.answered_at.date() if f.answered_at else None
+        counter = numbers[(f.unit_id, f.procedure_id or 0)]
+        counter["received"] += first <= f.received_at.date() <= last
+        in_period = answered_on is not None and first <= answered_on <= last
+        counter["answered"] += in_period
+        counter["answered_late"] += in_period and answered_on > f.due_on
+        still_open = f.received_at.date() <= at and (answered_on is None or answered_on > at)
+        counter["open"] += still_open
+        counter["overdue"] += still_open and at > f.due_on
+    return {key: +c for key, c in numbers.items() if +c}

@@ -10,6 +10,8 @@ def init_app(app: Flask) -> None:
     from app.accounts.views import (  # noqa: F401  (their routes are on the public blueprint)
         account,
         claim,
+        federation,
+        merge,  # noqa: F401  (on the administration's blueprint)
         register,
         reset,
     )
@@ -26,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin)
     app.cli.add_command(cli.accounts)
     provide(Card(20, "accounts/admin/_card_staff.html", queries.staff_card))
+    provide(Card(21, "accounts/admin/_card_merge.html", dict))
     usage.count_staff_with(queries.staff_counts)
 
 

@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, Length, ValidationError
 
-from app.accounts import affiliations, passwords
+from app.accounts import affiliations, passwords, queries
 from app.accounts.models import User
 from app.accounts.staff import MANAGED_ROLES
 from app.catalogue.forms import UnitsField
@@ -302,3 +302,31 @@ class StaffEditForm(StaffForm):
         for affiliation in affiliations.registered():
             self[affiliation.field].data = getattr(user, f"{affiliation.field}_id")
         self.active.data = user.is_active_account
+
+
+# --- two accounts of one person, merged by the administrator --------------------------------
+
+
+def _account_field(label: str) -> StringField:
+    return StringField(
+        label,
+        validators=[required("Nhập số điện thoại hoặc số định danh cá nhân."), max_length(20)],
+    )
+
+
+class MergeForm(AppForm):
+    """The account kept and the one merged into it, each by its phone or ID number."""
+
+    keep = _account_field("Tài khoản giữ lại: số điện thoại hoặc số định danh")
+    other = _account_field("Tài khoản gộp vào rồi xóa: số điện thoại hoặc số định danh")
+    confirm = BooleanField(
+        "Tôi đã đối chiếu giấy tờ: hai tài khoản này là của cùng một người",
+        validators=[required("Hãy xác nhận đã đối chiếu giấy tờ.")],
+    )
+
+    def account(self, field: StringField) -> User | None:
+        raw = "".join((field.data or "").split())
+        phone = normalise_phone(raw)
+        if phone:
+            return queries.user_by_phone(phone)
+        return queries.user_by_id_number(raw) if len(raw) == 12 and raw.isdigit() else None

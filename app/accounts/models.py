@@ -191,3 +191,35 @@ class PendingSecret(db.Model):
     subject_id: Mapped[int]
     sealed: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AccountEvent(db.Model):
+    """What happened to an account beyond signing in: details updated from the identity
+    provider, an account joined at its first sign-in with VNeID, two accounts merged. ``detail``
+    holds what changed (old and new values), so the history survives the change."""
+
+    __tablename__ = "account_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # app/accounts/operations/federation.py
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    by = relationship("User", foreign_keys=[by_id])
+
+
+class ProviderSignIn(db.Model):
+    """A sign-in with the identity provider on one browser, kept on the server: the ID token
+    its end-session request needs (id_token_hint) never travels in the cookie, which carries
+    only a random key whose SHA-256 is stored here; the token is sealed under that key and
+    SECRET_KEY (operations/federation.py). Deleted when the browser signs out there."""
+
+    __tablename__ = "provider_sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    id_token: Mapped[str] = mapped_column(db.Text)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)

@@ -14,7 +14,9 @@ from flask_login import current_user
 
 KEY = "assisting"
 # What a helper's session may remember between requests besides the sign-in itself.
-_KEEP = ("_user_id", "_fresh", "_id", "sid", "csrf_token", "seen")
+# "oidc": the key to a sign-in with the identity provider on this browser, kept until it is ended
+# there (app/accounts/signin.py).
+_KEEP = ("_user_id", "_fresh", "_id", "sid", "oidc", "csrf_token", "seen")
 
 
 def begin(citizen_id: int, consent_id: int | None = None) -> None:

@@ -10,6 +10,11 @@
   random key. Every request loads the user through that session, so a session ended on the
   server (logout, a new password, an administrator's reset or lock, "sign out everywhere",
   idle sign-out) signs out every copy of its cookie at once.
+* Signing in with the identity provider (VNeID) keeps its ID token on the server
+  (operations/federation.py); the cookie holds a random key to it, under PROVIDER_KEY, until
+  this browser signs out at the provider too (:func:`provider_sign_out`): on our logout and on a
+  helper's "Xong, người tiếp theo", so a shared PC never stays signed in there.
+* With CITIZEN_PASSWORD_LOGIN off, only staff sign in with a password.
 """
 
 from __future__ import annotations
@@ -22,13 +27,15 @@ from flask import current_app, session
 from flask_login import login_user, logout_user
 from werkzeug.security import generate_password_hash
 
-from app.accounts import backoff, queries
+from app.accounts import backoff, oidc, queries
 from app.accounts.models import User, verify_password
-from app.accounts.operations import sessions
+from app.accounts.operations import federation, sessions
 from app.accounts.operations import signin as counting
 from app.core import clock
 
 SESSION_KEY = "sid"
+PROVIDER_KEY = "oidc"
+AFTER_LOGOUT = "after_logout"
 _stand_in_hashes: dict[str, str] = {}
 
 
@@ -60,7 +67,12 @@ def attempt(phone: str, password: str) -> Attempt:
     if counted is None:
         return Attempt(wait_until=counting.waiting_until(phone) or clock.now(), checked=False)
     user = queries.user_by_phone(phone)
-    can_sign_in = user is not None and bool(user.password_hash) and user.is_active_account
+    can_sign_in = (
+        user is not None
+        and bool(user.password_hash)
+        and user.is_active_account
+        and (user.is_staff or config["CITIZEN_PASSWORD_LOGIN"])
+    )
     stored = user.password_hash if can_sign_in else _stand_in_hash()  # type: ignore[union-attr]
     if verify_password(stored, password) and can_sign_in:
         counting.forget(phone)
@@ -73,6 +85,26 @@ def sign_in(user: User) -> None:
     key = sessions.begin(user, timedelta(days=current_app.config["SESSION_DAYS"]))
     login_user(user)
     session[SESSION_KEY] = key
+
+
+def sign_in_with_provider(user: User, id_token: str) -> None:
+    """Signed in, as :func:`sign_in`; the ID token kept for signing out at the provider."""
+    federation.take_provider_sign_in(session.pop(PROVIDER_KEY, ""))
+    sign_in(user)
+    session[PROVIDER_KEY] = federation.keep_provider_sign_in(user, id_token)
+
+
+def provider_sign_out(after: str) -> str | None:
+    """Where to send this browser to end its session at the identity provider, or None when it
+    has none here to end. The provider sends it back to accounts.provider_logged_out, which
+    goes on to ``after``."""
+    id_token = federation.take_provider_sign_in(session.pop(PROVIDER_KEY, ""))
+    if id_token is None or not oidc.configured():
+        return None
+    leave = oidc.logout_url(id_token, oidc.external_url("accounts.provider_logged_out"))
+    if leave:
+        session[AFTER_LOGOUT] = after
+    return leave
 
 
 def session_key() -> str:

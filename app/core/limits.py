@@ -96,6 +96,7 @@ RULES: dict[str, Rule] = {
     "api-token": Rule("RATELIMIT_API_PER_TOKEN", bearer_token, methods=None),
     "delivery-report": Rule("RATELIMIT_DELIVERY_REPORT", client_address, methods=None),
     "sepay-webhook": Rule("RATELIMIT_SEPAY_WEBHOOK", client_address, methods=None),
+    "oidc": Rule("RATELIMIT_OIDC", client_address, methods=None),
 }
 SETTINGS = tuple(rule.setting for rule in RULES.values())
 

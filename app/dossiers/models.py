@@ -264,7 +264,12 @@ class DossierEvent(db.Model):
 
     __tablename__ = "dossier_events"
     # The statistics count some actions in a period (apologies, supplements, postal steps).
-    __table_args__ = (Index("ix_dossier_events_action_at", "action", "at"),)
+    # "append_only": merging two accounts (app/accounts/operations/federation.py) leaves these
+    # rows naming the account merged away, as they were written.
+    __table_args__ = (
+        Index("ix_dossier_events_action_at", "action", "at"),
+        {"info": {"append_only": True}},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)

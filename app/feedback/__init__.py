@@ -1,5 +1,5 @@
 """Citizens' satisfaction with a returned dossier, and their feedback and complaints (phản ánh,
-kiến nghị) with the unit's answer, counted anonymously for the dashboards (queries.py)."""
+kiến nghị) with the unit's answer, counted anonymously for the dashboards (numbers.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.core import report_sources
     from app.dossiers import panels, signals
-    from app.feedback import operations
+    from app.feedback import numbers, operations
     from app.feedback import panels as feedback_panels
     from app.feedback.views.public import bp as public
     from app.feedback.views.rating import bp as rating
@@ -22,3 +23,6 @@ def init_app(app: Flask) -> None:
     panels.provide("citizen", "feedback/panels/citizen.html", feedback_panels.citizen)
     register_phone_text("rating_invite", operations.INVITE_SMS)
     register_phone_text("feedback_answered", operations.ANSWERED_SMS)
+    # Satisfaction and complaints per unit and procedure on the statistics dashboard.
+    for source in (numbers.RATINGS, numbers.COMPLAINTS):
+        report_sources.register(source)

@@ -7,10 +7,9 @@ dashboard (app/reports) to call; none returns a name, a phone or a dossier.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import or_, select
 
 from app.dossiers.models import Dossier
 from app.dossiers.statuses import DossierStatus
@@ -101,29 +100,6 @@ def feedback_by_code(code: str) -> Feedback | None:
 # --- for the dashboards --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RatingRow:
-    unit_id: int | None
-    procedure_id: int
-    count: int
-    average: float
-
-
-def rating_summary(
-    start: date, end: date, unit_ids: frozenset[int] | None = None
-) -> list[RatingRow]:
-    """Count and average score per unit and procedure of the ratings given ``start``..``end``."""
-    query = (
-        select(Rating.unit_id, Rating.procedure_id, func.count(), func.avg(Rating.score))
-        .where(Rating.rated_on.between(start, end))
-        .group_by(Rating.unit_id, Rating.procedure_id)
-        .order_by(Rating.unit_id, Rating.procedure_id)
-    )
-    if unit_ids is not None:
-        query = query.where(Rating.unit_id.in_(unit_ids))
-    return [RatingRow(u, p, n, round(float(a), 2)) for u, p, n, a in db.session.execute(query)]
-
-
 def low_ratings(start: date, end: date, unit_ids: frozenset[int] | None = None) -> list[Rating]:
     """Ratings of 1 or 2 with a comment (anonymous rows: no person, no dossier)."""
     query = (
@@ -138,35 +114,3 @@ def low_ratings(start: date, end: date, unit_ids: frozenset[int] | None = None) 
     if unit_ids is not None:
         query = query.where(Rating.unit_id.in_(unit_ids))
     return list(db.session.scalars(query))
-
-
-@dataclass(frozen=True)
-class FeedbackCounts:
-    unit_id: int
-    procedure_id: int | None  # None: about the unit, no dossier named
-    open: int
-    answered: int
-    overdue: int
-
-
-def feedback_counts(today: date, unit_ids: frozenset[int] | None = None) -> list[FeedbackCounts]:
-    """Complaints per unit and procedure: open (unanswered), answered, and overdue
-    (unanswered past their due day)."""
-    unanswered = Feedback.answered_at.is_(None)
-    query = (
-        select(
-            Feedback.unit_id,
-            Feedback.procedure_id,
-            func.sum(case((unanswered, 1), else_=0)),
-            func.sum(case((unanswered, 0), else_=1)),
-            func.sum(case((and_(unanswered, Feedback.due_on < today), 1), else_=0)),
-        )
-        .where(Feedback.kind == "complaint")
-        .group_by(Feedback.unit_id, Feedback.procedure_id)
-        .order_by(Feedback.unit_id, Feedback.procedure_id)
-    )
-    if unit_ids is not None:
-        query = query.where(Feedback.unit_id.in_(unit_ids))
-    return [
-        FeedbackCounts(u, p, int(o), int(a), int(d)) for u, p, o, a, d in db.session.execute(query)
-    ]

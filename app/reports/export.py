@@ -15,14 +15,14 @@ from app.reports.report import BY_PROCEDURE, Report, Table
 
 
 def header(table: Table) -> list[str]:
-    first = "Thủ tục" if table is BY_PROCEDURE else "Đơn vị"
+    first = "Thủ tục" if table is BY_PROCEDURE or table.by_procedure else "Đơn vị"
     return [first, *(label for label, _ in table.columns)]
 
 
 def rows(report: Report, table: Table) -> Iterator[list[Any]]:
     for line in report.lines_of(table):
         yield [line.label, *(value(line) for _, value in table.columns)]
-    if table is not BY_PROCEDURE:
+    if table is not BY_PROCEDURE and not table.by_procedure:
         yield [report.total.label, *(value(report.total) for _, value in table.columns)]
 
 

@@ -19,6 +19,7 @@ from flask import current_app
 from app.core import clock
 from app.reports import rules, suppression
 from app.reports.periods import Period
+from app.reports.public_satisfaction import Satisfaction, satisfaction
 from app.reports.report import Line, build_report
 from app.reports.scope import Scope, units_in
 
@@ -62,6 +63,7 @@ class PublicReport:
     min_cell: int
     province: PublicRow
     units: list[PublicRow]
+    satisfaction: Satisfaction | None = None  # the ratings per unit (public_satisfaction.py)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +77,7 @@ class PublicReport:
             "min_cell": self.min_cell,
             "province": self.province.as_json(),
             "units": [row.as_json() for row in self.units],
+            "satisfaction": self.satisfaction.as_json() if self.satisfaction else None,
         }
 
 
@@ -127,6 +130,7 @@ def _build(period: Period, today: date, threshold: int) -> PublicReport:
         threshold,
         _row(report.total, TOTAL, hidden, threshold),
         [_row(line, n, hidden, threshold) for n, line in enumerate(report.units)],
+        satisfaction(period, units, threshold),
     )
 
 

@@ -15,6 +15,7 @@ from app.reports.periods import Period, trend
 from app.reports.scope import Scope, UnitInfo
 
 TREND_LENGTH = 6
+NO_PROCEDURE = "Không gắn với thủ tục"  # a source's numbers about a unit, no procedure named
 
 
 @dataclass
@@ -60,6 +61,15 @@ class Table:
     slug: str
     title: str
     columns: tuple[tuple[str, Value], ...]
+    alerts: frozenset[str] = frozenset()  # headings whose value above 0 is highlighted
+    by_procedure: bool = False  # rows are procedures (a source's): those with its numbers
+    prefix: str = ""  # a source's metrics ("<slug>:")
+
+    def has_numbers(self, line: Line) -> bool:
+        return any(v and k.startswith(self.prefix) for k, v in line.counts.items())
+
+    def alert(self, label: str, value: Any) -> bool:
+        return label in self.alerts and bool(value)
 
 
 TABLES = (
@@ -121,11 +131,27 @@ BY_PROCEDURE = Table(
 )
 
 
-def source_table(source: report_sources.Source) -> Table:
-    columns = tuple(
-        (label, metric(f"{source.slug}:{key}")) for key, label in source.columns.items()
+def _source_value(source: report_sources.Source, key: str) -> Value:
+    ratio = source.ratios.get(key)
+    if ratio is None:
+        return metric(f"{source.slug}:{key}")
+    prefix = f"{source.slug}:"
+    return lambda line: ratio.of(
+        {k.removeprefix(prefix): v for k, v in line.counts.items() if k.startswith(prefix)}
     )
-    return Table(source.slug, source.title, columns)
+
+
+def source_tables(source: report_sources.Source) -> tuple[Table, ...]:
+    """A source's table per unit, and per procedure when it asks; ratios are worked out on
+    each line's summed counts."""
+    columns = tuple((label, _source_value(source, key)) for key, label in source.columns.items())
+    alerts = frozenset(source.columns[key] for key in source.alerts)
+    prefix = f"{source.slug}:"
+    tables = (Table(source.slug, source.title, columns, alerts, prefix=prefix),)
+    if source.by_procedure:
+        title = f"{source.title} theo thủ tục"
+        tables += (Table(f"{source.slug}-thu-tuc", title, columns, alerts, True, prefix),)
+    return tables
 
 
 @dataclass
@@ -146,6 +172,8 @@ class Report:
         return next((t for t in (*self.tables, BY_PROCEDURE) if t.slug == slug), None)
 
     def lines_of(self, table: Table) -> list[Line]:
+        if table.by_procedure:
+            return [line for line in self.procedures if table.has_numbers(line)]
         return self.procedures if table is BY_PROCEDURE else self.units
 
 
@@ -191,7 +219,10 @@ def build_report(
     ]
     by_procedure = _roll_up(numbers, lambda key: key[1])
     names = queries.procedure_names(by_procedure)
-    procedures = [Line(names.get(pid, str(pid)), counts) for pid, counts in by_procedure.items()]
+    procedures = [
+        Line(names.get(pid) or (NO_PROCEDURE if pid == 0 else str(pid)), counts)
+        for pid, counts in by_procedure.items()
+    ]
     procedures.sort(key=lambda line: (-line.counts["received"], line.label))
     total = Line("Tổng cộng", sum(by_unit.values(), Counter()))
     history = []
@@ -203,5 +234,7 @@ def build_report(
         counts = sum(received.values(), Counter())
         history.append((earlier, rules.share(counts["online"], counts["received"])))
     history.append((period, total.online_share))
-    extra = tuple(source_table(s) for s in report_sources.sources()) if with_sources else ()
+    extra = (
+        tuple(t for s in report_sources.sources() for t in source_tables(s)) if with_sources else ()
+    )
     return Report(period, scope, lines, procedures, total, history, TABLES + extra)

@@ -1,7 +1,7 @@
 """reports: the working days each finished dossier took (average time to a result), backfilled
 
 Revision ID: d49cdadaad49
-Revises: 593eccc728fd
+Revises: 0d131018eefd
 Create Date: 2026-12-07 18:00:00.000000
 
 """
@@ -14,7 +14,7 @@ from app.dossiers.deadlines import WorkingCalendar, days_taken
 
 # revision identifiers, used by Alembic.
 revision = 'd49cdadaad49'
-down_revision = '593eccc728fd'
+down_revision = '0d131018eefd'
 branch_labels = None
 depends_on = None
 

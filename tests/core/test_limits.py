@@ -223,6 +223,8 @@ LIMITED = {
     "accounts.forgot": {"password-reset", "code-send"},
     "accounts.reset_code": {"code-check"},
     "accounts.reset_resend": {"code-send"},
+    "accounts.provider_start": {"oidc"},
+    "accounts.provider_return": {"oidc"},
     "assist.consent": {"consent-code-send"},
     "assist.new_citizen": {"consent-code-send"},
     "assist.enter_code": {"code-check"},

@@ -40,6 +40,10 @@ EVERYONE = {
     "accounts.claim_code",
     "accounts.forgot",
     "accounts.reset_code",
+    # Signing in with VNeID: the start, the provider's return, the return from signing out there.
+    "accounts.provider_start",
+    "accounts.provider_return",
+    "accounts.provider_logged_out",
     "api.openapi_document",  # the API's data needs a token: refused (401) to every session
     # Counts only; open by network (METRICS_ALLOW) or token, never by role, and the test
     # client comes from 127.0.0.1 (the allowed default): tests/core/test_metrics.py.
@@ -142,6 +146,10 @@ NOT_FOUND_WITH_DEMO_DATA = {
     "feedback_rating.by_owner",
     "feedback_rating.at_hall",
     "feedback_staff.item",
+    # Signing in with VNeID: no identity provider is configured here (tests/accounts/
+    # test_federation.py runs it against one).
+    "accounts.provider_start",
+    "accounts.provider_return",
 }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, select
 from app.core import clock
 from app.core.roles import Role
 from app.extensions import db
-from app.feedback import operations, queries, rules
+from app.feedback import numbers, operations, queries, rules
 from app.feedback.models import Feedback, Rating, RatingInvitation
 from app.notifications.models import Notification
 from app.notifications.sms import SECRET_MASK, is_gsm7, sms_segments
@@ -173,12 +173,12 @@ def test_ratings_are_anonymous_in_the_table_and_in_every_report(app, make_user, 
         dossier = returned(person, f"p{n}")
         assert rate(app.test_client(), link_of(dossier), score).status_code == 303
     today = clock.today()
-    summary = queries.rating_summary(today, today)
-    assert [(r.count, r.average) for r in summary] == [(3, 3.33)]
+    summary = numbers.rating_counts(today, today)
+    assert [(c["count"], c["score_sum"]) for c in summary.values()] == [(3, 10)]
     reports = repr(summary) + repr(
         [(r.score, r.comment, r.reasons, r.unit_id) for r in queries.low_ratings(today, today)]
     )
     for person in people:
         assert person.full_name not in reports and person.phone not in reports
     assert len(queries.low_ratings(today, today)) == 1
-    assert queries.rating_summary(today, today, frozenset({-1})) == []
+    assert numbers.rating_counts(today, today, unit_ids=frozenset({-1})) == {}

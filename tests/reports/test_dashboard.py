@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from helpers import login, staff_client
 from openpyxl import load_workbook
-from reports_world import brute_force, seed
+from reports_world import brute_force, seed, seed_feedback
 from sqlalchemy import select
 
 from app.catalogue.models import Unit
@@ -31,6 +31,7 @@ PAGE_BUDGET = 14 * 1024
 def world(app: Flask, citizen):  # type: ignore[no-untyped-def]
     clock.freeze(NOW)
     seed(citizen.id)
+    seed_feedback()  # the ratings' and complaints' tables are on the page too
     units = list(db.session.scalars(select(Unit).order_by(Unit.id).limit(3)))
     return units
 

@@ -18,9 +18,11 @@ from app.core.transaction import domain_errors, form_status
 @bp.route("/dang-xuat", methods=["POST"])
 @require()
 def logout():
+    """Signed out here, then at the identity provider when this browser signed in there."""
     signin.sign_out()
     flash("Bạn đã đăng xuất.", "info")
-    return redirect(url_for("public.home"), 303)
+    home = url_for("public.home")
+    return redirect(signin.provider_sign_out(home) or home, 303)
 
 
 @bp.route("/tai-khoan/dang-xuat-moi-noi", methods=["POST"])

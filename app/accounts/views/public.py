@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from werkzeug.wrappers import Response
 
-from app.accounts import landing, signin
+from app.accounts import landing, oidc, signin
 from app.accounts.forms import LoginForm
 from app.accounts.models import User
 from app.core import clock
@@ -50,7 +50,14 @@ def home(user: User) -> str:
 
 
 def _page(form: LoginForm, status: int) -> Response:
-    return render("accounts/login.html", "accounts/_login_form.html", status, form=form)
+    return render(
+        "accounts/login.html",
+        "accounts/_login_form.html",
+        status,
+        form=form,
+        provider=oidc.configured(),
+        citizen_password=current_app.config["CITIZEN_PASSWORD_LOGIN"],
+    )
 
 
 def _refused(form: LoginForm, tried: signin.Attempt) -> Response:

@@ -78,10 +78,46 @@ STATISTICS_SCHEMAS: dict[str, Any] = {
             "online_target": {**_PERCENT, "description": "The unit's target online share."},
         },
     },
+    "SatisfactionRow": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name", "commune_code", "ratings", "average_score", "satisfied_share"],
+        "properties": {
+            "name": {"type": "string", "description": "The receiving unit, or the province."},
+            "commune_code": {"type": ["string", "null"]},
+            "ratings": {
+                **_COUNT,
+                "description": "Citizens' ratings (1 to 5) given in the period, anonymous; "
+                "null: hidden (from 1 to min_cell - 1, or hidden too so that a lone small "
+                "count cannot be worked out from the province's total).",
+            },
+            "average_score": {
+                "type": ["number", "null"],
+                "minimum": 1,
+                "maximum": 5,
+                "description": "The sum of the scores over the count; null when hidden or none.",
+            },
+            "satisfied_share": {
+                **_PERCENT,
+                "description": "Per cent of ratings of 4 or 5; null when hidden or none.",
+            },
+        },
+    },
+    "Satisfaction": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["province", "units"],
+        "description": "Satisfaction per unit with ratings in the period: counts, never a "
+        "comment or who rated.",
+        "properties": {
+            "province": ref("SatisfactionRow"),
+            "units": {"type": "array", "items": ref("SatisfactionRow")},
+        },
+    },
     "Statistics": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["period", "evaluated_on", "min_cell", "province", "units"],
+        "required": ["period", "evaluated_on", "min_cell", "province", "units", "satisfaction"],
         "properties": {
             "period": {
                 "type": "object",
@@ -98,6 +134,7 @@ STATISTICS_SCHEMAS: dict[str, Any] = {
             "min_cell": {"type": "integer", "minimum": 1},
             "province": ref("StatisticsRow"),
             "units": {"type": "array", "items": ref("StatisticsRow")},
+            "satisfaction": {"anyOf": [ref("Satisfaction"), {"type": "null"}]},
         },
     },
 }
@@ -144,7 +181,8 @@ def statistics_path(ok: Any, errors: dict[str, Any]) -> dict[str, Any]:
             "operationId": "getStatistics",
             "summary": "Public statistics of the province and each unit (no token)",
             "description": "Dossiers by channel, the online share, on-time rates, apologies and "
-            "refusals, for the province and each receiving unit with dossiers in the period. "
+            "refusals, for the province and each receiving unit with dossiers in the period; "
+            "citizens' satisfaction (ratings, average score, share satisfied) per unit rated. "
             "Counts only: no person's data; small counts are null, and so is a second count "
             "wherever a published total would give a null one back by subtraction. The numbers "
             "of a period are kept a few minutes; requests are limited per address.",

@@ -14,7 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from app.accounts import serving
+from app.accounts import serving, signin
 from app.accounts.codes import (
     RESEND_TOO_SOON,
     CodeRefused,
@@ -277,7 +277,8 @@ def next_person():
     serving.end()
     flash("Đã xong. Mời người tiếp theo.", "success")
     target = url_for("counter.search") if current_user.post_office_id else url_for("assist.home")
-    response = make_response(go(target))
+    # A citizen who signed in with VNeID on this device is signed out there too.
+    response = make_response(go(signin.provider_sign_out(target) or target))
     # Ask the browser to drop anything it kept of the previous pages (pages are no-store too).
     response.headers["Clear-Site-Data"] = '"cache"'
     return response

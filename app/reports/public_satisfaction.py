@@ -1,0 +1,81 @@
+"""Citizens' satisfaction on the public statistics (/thong-ke, /api/v1/thong-ke), per unit.
+
+The ratings are anonymous rows (app/feedback/models.py): this counts them per unit with the
+feedback's own aggregate (:func:`app.feedback.numbers.rating_counts`) and shows how many, the
+average score and the share satisfied (4–5), never a comment, never a reason's free text. A
+count from 1 to ``STATS_MIN_CELL - 1`` is hidden, and so are the average and the share over
+fewer ratings than that; when only one unit would be hidden, the next smallest one is hidden
+too, so that the province's total minus the shown units cannot give it away.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.report_sources import Ratio
+from app.feedback.numbers import RATINGS, rating_counts
+from app.reports import rules
+from app.reports.periods import Period
+from app.reports.scope import UnitInfo
+
+
+@dataclass(frozen=True)
+class SatisfactionRow:
+    name: str
+    commune_code: str
+    ratings: int | None
+    average_score: float | None
+    satisfied_share: float | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "commune_code": self.commune_code or None,
+            "ratings": self.ratings,
+            "average_score": self.average_score,
+            "satisfied_share": self.satisfied_share,
+        }
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    province: SatisfactionRow
+    units: list[SatisfactionRow]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"province": self.province.as_json(), "units": [u.as_json() for u in self.units]}
+
+
+def _ratio(key: str) -> Ratio:
+    return RATINGS.ratios[key]
+
+
+def _row(name: str, commune_code: str, counts: Counter[str], shown: bool) -> SatisfactionRow:
+    if not shown:
+        return SatisfactionRow(name, commune_code, None, None, None)
+    return SatisfactionRow(
+        name,
+        commune_code,
+        counts["count"],
+        _ratio("average").of(counts),
+        _ratio("satisfied_share").of(counts),
+    )
+
+
+def satisfaction(period: Period, units: Iterable[UnitInfo], threshold: int) -> Satisfaction:
+    """The ratings given in ``period``: the province's and each rated unit's, small ones hidden."""
+    by_unit: dict[int | None, Counter[str]] = {}
+    for (unit_id, _), counts in rating_counts(period.first, period.last).items():
+        by_unit.setdefault(unit_id, Counter()).update(counts)
+    rated = [(u, by_unit[u.id]) for u in units if by_unit.get(u.id, Counter())["count"]]
+    hidden = {u.id for u, c in rated if rules.suppressed(c["count"], threshold)}
+    if len(hidden) == 1:  # a lone hidden cell is the total minus the rest: hide one more
+        shown = sorted((c["count"], u.name, u.id) for u, c in rated if u.id not in hidden)
+        hidden |= {shown[0][2]} if shown else set()
+    total = sum(by_unit.values(), Counter())
+    province = _row("Toàn tỉnh", "", total, total["count"] >= threshold or not total["count"])
+    rows = [_row(u.name, u.commune_code, c, u.id not in hidden) for u, c in rated]
+    return Satisfaction(province, rows)
