@@ -65,6 +65,8 @@ class Config:
     # Public statistics (/thong-ke, /api/v1/thong-ke): a count from 1 to this minus one is
     # hidden, and so is a share over fewer dossiers (a small cell could point at a person).
     STATS_MIN_CELL = _int("STATS_MIN_CELL", 5)
+    # Seconds each process keeps a period's public numbers (0: counted on every request).
+    STATS_CACHE_SECONDS = _int("STATS_CACHE_SECONDS", 300)
     # werkzeug's method string; not read from the environment: only the tests make it cheap.
     PASSWORD_HASH_METHOD = "scrypt"
     SESSION_COOKIE_HTTPONLY = True
@@ -204,6 +206,8 @@ class Config:
     RATELIMIT_SEPAY_WEBHOOK = os.environ.get("RATELIMIT_SEPAY_WEBHOOK", "600/minute")
     # Feedback and complaints sent at /phan-anh, per address (app/feedback).
     RATELIMIT_FEEDBACK = os.environ.get("RATELIMIT_FEEDBACK", "10/hour")
+    # The public statistics (/thong-ke, /api/v1/thong-ke) per address: any period can be asked.
+    RATELIMIT_STATISTICS = os.environ.get("RATELIMIT_STATISTICS", "60/minute;600/hour")
     # Working days a unit has to answer a feedback or complaint (Decree 20/2008/NĐ-CP [check]),
     # and days a rating link stays valid after the result is returned.
     FEEDBACK_ANSWER_DAYS = _int("FEEDBACK_ANSWER_DAYS", 10)

@@ -27,3 +27,4 @@ from app.postal.models import (  # noqa: F401
     Shipment,
     SlotTemplateRow,
 )
+from app.reports.models import ReportDay, ReportNumber  # noqa: F401

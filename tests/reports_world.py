@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.assist.models import CommunityTeam
 from app.catalogue.models import Procedure, Unit
+from app.dossiers.deadlines import WorkingCalendar, days_taken
 from app.dossiers.models import Dossier, DossierEvent
 from app.extensions import db
 from app.feedback.models import Feedback, Rating
@@ -48,6 +49,7 @@ def _finish(dossier: Dossier, rng: random.Random, received: datetime) -> None:
         dossier.returned_via = rng.choice(["online", "post", "counter"])
     if outcome != "withdrawn":
         dossier.on_time = finished.date() <= (dossier.due_date or finished.date())
+        dossier.working_days_taken = days_taken(dossier, finished.date(), WorkingCalendar())
 
 
 def _dossier(n: int, rng: random.Random, owner_id: int, units, procedures, team_id) -> Dossier:  # type: ignore[no-untyped-def]
@@ -150,8 +152,23 @@ def brute_force(
             counter[f"time:{state}"] += 1
         if finished is not None and finished < at_end and d.returned_via:
             counter[f"returned:{d.returned_via}"] += 1
+            counter["results_timed"] += 1
+            counter["days_to_result"] += days_by_hand(d.received_at, finished)
     _journals_and_fees(numbers, period, unit_ids)
     return {key: +counter for key, counter in numbers.items() if +counter}
+
+
+def days_by_hand(received: datetime, finished: datetime) -> int:
+    """Working days from acceptance to the result, counted day by day: counting starts on the
+    day received (the next working day after 15:00 or on a day off), which is not counted."""
+    calendar = WorkingCalendar()
+    start = received.date()
+    if received.time() > time(15, 0) or not calendar.is_working_day(start):
+        start += timedelta(days=1)
+        while not calendar.is_working_day(start):
+            start += timedelta(days=1)
+    days = [start + timedelta(days=n) for n in range(1, (finished.date() - start).days + 1)]
+    return sum(1 for day in days if calendar.is_working_day(day))
 
 
 def _journals_and_fees(numbers, period: Period, unit_ids: frozenset[int] | None) -> None:  # type: ignore[no-untyped-def]

@@ -50,6 +50,7 @@ PURE = {
     "app.reports.charts",
     "app.core.report_sources",
     "app.reports.rules",
+    "app.reports.suppression",
     "app.core.clock",
     "app.core.dates",
     "app.core.bounds",

@@ -92,6 +92,7 @@ RULES: dict[str, Rule] = {
     "code-check": Rule("RATELIMIT_CODE_CHECK", person_or_address),
     "feedback": Rule("RATELIMIT_FEEDBACK", client_address),
     "lookup": Rule("RATELIMIT_LOOKUP", client_address, methods=None),
+    "statistics": Rule("RATELIMIT_STATISTICS", client_address, methods=None),
     "api-token": Rule("RATELIMIT_API_PER_TOKEN", bearer_token, methods=None),
     "delivery-report": Rule("RATELIMIT_DELIVERY_REPORT", client_address, methods=None),
     "sepay-webhook": Rule("RATELIMIT_SEPAY_WEBHOOK", client_address, methods=None),

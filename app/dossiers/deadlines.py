@@ -181,6 +181,24 @@ def promised_date(dossier: Any) -> date | None:
     return dossier.original_due_date or dossier.due_date
 
 
+def working_days_taken(start: date, finished_on: date, calendar: WorkingCalendar) -> int:
+    """The working days a dossier took: those after the day counting started, up to and
+    including the day it was finished (the day counting starts is not counted, as for the due
+    date: a result handed over on the due date took exactly the procedure's days)."""
+    return max(working_days_left(start, finished_on, calendar), 0)
+
+
+def days_taken(dossier: Any, finished_on: date, calendar: WorkingCalendar) -> int | None:
+    """Working days from acceptance to ``finished_on`` (None when never accepted), plus the
+    days used before a supplement when the procedure's clock resumes (``working_days_used``
+    is kept only then). A dossier accepted before the day counting was stored counts from the
+    day its acceptance moment gives with the default cut-off."""
+    if dossier.received_at is None:
+        return None
+    start = dossier.counting_start or counting_start(dossier.received_at, calendar)
+    return working_days_taken(start, finished_on, calendar) + (dossier.working_days_used or 0)
+
+
 def on_time(dossier: Any, today: date) -> bool:
     """Closed ``today``: on time when no later than the date first promised."""
     promised = promised_date(dossier)

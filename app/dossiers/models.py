@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
@@ -47,7 +47,28 @@ class Dossier(db.Model):
                 "assist_team_id",
             ],
         ),
-        Index("ix_dossiers_closed", "closed_at"),
+        Index(
+            "ix_dossiers_closed",
+            "closed_at",
+            postgresql_include=[
+                "received_at",
+                "receiving_unit_id",
+                "procedure_id",
+                "on_time",
+                "returned_via",
+                "working_days_taken",
+                "due_date",
+                "status",
+            ],
+        ),
+        # Dossiers still open on a day (the statistics' "still running"), from the index alone.
+        Index(
+            "ix_dossiers_open",
+            "received_at",
+            postgresql_include=["receiving_unit_id", "procedure_id", "due_date", "status"],
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,6 +135,9 @@ class Dossier(db.Model):
     closed_at: Mapped[datetime | None]
     # Returned (or stopped) on or before the due date.
     on_time: Mapped[bool | None]
+    # Working days from acceptance to the return (or the stop), as deadlines count them
+    # (app/dossiers/deadlines.py: days_taken): the statistics' average time to a result.
+    working_days_taken: Mapped[int | None]
     sequence_number: Mapped[int | None]
     # The fee owed for this dossier, fixed at submission from the procedure's fee for its
     # channel (postage is apart: app/postal). fee_state (FEE_STATES): "" nothing owed, "due",

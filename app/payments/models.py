@@ -31,6 +31,12 @@ class Payment(db.Model):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         Index("ix_payments_unit_at", "unit_id", "at"),
+        # The statistics (app/reports): fees of a period for the whole province, index alone.
+        Index(
+            "ix_payments_at",
+            "at",
+            postgresql_include=["unit_id", "procedure_id", "method", "amount"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,16 +2,22 @@
 
 The same numbers as the dashboard for the province and each unit (a commune's one-stop desk),
 no name, phone or code of anyone. A count from 1 to ``STATS_MIN_CELL - 1`` is shown as hidden
-(None), and so is a share computed over fewer dossiers than that.
+(None), and so is a share computed over fewer dossiers than that; a second cell is hidden
+where a published total would give a hidden one back (app/reports/suppression.py), and a share
+whose parts are hidden.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from app.reports import rules
+from flask import current_app
+
+from app.core import clock
+from app.reports import rules, suppression
 from app.reports.periods import Period
 from app.reports.public_satisfaction import Satisfaction, satisfaction
 from app.reports.report import Line, build_report
@@ -75,30 +81,72 @@ class PublicReport:
         }
 
 
-def _row(line: Line, threshold: int) -> PublicRow:
-    def hidden(count: int) -> int | None:
-        return None if rules.suppressed(count, threshold) else count
+# Published totals within a row: the dossiers received are the sum of the channels.
+CHANNELS = tuple(f"channel_{k}" for k in rules.CHANNEL_LABELS)
+ONLINE_CHANNELS = tuple(f"channel_{k}" for k in sorted(rules.ONLINE_CHANNELS))
+SUMS = {"received": CHANNELS}
+TOTAL = "province"
+CACHE = "motcua.public_stats"
+CACHE_ENTRIES = 64
 
+
+def _row(line: Line, row: Hashable, hidden: set, threshold: int) -> PublicRow:  # type: ignore[type-arg]
     counts = line.counts
+    shown = {
+        key: None if (row, key) in hidden else counts[metric]
+        for key, (metric, _) in PUBLIC_METRICS.items()
+    }
     finished = counts["time:on_time"] + counts["time:late"]
+    # A share would give back a hidden count it is made of (the online channels, or the
+    # dossiers on time and late): hidden with it.
+    online = counts["received"] >= threshold and all(shown[k] is not None for k in ONLINE_CHANNELS)
+    timely = finished >= threshold and None not in (shown["on_time"], shown["late"])
     return PublicRow(
         line.label,
         line.commune_code,
-        {key: hidden(counts[metric]) for key, (metric, _) in PUBLIC_METRICS.items()},
-        line.online_share if counts["received"] >= threshold else None,
-        line.on_time_rate if finished >= threshold else None,
+        shown,
+        line.online_share if online else None,
+        line.on_time_rate if timely else None,
         line.target,
     )
 
 
-def public_report(period: Period, today: date, threshold: int) -> PublicReport:
+def _build(period: Period, today: date, threshold: int) -> PublicReport:
     units = units_in(PROVINCE)
     report = build_report(period, today, PROVINCE, units, with_sources=False)
+    lines = {TOTAL: report.total, **dict(enumerate(report.units))}
+    values = {
+        (row, key): line.counts[metric]
+        for row, line in lines.items()
+        for key, (metric, _) in PUBLIC_METRICS.items()
+    }
+    related = suppression.relations(
+        list(range(len(report.units))), TOTAL, list(PUBLIC_METRICS), SUMS
+    )
+    hidden = suppression.hidden_cells(values, related, threshold)
     return PublicReport(
         period,
         period.evaluation_day(today),
         threshold,
-        _row(report.total, threshold),
-        [_row(line, threshold) for line in report.units],
+        _row(report.total, TOTAL, hidden, threshold),
+        [_row(line, n, hidden, threshold) for n, line in enumerate(report.units)],
         satisfaction(period, units, threshold),
     )
+
+
+def public_report(period: Period, today: date, threshold: int) -> PublicReport:
+    """The public numbers of ``period``, kept ``STATS_CACHE_SECONDS`` by this process (the
+    page and the JSON share them): anyone may ask, so the same question within a few minutes
+    is answered without the database. Counts only: nothing in it is anyone's."""
+    cache = current_app.extensions.setdefault(CACHE, {})
+    key, now = (period, today, threshold), clock.now()
+    kept = cache.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    report = _build(period, today, threshold)
+    seconds = current_app.config["STATS_CACHE_SECONDS"]
+    if seconds > 0:
+        if len(cache) >= CACHE_ENTRIES:
+            cache.clear()
+        cache[key] = (now + timedelta(seconds=seconds), report)
+    return report

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, request
 
 from app.core import clock
 from app.core.htmx import render
+from app.core.limits import limited
 from app.core.permissions import public
 from app.reports import charts
 from app.reports.periods import KIND_LABELS, period_from
@@ -20,6 +21,7 @@ bp = Blueprint("public_stats", __name__)
 
 @bp.route("/thong-ke")
 @public
+@limited("statistics")
 def index():
     args, today = request.args, clock.today()
     period, note = period_from(

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from app.core import report_sources
-from app.reports import queries, rules
+from app.reports import queries, rules, summary
 from app.reports.periods import Period, trend
 from app.reports.scope import Scope, UnitInfo
 
@@ -37,12 +37,19 @@ class Line:
         return rules.share(self.counts["time:on_time"], finished)
 
     @property
+    def average_days(self) -> float | None:
+        """Average working days from acceptance to the result, over the results returned."""
+        timed = self.counts["results_timed"]
+        return round(self.counts["days_to_result"] / timed, 1) if timed else None
+
+    @property
     def below_target(self) -> bool:
         share = self.online_share
         return self.target is not None and share is not None and share < self.target
 
 
 Value = Callable[[Line], Any]
+AVERAGE_DAYS = "Số ngày làm việc trung bình đến khi trả kết quả"
 
 
 def metric(name: str) -> Value:
@@ -82,6 +89,7 @@ TABLES = (
         (
             *((label, metric(f"time:{key}")) for key, label in rules.TIMELINESS_LABELS.items()),
             ("Tỷ lệ đúng hạn (%)", lambda line: line.on_time_rate),
+            (AVERAGE_DAYS, lambda line: line.average_days),
             ("Văn bản xin lỗi, hẹn lại", metric("apologies")),
             ("Yêu cầu bổ sung", metric("supplements")),
             ("Từ chối tiếp nhận", metric("refusals")),
@@ -118,6 +126,7 @@ BY_PROCEDURE = Table(
         ("Tỷ lệ trực tuyến (%)", lambda line: line.online_share),
         *((label, metric(f"time:{key}")) for key, label in rules.TIMELINESS_LABELS.items()),
         ("Tỷ lệ đúng hạn (%)", lambda line: line.on_time_rate),
+        (AVERAGE_DAYS, lambda line: line.average_days),
     ),
 )
 
@@ -193,11 +202,13 @@ def build_report(
     unit_id: int | None = None,
     *,
     with_sources: bool = True,
+    kept: bool = True,
 ) -> Report:
-    """The numbers of ``period`` for the units in ``scope`` (one of them when ``unit_id``)."""
+    """The numbers of ``period`` for the units in ``scope`` (one of them when ``unit_id``),
+    from the summary tables where they are current (``kept``) or all from the dossiers."""
     units = [u for u in units if unit_id is None or u.id == unit_id]
     unit_ids = frozenset(u.id for u in units) if unit_id or scope.unit_ids is not None else None
-    numbers = queries.all_numbers(period, today, unit_ids)
+    numbers = (summary if kept else queries).all_numbers(period, today, unit_ids)
     if with_sources:
         _with_sources(numbers, period, today, unit_ids)
     by_unit = _roll_up(numbers, lambda key: key[0])
@@ -216,7 +227,11 @@ def build_report(
     total = Line("Tổng cộng", sum(by_unit.values(), Counter()))
     history = []
     for earlier in trend(period, TREND_LENGTH)[:-1]:
-        counts = sum(queries.received(earlier, unit_ids).values(), Counter())
+        if kept:
+            received = summary.received(earlier, today, unit_ids)
+        else:
+            received = queries.received(earlier, unit_ids)
+        counts = sum(received.values(), Counter())
         history.append((earlier, rules.share(counts["online"], counts["received"])))
     history.append((period, total.online_share))
     extra = (

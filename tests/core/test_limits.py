@@ -242,6 +242,9 @@ LIMITED = {
     "feedback_public.lookup": {"lookup"},
     "feedback_public.show": {"lookup"},
     "feedback_rating.by_link": {"lookup"},
+    # The public statistics: any period can be asked, each counted by the database.
+    "public_stats.index": {"statistics"},
+    "api_stats.statistics": {"statistics"},
 }
 
 

@@ -206,6 +206,7 @@ PATHS: dict[str, Any] = {
         _ok,
         {
             "422": _error("Invalid request.", "invalid_request"),
+            "429": _error("Too many requests.", "rate_limited", headers=_RETRY_AFTER),
             "500": _error("Unexpected error.", "internal_error"),
         },
     ),

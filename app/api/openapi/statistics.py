@@ -183,7 +183,9 @@ def statistics_path(ok: Any, errors: dict[str, Any]) -> dict[str, Any]:
             "description": "Dossiers by channel, the online share, on-time rates, apologies and "
             "refusals, for the province and each receiving unit with dossiers in the period; "
             "citizens' satisfaction (ratings, average score, share satisfied) per unit rated. "
-            "Counts only: no person's data; small counts are null.",
+            "Counts only: no person's data; small counts are null, and so is a second count "
+            "wherever a published total would give a null one back by subtraction. The numbers "
+            "of a period are kept a few minutes; requests are limited per address.",
             "security": [],
             "parameters": parameters,
             "responses": {"200": ok("The numbers.", ref("Statistics")), **errors},

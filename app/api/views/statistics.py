@@ -8,6 +8,7 @@ from app.api import errors, openapi, validation
 from app.api.errors import invalid
 from app.api.openapi.statistics import KINDS
 from app.core import clock
+from app.core.limits import limited
 from app.core.permissions import public
 from app.reports.periods import period_from
 from app.reports.public import public_report
@@ -18,6 +19,7 @@ errors.init_blueprint(bp)
 
 @bp.get("/thong-ke")
 @public  # public numbers: no token, no session
+@limited("statistics")
 def statistics():
     found = {}
     for name in ("kind", "date", "first", "last"):

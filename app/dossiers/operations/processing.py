@@ -13,7 +13,7 @@ from app.core import clock
 from app.core.roles import Permission, has_permission
 from app.dossiers import signals
 from app.dossiers.calendar import working_calendar
-from app.dossiers.deadlines import on_time
+from app.dossiers.deadlines import days_taken, on_time
 from app.dossiers.models import Dossier
 from app.dossiers.operations.attachments import add_attachment, check_upload
 from app.dossiers.operations.transitions import (
@@ -177,6 +177,7 @@ def stop(dossier: Dossier, actor: User, reason: str, *, ip: str = "") -> None:
     dossier.closed_at = clock.now()
     signals.closed.send(dossier, actor=actor, ip=ip)  # a booked pickup frees its place
     dossier.on_time = on_time(dossier, clock.today())
+    dossier.working_days_taken = days_taken(dossier, clock.today(), working_calendar())
     tell_applicant(dossier, Action.STOP)
     db.session.flush()
 
@@ -209,6 +210,7 @@ def return_result(
     dossier.returned_via = via
     dossier.closed_at = now
     dossier.on_time = on_time(dossier, today)
+    dossier.working_days_taken = days_taken(dossier, today, working_calendar())
     tell_applicant(dossier, Action.RETURN)
     signals.result_returned.send(dossier, actor=actor, via=via, ip=ip)
     db.session.flush()
