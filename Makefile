@@ -89,9 +89,11 @@ bench-queue: install-dev
 	$(BIN)/python bench/queue_bench.py
 
 # The statistics dashboard's queries (app/reports) on a million dossiers, PostgreSQL only:
-# milliseconds per query for the province and one unit, month, quarter and year. Never fails.
+# milliseconds per query for the province and one unit, month, quarter and year, direct and from
+# the summary tables; then the satisfaction and complaint counts. Never fails.
 bench-stats: install-dev
 	$(BIN)/python bench/stats_bench.py
+	$(BIN)/python bench/feedback_bench.py
 
 # Requests/s of /healthz, the look-up, the catalogue search and a procedure page on gunicorn
 # (2 sync workers) and a throw-away PostgreSQL database (BENCH_PG_URL), beside hello-world.

@@ -1,6 +1,6 @@
 """The dashboard's satisfaction and complaint numbers (app/feedback/numbers.py) on PostgreSQL.
 
-``/work/main/.venv/bin/python bench/feedback_bench.py``: seeds a throw-away database with
+``make bench-stats`` (after the dossiers) runs it: seeds a throw-away database with
 ``BENCH_RATINGS`` ratings (default 300,000: a million dossiers, a third of them rated) and a
 tenth as many complaints, over the seeded units and procedures, given evenly from 1 January 2024
 to 23/11/2026; prints the median of ``BENCH_RUNS`` runs (default 7) of each count, for the
