@@ -5,7 +5,8 @@ feedback's own aggregate (:func:`app.feedback.numbers.rating_counts`) and shows 
 average score and the share satisfied (4–5), never a comment, never a reason's free text. A
 count from 1 to ``STATS_MIN_CELL - 1`` is hidden, and so are the average and the share over
 fewer ratings than that; when only one unit would be hidden, the next smallest one is hidden
-too, so that the province's total minus the shown units cannot give it away.
+too (the province's total, when the others have none), so that the province's total minus the
+shown units cannot give it away: the same second round as the dossiers' tables.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from typing import Any
 
 from app.core.report_sources import Ratio
 from app.feedback.numbers import RATINGS, rating_counts
-from app.reports import rules
+from app.reports import suppression
 from app.reports.periods import Period
 from app.reports.scope import UnitInfo
+
+PROVINCE, COUNT = "province", "count"  # the cells the second round looks at
 
 
 @dataclass(frozen=True)
@@ -66,16 +69,16 @@ def _row(name: str, commune_code: str, counts: Counter[str], shown: bool) -> Sat
 
 
 def satisfaction(period: Period, units: Iterable[UnitInfo], threshold: int) -> Satisfaction:
-    """The ratings given in ``period``: the province's and each rated unit's, small ones hidden."""
+    """The ratings given in ``period``: the province's and each rated unit's, small ones hidden
+    (and a second one beside a lone hidden unit: :mod:`app.reports.suppression`)."""
     by_unit: dict[int | None, Counter[str]] = {}
     for (unit_id, _), counts in rating_counts(period.first, period.last).items():
         by_unit.setdefault(unit_id, Counter()).update(counts)
     rated = [(u, by_unit[u.id]) for u in units if by_unit.get(u.id, Counter())["count"]]
-    hidden = {u.id for u, c in rated if rules.suppressed(c["count"], threshold)}
-    if len(hidden) == 1:  # a lone hidden cell is the total minus the rest: hide one more
-        shown = sorted((c["count"], u.name, u.id) for u, c in rated if u.id not in hidden)
-        hidden |= {shown[0][2]} if shown else set()
     total = sum(by_unit.values(), Counter())
-    province = _row("Toàn tỉnh", "", total, total["count"] >= threshold or not total["count"])
-    rows = [_row(u.name, u.commune_code, c, u.id not in hidden) for u, c in rated]
+    values = {(u.id, COUNT): c["count"] for u, c in rated} | {(PROVINCE, COUNT): total["count"]}
+    related = suppression.relations([u.id for u, _ in rated], PROVINCE, [COUNT], {})
+    hidden = suppression.hidden_cells(values, related, threshold)
+    province = _row("Toàn tỉnh", "", total, (PROVINCE, COUNT) not in hidden)
+    rows = [_row(u.name, u.commune_code, c, (u.id, COUNT) not in hidden) for u, c in rated]
     return Satisfaction(province, rows)
