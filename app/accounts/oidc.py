@@ -196,7 +196,7 @@ def _exchange(document: dict[str, Any], code: str, verifier: str, redirect_uri: 
                 timeout=_timeout(),
             )
         )
-    except requests.RequestException as error:
+    except requests.RequestException as error:  # Authlib raises a 5xx answer's HTTPError
         raise Failure(DOWN, f"token endpoint: {error}") from error
     except (AuthlibBaseError, ValueError) as error:
         raise Failure(REFUSED, f"token endpoint refused the code: {error}") from error

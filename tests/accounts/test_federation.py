@@ -247,6 +247,17 @@ def test_a_provider_too_slow_to_exchange_the_code(app, client, provider, agent) 
     assert not_signed_in(client)
 
 
+def test_a_token_endpoint_failing_on_its_side_is_the_provider_down(
+    app, client, provider, agent
+) -> None:
+    back = sign_in_at_provider(agent, start(client), "040190000123", BACK)
+    provider.mode("token-down")
+    answer = come_back(client, back)
+    assert answer.status_code == 503
+    assert "đang không trả lời, hoặc trả lời quá chậm" in answer.text
+    assert not_signed_in(client)
+
+
 # --- one person, one account -------------------------------------------------------------------
 
 

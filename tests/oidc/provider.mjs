@@ -14,7 +14,8 @@
 // request carried the client's secret ("basic": an Authorization header; "form": the body).
 // Modes: "normal"; "wrong-audience", "expired", "wrong-issuer", "wrong-nonce": the ID token says
 // so, signed with the provider's real key; "bad-signature": signed by a key it never published;
-// "slow": every answer waits `delay` seconds; "no-id-number": the users' ID number claim is left
+// "slow": every answer waits `delay` seconds; "token-down": the token endpoint answers 503 (a
+// gateway in front of it failing); "no-id-number": the users' ID number claim is left
 // out of everything it issues; "claims-in-userinfo": the claims are only given at userinfo.
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -111,6 +112,12 @@ function build() {
   });
   built.use(async (ctx, next) => {
     if (state.mode === 'slow') await new Promise((done) => { setTimeout(done, state.delay * 1000); });
+    if (state.mode === 'token-down' && ctx.path === '/token') {
+      ctx.status = 503;
+      ctx.type = 'html';
+      ctx.body = '<h1>503 Service Temporarily Unavailable</h1>';
+      return;
+    }
     if (ctx.path === '/token') state.tokenAuth = ctx.get('authorization') ? 'basic' : 'form';
     await next();
     if (ctx.path === '/token' && ctx.body && ctx.body.id_token) {
