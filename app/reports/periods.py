@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from app.core.bounds import DayOutOfRange, parse_day
+
 WEEK, MONTH, QUARTER, YEAR, CUSTOM = "tuan", "thang", "quy", "nam", "tuy-chon"
 KIND_LABELS = {
     WEEK: "Tuần",
@@ -112,11 +114,16 @@ def trend(period: Period, count: int) -> list[Period]:
     return periods[::-1]
 
 
-def _day(raw: str | None) -> date | None:
+def _day(raw: str | None) -> tuple[date | None, str]:
+    """The day in ``raw`` (None when absent or unusable) and why it cannot be used: a day out
+    of the calendar the pages count in (``app.core.bounds``) says which days they can."""
     try:
-        return date.fromisoformat((raw or "").strip())
-    except ValueError:
-        return None
+        day = parse_day(raw)
+    except DayOutOfRange as error:
+        return None, error.message
+    if day is None and (raw or "").strip():
+        return None, "Ngày không hợp lệ."
+    return day, ""
 
 
 def period_from(
@@ -124,17 +131,19 @@ def period_from(
 ) -> tuple[Period, str]:
     """The period asked for in the filter form, and a polite note when it had to be changed.
 
-    Unknown kinds and days fall back to this month; a chosen range is put in order and cut to
-    :data:`MAX_CUSTOM_DAYS`.
+    Unknown kinds fall back to a month; unreadable days, and days out of 1900–2199 (whose
+    periods and trends would leave Python's calendar), to today; a chosen range is put in order
+    and cut to :data:`MAX_CUSTOM_DAYS`.
     """
     kind = kind if kind in KIND_LABELS else MONTH
     if kind != CUSTOM:
-        day = _day(raw_day)
-        note = "" if day or not (raw_day or "").strip() else "Ngày không hợp lệ, đã dùng hôm nay."
-        return period_for(kind, day or today), note
-    first, last = _day(raw_first), _day(raw_last)
+        day, problem = _day(raw_day)
+        return period_for(kind, day or today), f"{problem} Đã dùng hôm nay." if problem else ""
+    (first, first_problem), (last, last_problem) = _day(raw_first), _day(raw_last)
     if first is None or last is None:
-        return period_for(MONTH, today), "Vui lòng chọn đủ ngày bắt đầu và ngày kết thúc."
+        problem = first_problem or last_problem
+        note = f"{problem} Đã dùng tháng này." if problem else ""
+        return period_for(MONTH, today), note or "Vui lòng chọn đủ ngày bắt đầu và ngày kết thúc."
     note = ""
     if first > last:
         first, last = last, first

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter
 from datetime import date, datetime
 
@@ -119,12 +120,43 @@ def test_the_page_draws_svg_charts_within_the_budget(app, admin_client, world) -
         "?ky=tuan&ngay=hôm-nay",
         "?don-vi=999999",
         "?ky=<b>",
+        "?ky=nam&ngay=0001-01-01",
+        "?ky=quy&ngay=9999-12-31",
+        "?ky=tuy-chon&tu=0001-01-01&den=9999-12-31",
+        "?ky=thang&ngay=99999-01-01",
     ],
 )
-def test_odd_filters_answer_politely(admin_client, world, query: str) -> None:  # type: ignore[no-untyped-def]
-    response = admin_client.get(f"/can-bo/thong-ke{query}")
-    assert response.status_code == 200
-    assert "<b>" not in response.get_data(as_text=True).split("<main", 1)[-1]
+def test_odd_filters_answer_politely(admin_client, client, world, query: str) -> None:  # type: ignore[no-untyped-def]
+    for answer in (admin_client.get(f"/can-bo/thong-ke{query}"), client.get(f"/thong-ke{query}")):
+        assert answer.status_code == 200
+        assert "<b>" not in answer.get_data(as_text=True).split("<main", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("?kind=year&date=0001-01-01", "date"),
+        ("?kind=week&date=9999-12-31", "date"),
+        ("?kind=custom&first=0001-01-01&last=2026-12-01", "first"),
+        ("?kind=month&date=2026-02-30", "date"),
+    ],
+)
+def test_the_json_refuses_a_day_out_of_the_calendar(client, world, query, field) -> None:  # type: ignore[no-untyped-def]
+    answer = client.get(f"/api/v1/thong-ke{query}")
+    assert answer.status_code == 422
+    assert field in json.dumps(answer.get_json())
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ("?ky=nam&ngay=0001-01-01", "nằm ngoài khoảng hệ thống xử lý được"),
+        ("?ky=tuy-chon&tu=2026-01-01&den=9999-12-31", "nằm ngoài khoảng hệ thống xử lý được"),
+    ],
+)
+def test_a_day_out_of_the_calendar_is_said_and_today_used(admin_client, world, query, note) -> None:  # type: ignore[no-untyped-def]
+    page = admin_client.get(f"/can-bo/thong-ke{query}").get_data(as_text=True)
+    assert note in page
 
 
 @pytest.mark.parametrize("role", [Role.CITIZEN, Role.POSTAL, Role.COMMUNITY])

@@ -94,6 +94,12 @@ def test_the_trend_is_the_periods_before_oldest_first() -> None:
             True,
         ),
         (("tuy-chon", None, "2026-12-01", ""), period_for(MONTH, TODAY), True),
+        (("nam", "0001-01-01", None, None), period_for(YEAR, TODAY), True),
+        (("tuan", "9999-12-31", None, None), period_for(WEEK, TODAY), True),
+        (("tuy-chon", None, "0001-01-01", "2026-12-01"), period_for(MONTH, TODAY), True),
+        (("tuy-chon", None, "2026-12-01", "10000-01-01"), period_for(MONTH, TODAY), True),
+        (("nam", "1900-01-01", None, None), period_for(YEAR, date(1900, 1, 1)), False),
+        (("quy", "2199-12-31", None, None), period_for(QUARTER, date(2199, 12, 31)), False),
         (
             ("tuy-chon", None, "2020-01-01", "2026-12-15"),
             Period(

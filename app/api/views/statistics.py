@@ -10,7 +10,7 @@ from app.api.openapi.statistics import KINDS
 from app.core import clock
 from app.core.limits import limited
 from app.core.permissions import public
-from app.reports.periods import period_from
+from app.reports.periods import CUSTOM, period_from
 from app.reports.public import public_report
 
 bp = Blueprint("api_stats", __name__, url_prefix="/api/v1")
@@ -33,5 +33,5 @@ def statistics():
     kind = KINDS.get(args.get("kind", "month"))
     period, note = period_from(kind, args.get("date"), args.get("first"), args.get("last"), today)
     if note:
-        raise invalid({"first": note})
+        raise invalid({"first" if kind == CUSTOM else "date": note})
     return jsonify(public_report(period, today, current_app.config["STATS_MIN_CELL"]).as_json())
