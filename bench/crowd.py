@@ -93,3 +93,31 @@ def insert_crowd(
             "total": total or rows,
         },
     )
+
+
+def seed_crowd(rows: int, units: int, span_days: int, slice_rows: int = 1_000_000) -> float:
+    """The catalogue and units (no demo accounts), one owner, and a crowd of ``rows`` dossiers
+    inserted ``slice_rows`` at a time, each slice committed (progress printed past one slice);
+    the seconds the dossiers took. For the benches, in an app context."""
+    import time
+
+    from sqlalchemy import select
+
+    from app.accounts.models import User
+    from app.catalogue.models import Procedure
+    from app.cli import seed
+    from app.extensions import db
+
+    seed(with_demo_accounts=False)
+    owner = User(phone="0988000001", full_name="Bench", role="citizen")
+    db.session.add(owner)
+    db.session.commit()
+    procedure = db.session.scalars(select(Procedure)).first()
+    started = time.perf_counter()
+    for first in range(1, rows + 1, slice_rows):
+        size = min(slice_rows, rows - first + 1)
+        insert_crowd(db.session, owner.id, procedure.id, size, units, span_days, first, rows)
+        db.session.commit()
+        if rows > slice_rows:
+            print(f"  {first + size - 1:,} rows in {time.perf_counter() - started:.0f} s")
+    return time.perf_counter() - started

@@ -27,16 +27,14 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.accounts.models import User  # noqa: E402
-from app.catalogue.models import Procedure, Unit  # noqa: E402
-from app.cli import seed  # noqa: E402
+from app.catalogue.models import Unit  # noqa: E402
 from app.core import clock  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.reports import queries, summary  # noqa: E402
 from app.reports.periods import MONTH, QUARTER, YEAR, period_for  # noqa: E402
 from app.reports.report import build_report  # noqa: E402
 from app.reports.scope import Scope, units_in  # noqa: E402
-from bench.crowd import insert_crowd  # noqa: E402
+from bench.crowd import seed_crowd  # noqa: E402
 from bench.queue_bench import median_ms  # noqa: E402
 from bench.throwaway_db import run_in_throwaway_database  # noqa: E402
 
@@ -80,16 +78,8 @@ def main() -> None:
 
 
 def _seed() -> None:
-    seed(with_demo_accounts=False)
-    owner = User(phone="0988000001", full_name="Bench", role="citizen")
-    db.session.add(owner)
-    db.session.commit()
-    procedure = db.session.scalars(select(Procedure)).first()
     started = time.perf_counter()
-    for first in range(1, ROWS + 1, SLICE):
-        rows = min(SLICE, ROWS - first + 1)
-        insert_crowd(db.session, owner.id, procedure.id, rows, UNITS, SPAN_DAYS, first, ROWS)
-        db.session.commit()
+    seed_crowd(ROWS, UNITS, SPAN_DAYS, SLICE)
     for statement in COMPLETE_SQL:
         db.session.execute(text(statement))
         db.session.commit()

@@ -53,6 +53,7 @@ PURE = {
     "app.reports.suppression",
     "app.core.clock",
     "app.core.dates",
+    "app.core.days",
     "app.core.bounds",
     "app.core.errors",
     "app.core.form_messages",

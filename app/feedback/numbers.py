@@ -13,10 +13,11 @@ rows, scoped to the units asked for:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
 
+from app.core.days import day_end, day_start
 from app.core.report_sources import Counts, Ratio, Source
 from app.extensions import db
 from app.feedback import rules
@@ -79,10 +80,9 @@ def complaint_counts(
 ) -> Counts:
     """Per (unit, procedure or 0 for a complaint about the unit): ``received``, ``answered``,
     ``answered_late``, ``open`` and ``overdue`` (see the module's docstring)."""
-    start = datetime.combine(first, time.min)
-    end = datetime.combine(last + timedelta(days=1), time.min)
+    start, end = day_start(first), day_end(last)
     at = min(last, today)
-    at_end = datetime.combine(at + timedelta(days=1), time.min)
+    at_end = day_end(at)
     answered = and_(Feedback.answered_at >= start, Feedback.answered_at < end)
     still_open = and_(
         Feedback.received_at < at_end,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from app.catalogue.models import CollectionAccount, Procedure, Unit
 from app.core.bounds import parse_day
+from app.core.days import DaySpan
 from app.core.errors import Invalid
 from app.extensions import db
 from app.payments.models import METHOD_LABELS, IncomingTransfer, Payment, Refund
@@ -37,21 +38,12 @@ _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 
 
 @dataclass(frozen=True)
-class Period:
+class Period(DaySpan):
     """From ``first`` to ``last`` inclusive: one day, or one calendar month."""
 
     first: date
     last: date
     monthly: bool
-
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(self.first, time.min)
-
-    @property
-    def end(self) -> datetime:
-        """The first moment after the period."""
-        return datetime.combine(self.last + timedelta(days=1), time.min)
 
     @property
     def label(self) -> str:

@@ -7,10 +7,12 @@ one submitted at 00:00 the next day does not.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from app.core.bounds import DayOutOfRange, parse_day
+from app.core.days import DaySpan
 
 WEEK, MONTH, QUARTER, YEAR, CUSTOM = "tuan", "thang", "quy", "nam", "tuy-chon"
 KIND_LABELS = {
@@ -26,19 +28,10 @@ MAX_CUSTOM_DAYS = 400
 
 
 @dataclass(frozen=True)
-class Period:
+class Period(DaySpan):
     kind: str
     first: date
     last: date
-
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(self.first, time.min)
-
-    @property
-    def end(self) -> datetime:
-        """The first moment after the period (exclusive bound)."""
-        return datetime.combine(self.last + timedelta(days=1), time.min)
 
     @property
     def label(self) -> str:
@@ -124,6 +117,11 @@ def _day(raw: str | None) -> tuple[date | None, str]:
     if day is None and (raw or "").strip():
         return None, "Ngày không hợp lệ."
     return day, ""
+
+
+def period_asked(args: Mapping[str, str], today: date) -> tuple[Period, str]:
+    """:func:`period_from` of the filter form's query string (``ky``, ``ngay``, ``tu``, ``den``)."""
+    return period_from(args.get("ky"), args.get("ngay"), args.get("tu"), args.get("den"), today)
 
 
 def period_from(

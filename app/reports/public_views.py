@@ -13,7 +13,7 @@ from app.core.htmx import render
 from app.core.limits import limited
 from app.core.permissions import public
 from app.reports import charts
-from app.reports.periods import KIND_LABELS, period_from
+from app.reports.periods import KIND_LABELS, period_asked
 from app.reports.public import PUBLIC_METRICS, public_report
 
 bp = Blueprint("public_stats", __name__)
@@ -24,9 +24,7 @@ bp = Blueprint("public_stats", __name__)
 @limited("statistics")
 def index():
     args, today = request.args, clock.today()
-    period, note = period_from(
-        args.get("ky"), args.get("ngay"), args.get("tu"), args.get("den"), today
-    )
+    period, note = period_asked(args, today)
     report = public_report(period, today, current_app.config["STATS_MIN_CELL"])
     bars = [(row.name, row.online_share, row.online_target) for row in report.units]
     return render(

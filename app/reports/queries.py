@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import (
     ColumnElement,
@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 
 from app.catalogue.models import Procedure
+from app.core.days import day_end
 from app.dossiers.models import Dossier, DossierEvent
 from app.dossiers.statuses import DossierStatus
 from app.extensions import db
@@ -73,11 +74,18 @@ def _channel_case() -> ColumnElement[str]:
     return case(*whens, else_=rules.ONLINE)
 
 
-def _scoped(stmt: Select, column, unit_ids: frozenset[int] | None, procedure_id: int | None):  # type: ignore[no-untyped-def]
+def _scoped(  # type: ignore[no-untyped-def]
+    stmt: Select,
+    column,
+    unit_ids: frozenset[int] | None,
+    procedure_id: int | None,
+    procedure_column=Dossier.procedure_id,
+):
+    """``stmt`` kept to ``unit_ids`` (``column``) and to one procedure when asked."""
     if unit_ids is not None:
         stmt = stmt.where(column.in_(sorted(unit_ids) or [-1]))
     if procedure_id is not None:
-        stmt = stmt.where(Dossier.procedure_id == procedure_id)
+        stmt = stmt.where(procedure_column == procedure_id)
     return stmt
 
 
@@ -203,7 +211,7 @@ def running(
     judged today, over the dossiers not finished before it begins. Depends on the day it is
     judged at: always counted live."""
     at = period.evaluation_day(today)
-    at_end = datetime.combine(at + timedelta(days=1), time.min)
+    at_end = day_end(at)
     parts = []
     # Open now (a partial index), or finished after the day (the index on closed_at): each
     # part reads its own index alone.
@@ -240,7 +248,7 @@ def running(
 def finished_ranges(period: Period, today: date) -> Ranges:
     """Dossiers count as finished in the period up to the end of its evaluation day."""
     at = period.evaluation_day(today)
-    return [(period.start, datetime.combine(at + timedelta(days=1), time.min))]
+    return [(period.start, day_end(at))]
 
 
 def timeliness(
@@ -309,10 +317,7 @@ def payments_in(
         Payment.method.label("kind"),
         Payment.amount.label("amount"),
     ).where(_within(Payment.at, ranges))
-    if unit_ids is not None:
-        inner = inner.where(Payment.unit_id.in_(sorted(unit_ids) or [-1]))
-    if procedure_id is not None:
-        inner = inner.where(Payment.procedure_id == procedure_id)
+    inner = _scoped(inner, Payment.unit_id, unit_ids, procedure_id, Payment.procedure_id)
 
     def metrics(kind: str, count: int, amount: int):  # type: ignore[no-untyped-def]
         yield "payments", count

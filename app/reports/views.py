@@ -15,7 +15,7 @@ from app.core.htmx import render
 from app.core.permissions import require
 from app.core.roles import Permission
 from app.reports import charts, export, rules
-from app.reports.periods import KIND_LABELS, period_from
+from app.reports.periods import KIND_LABELS, period_asked
 from app.reports.report import BY_PROCEDURE, Report, build_report
 from app.reports.scope import scope_for, units_in
 
@@ -28,9 +28,7 @@ def _report() -> tuple[Report, list, int | None, str]:  # type: ignore[type-arg]
     scope = scope_for(current_user) or abort(403)
     units = units_in(scope)
     args, today = request.args, clock.today()
-    period, note = period_from(
-        args.get("ky"), args.get("ngay"), args.get("tu"), args.get("den"), today
-    )
+    period, note = period_asked(args, today)
     unit_id = parse_id(args.get("don-vi"))
     unit_id = unit_id if any(u.id == unit_id for u in units) else None
     return build_report(period, today, scope, units, unit_id), units, unit_id, note
