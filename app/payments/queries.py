@@ -187,9 +187,14 @@ def queue(unit_ids: frozenset[int], state: str = "review", before: int | None = 
         select(IncomingTransfer)
         .options(joinedload(IncomingTransfer.dossier), joinedload(IncomingTransfer.resolved_by))
         .where(IncomingTransfer.unit_id.in_(_ids(unit_ids)), IncomingTransfer.state == state)
-        .order_by(IncomingTransfer.id.desc())
-        .limit(PAGE_SIZE + 1)
     )
+    return _transfers_page(stmt, before)
+
+
+def _transfers_page(stmt, before: int | None):  # type: ignore[no-untyped-def]
+    """A page of ``stmt``'s transfers, newest first, before the id ``before`` (keyset), and
+    the id the next page starts before (None: no more)."""
+    stmt = stmt.order_by(IncomingTransfer.id.desc()).limit(PAGE_SIZE + 1)
     if before is not None:
         stmt = stmt.where(IncomingTransfer.id < before)
     rows = list(db.session.scalars(stmt))
@@ -258,15 +263,8 @@ def unassigned(waiting: bool = True, before: int | None = None):  # type: ignore
         select(IncomingTransfer)
         .options(joinedload(IncomingTransfer.unit), joinedload(IncomingTransfer.routed_by))
         .where(where)
-        .order_by(IncomingTransfer.id.desc())
-        .limit(PAGE_SIZE + 1)
     )
-    if before is not None:
-        stmt = stmt.where(IncomingTransfer.id < before)
-    rows = list(db.session.scalars(stmt))
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return rows, (rows[-1].id if more and rows else None)
+    return _transfers_page(stmt, before)
 
 
 def unassigned_count() -> int:
