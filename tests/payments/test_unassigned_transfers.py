@@ -14,6 +14,7 @@ from app.catalogue.models import Unit
 from app.core import clock
 from app.core.roles import Role
 from app.extensions import db
+from app.payments import queries
 from app.payments.models import IncomingTransfer, Payment
 from app.payments.operations.transfers import Reported, receive
 
@@ -161,3 +162,15 @@ def test_a_units_own_transfer_is_not_the_administrators(app, admin_client, admin
     assert admin_client.get(f"{ADMIN}999999").status_code == 404
     with pytest.raises(Conflict):
         route(named, admin, "not_ours", "Không phải của ai cả")
+
+
+def test_a_long_list_of_stray_transfers_is_paged_newest_first(app) -> None:  # type: ignore[no-untyped-def]
+    clock.freeze(datetime(2026, 12, 7, 10, 0))
+    made = [
+        arrived(str(1000 + n), f"Chuyển tiền lệ phí lần {n}", 10_000 + n)
+        for n in range(queries.PAGE_SIZE + 3)
+    ]
+    first, after = queries.unassigned()
+    assert [t.id for t in first] == [t.id for t in reversed(made)][: queries.PAGE_SIZE]
+    rest, end = queries.unassigned(before=after)
+    assert [t.id for t in rest] == [t.id for t in reversed(made[:3])] and end is None
